@@ -1,0 +1,61 @@
+import middy from '@middy/core';
+import type { APIGatewayProxyResult, Context } from 'aws-lambda';
+import { bodyParser, errorMapper, type ParsedEvent, requestLogging, responseSerializer, securityHeaders } from './middleware';
+import type { BodyMode, HttpHandlerFn, HttpRequest } from './types';
+
+export interface HttpHandlerOptions {
+  /** How the body is read: `json` (default for routes with a body), `form`, `raw` (signed webhooks) or `none`. */
+  body?: BodyMode;
+  /** Largest accepted body in bytes, after base64 decoding. */
+  maxBodyBytes?: number;
+}
+
+function lowerCaseHeaders(event: ParsedEvent): { headers: Record<string, string>; multiHeaders: Record<string, string[]> } {
+  const multiHeaders: Record<string, string[]> = {};
+  for (const [key, values] of Object.entries(event.multiValueHeaders ?? {})) {
+    if (values) multiHeaders[key.toLowerCase()] = [...(multiHeaders[key.toLowerCase()] ?? []), ...values];
+  }
+  const headers: Record<string, string> = {};
+  for (const [key, value] of Object.entries(event.headers ?? {})) {
+    if (value === undefined) continue;
+    const name = key.toLowerCase();
+    headers[name] = value;
+    if (!multiHeaders[name]) multiHeaders[name] = [value];
+  }
+  return { headers, multiHeaders };
+}
+
+export function toHttpRequest(event: ParsedEvent, context: Context): HttpRequest {
+  const { headers, multiHeaders } = lowerCaseHeaders(event);
+  return {
+    method: event.httpMethod,
+    path: event.path,
+    resource: event.resource,
+    headers,
+    multiHeaders,
+    query: Object.fromEntries(Object.entries(event.queryStringParameters ?? {}).filter(([, v]) => v !== undefined)) as Record<string, string>,
+    params: Object.fromEntries(Object.entries(event.pathParameters ?? {}).filter(([, v]) => v !== undefined)) as Record<string, string>,
+    body: event.helpshelf?.body,
+    rawBody: event.helpshelf?.rawBody ?? '',
+    sourceIp: event.requestContext?.identity?.sourceIp ?? 'unknown',
+    requestId: event.requestContext?.requestId ?? context.awsRequestId,
+    userAgent: headers['user-agent'] ?? '',
+    event,
+    context,
+  };
+}
+
+/**
+ * The one middleware stack every public HTTP handler uses. "Middleware first, handler last":
+ * security headers wrap everything, errors are mapped before the headers are added, the body is
+ * checked before the handler runs.
+ */
+export function httpHandler(options: HttpHandlerOptions, fn: HttpHandlerFn) {
+  return middy<ParsedEvent, APIGatewayProxyResult, Error, Context>()
+    .use(securityHeaders())
+    .use(requestLogging())
+    .use(errorMapper())
+    .use(responseSerializer())
+    .use(bodyParser({ mode: options.body ?? 'none', maxBytes: options.maxBodyBytes ?? 64 * 1024 }))
+    .handler(async (event, context) => (await fn(toHttpRequest(event, context))) as unknown as APIGatewayProxyResult);
+}

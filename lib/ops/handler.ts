@@ -1,0 +1,61 @@
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { AppError, BadRequestError, NotFoundError, ServiceUnavailableError } from '../platform/errors';
+import { isTransientAwsError } from '../platform/aws/errors';
+import { describeError, logger } from '../platform/logger';
+import { resolveActor } from './identity';
+import type { OpsAction, OpsInvocation, OpsOutcome } from './types';
+
+function toOutcome(error: unknown): OpsOutcome {
+  let mapped: AppError;
+  if (error instanceof AppError) mapped = error;
+  else if (isTransientAwsError(error)) mapped = new ServiceUnavailableError(undefined, { cause: error });
+  else mapped = new AppError(500, 'internal_error', 'The operation failed; see the function logs for the request id.');
+  if (mapped.status >= 500) logger.error('ops action failed', { error: describeError(error) });
+  else logger.info('ops action refused', { code: mapped.code });
+  return { ok: false, error: { code: mapped.code, message: mapped.message, status: mapped.status } };
+}
+
+/**
+ * The stack every ops function uses: it checks the invocation, establishes who is calling,
+ * dispatches to one named action and always answers `{ok, result}` or `{ok: false, error}`, so
+ * the CLI can print one clear line and exit non-zero.
+ */
+export function opsHandler(actions: Record<string, OpsAction>) {
+  return middy<OpsInvocation, OpsOutcome, Error, Context>().handler(async (invocation, context) => {
+    logger.addContext(context);
+    try {
+      if (!invocation || typeof invocation !== 'object' || typeof invocation.action !== 'string') {
+        throw new BadRequestError('invalid_invocation', 'An ops invocation names an action.');
+      }
+      const action = Object.hasOwn(actions, invocation.action) ? actions[invocation.action] : undefined;
+      if (!action) throw new NotFoundError('unknown_action', `Unknown action "${invocation.action}". Known: ${Object.keys(actions).join(', ')}.`);
+      const args = invocation.args && typeof invocation.args === 'object' ? invocation.args : {};
+      const actor = await resolveActor(invocation, context.functionName);
+      logger.appendKeys({ opsAction: invocation.action, actor: actor.id });
+      const result = await action(args, { actor, requestId: context.awsRequestId, functionName: context.functionName });
+      logger.info('ops action completed');
+      return { ok: true, result };
+    } catch (error) {
+      return toOutcome(error);
+    } finally {
+      logger.removeKeys(['opsAction', 'actor']);
+    }
+  });
+}
+
+/** Small argument readers for actions: a wrong or missing argument is a clear 400. */
+export function stringArg(args: Record<string, unknown>, name: string, options: { required: true; max?: number }): string;
+export function stringArg(args: Record<string, unknown>, name: string, options?: { required?: false; max?: number }): string | undefined;
+export function stringArg(args: Record<string, unknown>, name: string, options: { required?: boolean; max?: number } = {}): string | undefined {
+  const value = args[name];
+  if (value === undefined || value === null || value === '') {
+    if (options.required) throw new BadRequestError('missing_argument', `--${name} is required.`);
+    return undefined;
+  }
+  if (typeof value !== 'string') throw new BadRequestError('invalid_argument', `--${name} must be text.`);
+  if (options.max !== undefined && value.length > options.max) {
+    throw new BadRequestError('invalid_argument', `--${name} must be at most ${options.max} characters.`);
+  }
+  return value;
+}

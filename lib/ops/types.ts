@@ -1,0 +1,43 @@
+/**
+ * The operations path. Ops functions have no HTTP route: they are reached only by a direct
+ * Lambda Invoke, which AWS authorises with the caller's IAM credentials (lambda:InvokeFunction),
+ * so no customer token and no unauthenticated request can reach them.
+ */
+export interface SignedStsRequest {
+  url: string;
+  method: 'POST';
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** What the ops CLI sends to an ops function. */
+export interface OpsInvocation {
+  action: string;
+  args?: Record<string, unknown>;
+  /** Deployed stages: a SigV4-signed sts:GetCallerIdentity request that proves who is calling. */
+  identityProof?: SignedStsRequest;
+  /** Local stage only: the engineer's name, trusted because the stage is the developer's own. */
+  localEngineer?: string;
+}
+
+export type OpsOutcome =
+  | { ok: true; result: unknown }
+  | { ok: false; error: { code: string; message: string; status: number } };
+
+export interface Actor {
+  /** The IAM principal ARN on a deployed stage; `local:<name>` on the local stage. */
+  id: string;
+  kind: 'iam' | 'local';
+}
+
+export interface OpsContext {
+  actor: Actor;
+  requestId: string;
+  functionName: string;
+}
+
+export type OpsAction = (args: Record<string, unknown>, context: OpsContext) => Promise<unknown>;
+
+/** The header that binds an identity proof to one function, so a proof cannot be replayed elsewhere. */
+export const AUDIENCE_HEADER = 'x-helpshelf-audience';
+export const GET_CALLER_IDENTITY_BODY = 'Action=GetCallerIdentity&Version=2011-06-15';

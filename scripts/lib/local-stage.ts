@@ -1,0 +1,168 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { writeFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { assertPortFree, emulatorEnvironment, EMULATOR_REGION, startEmulator, StartupError, type Emulator } from './emulator';
+import { provisionStage } from './provision';
+import { loadStageConfig, PROJECT_ROOT, type StageConfig } from './stage-config';
+
+/** Where `npm start` records the running stage, so `npm run ops` finds it without flags. */
+export const DEFAULT_STATE_FILE = path.join(PROJECT_ROOT, '.local-stage.json');
+
+export interface LocalStageState {
+  baseUrl: string;
+  lambdaEndpoint: string;
+  emulatorEndpoint: string;
+  region: string;
+  stage: 'local';
+  service: string;
+  pid: number;
+}
+
+export interface LocalStageOptions {
+  port: number;
+  lambdaPort: number;
+  emulatorPort: number;
+  webhookSecret?: string;
+  stateFile?: string;
+  /** esbuild's work folder (relative to the project), so two stages can build side by side. */
+  buildDir?: string;
+  /** Extra environment for the handlers (tests use it for fault injection and clocks). */
+  env?: Record<string, string>;
+  log?: (line: string) => void;
+  onServerOutput?: (chunk: string) => void;
+}
+
+export interface LocalStage {
+  state: LocalStageState;
+  config: StageConfig;
+  emulator: Emulator;
+  webhookSecret: string;
+  webhookSecretGenerated: boolean;
+  offline: ChildProcess;
+  stop(): Promise<void>;
+}
+
+export function generateWebhookSecret(): string {
+  return `whsec_${randomBytes(24).toString('base64url')}`;
+}
+
+async function waitForHttp(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new StartupError(`The local API (serverless-offline) exited with code ${child.exitCode} while starting`);
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
+      if (res.status === 200) return;
+    } catch {
+      // still starting
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new StartupError(`The local API did not answer ${url} within ${timeoutMs / 1000} s`);
+}
+
+function killGroup(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return resolve();
+    child.once('exit', () => resolve());
+    try {
+      process.kill(-child.pid, 'SIGTERM');
+    } catch {
+      child.kill('SIGTERM');
+    }
+    setTimeout(() => {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }, 4000).unref();
+  });
+}
+
+/**
+ * Starts the whole local stage: the AWS emulator, every resource serverless.yml declares for the
+ * `local` stage, the secrets, and serverless-offline serving the real handlers.
+ */
+export async function startLocalStage(options: LocalStageOptions): Promise<LocalStage> {
+  const log = options.log ?? (() => undefined);
+  await assertPortFree(options.port, 'PORT');
+  await assertPortFree(options.lambdaPort, 'LAMBDA_PORT');
+  await assertPortFree(options.emulatorPort, 'AWS_EMULATOR_PORT');
+
+  const configPromise = loadStageConfig('local');
+  const emulator = await startEmulator(options.emulatorPort);
+  let offline: ChildProcess | undefined;
+  try {
+    const config = await configPromise;
+    const awsEnv = emulatorEnvironment(emulator.endpoint);
+
+    const webhookSecretGenerated = !options.webhookSecret;
+    const webhookSecret = options.webhookSecret ?? generateWebhookSecret();
+    await provisionStage(config, {
+      region: EMULATOR_REGION,
+      endpoint: emulator.endpoint,
+      secretValues: { StripeWebhookSecret: JSON.stringify({ current: webhookSecret, previous: '' }) },
+      log,
+    });
+    log('resources created in the emulator');
+
+    const state: LocalStageState = {
+      baseUrl: `http://localhost:${options.port}`,
+      lambdaEndpoint: `http://127.0.0.1:${options.lambdaPort}`,
+      emulatorEndpoint: emulator.endpoint,
+      region: EMULATOR_REGION,
+      stage: 'local',
+      service: config.service,
+      pid: process.pid,
+    };
+
+    offline = spawn(path.join(PROJECT_ROOT, 'node_modules', '.bin', 'osls'), ['offline', 'start', '--stage', 'local'], {
+      cwd: PROJECT_ROOT,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        ...process.env,
+        ...awsEnv,
+        ...(options.env ?? {}),
+        PORT: String(options.port),
+        LAMBDA_PORT: String(options.lambdaPort),
+        HELPSHELF_BUILD_DIR: options.buildDir ?? '.esbuild',
+        HELPSHELF_LOCAL_STATE_FILE: options.stateFile ?? DEFAULT_STATE_FILE,
+        SLS_TELEMETRY_DISABLED: '1',
+        SLS_NOTIFICATIONS_MODE: 'off',
+      },
+    });
+    const forward = (chunk: Buffer) => options.onServerOutput?.(chunk.toString());
+    offline.stdout?.on('data', forward);
+    offline.stderr?.on('data', forward);
+    await waitForHttp(`http://127.0.0.1:${options.port}/v1/health`, offline, 180_000);
+
+    const stateFile = options.stateFile ?? DEFAULT_STATE_FILE;
+    writeFileSync(stateFile, `${JSON.stringify(state, null, 2)}\n`);
+
+    const running = offline;
+    let stopping: Promise<void> | undefined;
+    return {
+      state,
+      config,
+      emulator,
+      webhookSecret,
+      webhookSecretGenerated,
+      offline: running,
+      stop: () => {
+        stopping ??= (async () => {
+          await killGroup(running);
+          await emulator.stop();
+          rmSync(stateFile, { force: true });
+        })();
+        return stopping;
+      },
+    };
+  } catch (error) {
+    if (offline) await killGroup(offline);
+    await emulator.stop();
+    throw error;
+  }
+}

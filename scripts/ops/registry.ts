@@ -1,0 +1,5 @@
+import { mailCommands } from './commands/mail';
+import type { CommandSpec } from './types';
+
+/** Every ops CLI command. Each capability adds its own list from scripts/ops/commands/. */
+export const COMMANDS: CommandSpec[] = [...mailCommands];

@@ -1,0 +1,35 @@
+import { opsCli } from '../support/ops';
+
+describe('the ops CLI against the local stage', () => {
+  it('lists its commands with --help and exits 0', async () => {
+    const res = await opsCli(['--help']);
+    expect(res.code).toBe(0);
+    expect(res.stdout).toContain('mail list');
+  });
+
+  it('answers an unknown command with one clear line and a non-zero status', async () => {
+    const res = await opsCli(['frobnicate']);
+    expect(res.code).toBe(2);
+    expect(res.stderr.trim().split('\n')).toHaveLength(1);
+    expect(res.stderr).toContain('unknown command');
+  });
+
+  it('refuses an unknown option naming it, with the command help', async () => {
+    const res = await opsCli(['mail', 'list', '--bogus']);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain("Unknown option '--bogus'");
+    expect(res.stderr).toContain('Usage: npm run ops -- mail list');
+  });
+
+  it('prints the sent mail as one JSON document with --json', async () => {
+    const res = await opsCli(['mail', 'list', '--json', '--to', 'nobody@helpshelf.test']);
+    expect(res.code).toBe(0);
+    expect(res.json).toEqual({ messages: [] });
+  });
+
+  it('refuses local-only commands on another stage', async () => {
+    const res = await opsCli(['mail', 'list', '--stage', 'prod']);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain('local stage only');
+  });
+});

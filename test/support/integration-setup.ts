@@ -1,0 +1,32 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { emulatorEnvironment, EMULATOR_REGION, freePort, startEmulator } from '../../scripts/lib/emulator';
+import { provisionStage } from '../../scripts/lib/provision';
+import { allFunctionsEnvironment, loadStageConfig } from '../../scripts/lib/stage-config';
+import { FUNCTIONS_FILE, LOG_DIR, TEST_STAGE_DIR } from './paths';
+import { TEST_WEBHOOK_SECRET } from './secrets';
+
+/**
+ * One emulator for the integration layer, on a free port, holding every resource the local stage
+ * declares. Jest workers inherit the environment set here, so handlers imported in-process read
+ * the same configuration serverless.yml gives them and talk to the emulator through
+ * AWS_ENDPOINT_URL.
+ */
+export default async function integrationSetup(): Promise<void> {
+  mkdirSync(LOG_DIR, { recursive: true });
+  const [config, port] = await Promise.all([loadStageConfig('local'), freePort()]);
+  const emulator = await startEmulator(port);
+  (globalThis as { __emulator?: typeof emulator }).__emulator = emulator;
+
+  const env = { ...allFunctionsEnvironment(config), ...emulatorEnvironment(emulator.endpoint), POWERTOOLS_DEV: 'false' };
+  Object.assign(process.env, env);
+  process.env.HELPSHELF_TEST_EMULATOR = emulator.endpoint;
+  process.env.HELPSHELF_TEST_EMULATOR_PID = String(emulator.process.pid);
+
+  await provisionStage(config, {
+    region: EMULATOR_REGION,
+    endpoint: emulator.endpoint,
+    secretValues: { StripeWebhookSecret: JSON.stringify({ current: TEST_WEBHOOK_SECRET, previous: '' }) },
+  });
+  mkdirSync(TEST_STAGE_DIR, { recursive: true });
+  writeFileSync(FUNCTIONS_FILE, JSON.stringify(config.functions, null, 2));
+}

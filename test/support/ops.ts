@@ -1,0 +1,44 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import type { OpsInvocation, OpsOutcome } from '../../lib/ops/types';
+import { functionName, lambdaContext, loadHandler } from './http';
+import { ROOT } from './paths';
+
+const run = promisify(execFile);
+
+/** Invokes an ops function in-process, as a direct Lambda Invoke would. */
+export async function invokeOps(functionKey: string, action: string, args: Record<string, unknown> = {}, extra: Partial<OpsInvocation> = {}): Promise<OpsOutcome> {
+  const handler = loadHandler(functionKey);
+  return (await handler({ action, args, localEngineer: 'test-engineer', ...extra }, lambdaContext(functionName(functionKey)))) as OpsOutcome;
+}
+
+/** Like invokeOps, but returns the result and throws on a refusal. */
+export async function opsResult<T = unknown>(functionKey: string, action: string, args: Record<string, unknown> = {}): Promise<T> {
+  const outcome = await invokeOps(functionKey, action, args);
+  if (!outcome.ok) throw new Error(`${functionKey}.${action} refused: ${outcome.error.code}: ${outcome.error.message}`);
+  return outcome.result as T;
+}
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  json: any;
+}
+
+/** Runs the real ops CLI against the e2e local stage. */
+export async function opsCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  try {
+    const { stdout, stderr } = await run(path.join(ROOT, 'node_modules/.bin/tsx'), [path.join(ROOT, 'scripts/ops.ts'), ...args], {
+      cwd: ROOT,
+      env: { ...process.env, HELPSHELF_LOCAL_STATE_FILE: process.env.E2E_STATE_FILE, HELPSHELF_ENGINEER: 'e2e-engineer', ...env },
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    return { code: 0, stdout, stderr, json: args.includes('--json') ? JSON.parse(stdout) : undefined };
+  } catch (error) {
+    const e = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof e.code === 'number' ? e.code : 1, stdout: e.stdout ?? '', stderr: e.stderr ?? '', json: undefined };
+  }
+}

@@ -1,0 +1,9 @@
+import path from 'node:path';
+
+export const ROOT = path.resolve(__dirname, '..', '..');
+/** Scratch space of one test run (git-ignored): captured logs, the packaged template, stage files. */
+export const TEST_STAGE_DIR = path.join(ROOT, '.test-stage');
+export const LOG_DIR = path.join(TEST_STAGE_DIR, 'logs');
+export const PACKAGE_DIR = path.join(TEST_STAGE_DIR, 'package');
+export const E2E_STATE_FILE = path.join(TEST_STAGE_DIR, 'e2e-stage.json');
+export const FUNCTIONS_FILE = path.join(TEST_STAGE_DIR, 'functions.json');
