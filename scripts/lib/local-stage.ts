@@ -92,6 +92,7 @@ export async function startLocalStage(options: LocalStageOptions): Promise<Local
   await assertPortFree(options.emulatorPort, 'AWS_EMULATOR_PORT');
 
   const configPromise = loadStageConfig('local');
+  configPromise.catch(() => undefined); // awaited below; never an unhandled rejection if the emulator fails first
   const emulator = await startEmulator(options.emulatorPort);
   let offline: ChildProcess | undefined;
   try {

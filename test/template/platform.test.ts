@@ -78,6 +78,13 @@ describe('the packaged CloudFormation template (stage prod)', () => {
     }
   });
 
+  it('serves the API on a custom domain that enforces TLS 1.2', () => {
+    const [, domain] = resourcesOfType(template, 'AWS::ApiGateway::DomainName')[0];
+    expect(domain.Properties!.SecurityPolicy).toBe('TLS_1_2');
+    expect(domain.Properties!.EndpointConfiguration).toEqual({ Types: ['REGIONAL'] });
+    expect(resourcesOfType(template, 'AWS::ApiGateway::BasePathMapping')).toHaveLength(1);
+  });
+
   it('lists in lib/http/routes.json exactly the public routes the functions serve', () => {
     const { routes } = JSON.parse(readFileSync(path.join(ROOT, 'lib/http/routes.json'), 'utf8')) as { routes: Array<{ method: string; path: string }> };
     const methods = resourcesOfType(template, 'AWS::ApiGateway::Method').filter(([, m]) => m.Properties!.HttpMethod !== 'ANY' && m.Properties!.HttpMethod !== 'OPTIONS');
