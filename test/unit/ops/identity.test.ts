@@ -5,11 +5,11 @@ import { AUDIENCE_HEADER, GET_CALLER_IDENTITY_BODY, type SignedStsRequest } from
 
 class Sha256 {
   private readonly hash;
-  constructor(secret?: Uint8Array | string) {
+  constructor(secret?: string | Uint8Array | ArrayBuffer | ArrayBufferView) {
     this.hash = secret ? createHmac('sha256', Buffer.from(secret as Uint8Array)) : createHash('sha256');
   }
-  update(data: string | Uint8Array): void {
-    this.hash.update(typeof data === 'string' ? data : Buffer.from(data));
+  update(data: string | Uint8Array | ArrayBuffer | ArrayBufferView): void {
+    this.hash.update(typeof data === 'string' ? data : Buffer.from(data as Uint8Array));
   }
   async digest(): Promise<Uint8Array> {
     return new Uint8Array(this.hash.digest());
