@@ -135,7 +135,7 @@ async function main(argv: string[]): Promise<number> {
   const invoke = createInvoker(args.stage, local);
   const result = await command.run({ stage: args.stage, json: args.json, local, invoke }, args);
   print(command, result, args.json);
-  return 0;
+  return command.exitCode?.(result) ?? 0;
 }
 
 main(process.argv.slice(2))
