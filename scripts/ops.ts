@@ -9,6 +9,10 @@ import { createInvoker, readLocalState } from './ops/transport';
 import { OpsCommandError, UsageError, type CommandSpec, type OptionSpec, type ParsedArgs } from './ops/types';
 import { keyValues } from './ops/format';
 
+// The SDK's notice that it will need Node 22 from 2027 would make every error more than one line
+// on the development machines' Node 20 (Lambda runs Node 22). Read when a client is built.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 const GLOBAL_OPTIONS = {
   json: { type: 'boolean', description: 'print one JSON document to stdout' },
   stage: { type: 'string', description: 'the stage to operate on (default: local)' },

@@ -45,7 +45,7 @@ export const accessCommands: CommandSpec[] = [
       const listing = result as AuditListing;
       const { chain } = listing;
       const status = chain.intact
-        ? `Chain: intact (${chain.entries} entries verified)`
+        ? `Chain: intact (${chain.entries} ${chain.entries === 1 ? 'entry' : 'entries'} verified)`
         : `Chain: BROKEN at entry ${chain.firstBreak!.seq} (${chain.firstBreak!.problem}): ${chain.firstBreak!.detail}`;
       const rows = listing.entries.map((e) => ({ seq: e.seq, at: e.at, actor: e.actor, action: e.action, subject: e.subject, reason: e.reason ?? '' }));
       return `${status}\n\n${table(rows, ['seq', 'at', 'actor', 'action', 'subject', 'reason'])}`;
