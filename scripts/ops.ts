@@ -9,6 +9,10 @@ import { createInvoker, readLocalState } from './ops/transport';
 import { OpsCommandError, UsageError, type CommandSpec, type OptionSpec, type ParsedArgs } from './ops/types';
 import { keyValues } from './ops/format';
 
+// The SDK's notice that it will need Node 22 from 2027 would make every error more than one line
+// on the development machines' Node 20 (Lambda runs Node 22). Read when a client is built.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 const GLOBAL_OPTIONS = {
   json: { type: 'boolean', description: 'print one JSON document to stdout' },
   stage: { type: 'string', description: 'the stage to operate on (default: local)' },
@@ -135,7 +139,7 @@ async function main(argv: string[]): Promise<number> {
   const invoke = createInvoker(args.stage, local);
   const result = await command.run({ stage: args.stage, json: args.json, local, invoke }, args);
   print(command, result, args.json);
-  return 0;
+  return command.exitCode?.(result) ?? 0;
 }
 
 main(process.argv.slice(2))

@@ -1,10 +1,17 @@
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { AppError, BadRequestError, NotFoundError, ServiceUnavailableError } from '../platform/errors';
+import { AppError, BadRequestError, ForbiddenError, NotFoundError, ServiceUnavailableError } from '../platform/errors';
 import { isTransientAwsError } from '../platform/aws/errors';
 import { describeError, logger } from '../platform/logger';
 import { resolveActor } from './identity';
 import type { OpsAction, OpsInvocation, OpsOutcome } from './types';
+
+/** API Gateway (REST or HTTP API), function URL and ALB events all carry these. */
+function isHttpEvent(event: unknown): boolean {
+  if (!event || typeof event !== 'object') return false;
+  const e = event as Record<string, unknown>;
+  return 'httpMethod' in e || 'requestContext' in e || 'routeKey' in e || 'rawPath' in e;
+}
 
 function toOutcome(error: unknown): OpsOutcome {
   let mapped: AppError;
@@ -25,6 +32,9 @@ export function opsHandler(actions: Record<string, OpsAction>) {
   return middy<OpsInvocation, OpsOutcome, Error, Context>().handler(async (invocation, context) => {
     logger.addContext(context);
     try {
+      // Defence in depth: ops functions have no http event, but if one were ever wired to API
+      // Gateway (or a function URL), its events must never reach an action.
+      if (isHttpEvent(invocation)) throw new ForbiddenError('not_an_ops_invocation', 'Ops functions answer direct invocations from the ops CLI only.');
       if (!invocation || typeof invocation !== 'object' || typeof invocation.action !== 'string') {
         throw new BadRequestError('invalid_invocation', 'An ops invocation names an action.');
       }

@@ -37,6 +37,8 @@ export interface CommandSpec {
   localOnly?: boolean;
   run(context: CliContext, args: ParsedArgs): Promise<unknown>;
   format?(result: unknown): string;
+  /** The exit status for a result that was printed (default 0), e.g. a finding scripts must notice. */
+  exitCode?(result: unknown): number;
 }
 
 /** A usage mistake: printed with the command's help, exit status 2. */
