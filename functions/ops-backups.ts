@@ -33,6 +33,8 @@ function drillSummary(drill: DrillRecord) {
       checksumsEqual: t.exportChecksum === undefined ? null : t.exportChecksum === t.restoredChecksum,
       scratchTable: t.scratchTable ?? null,
       scratchDeleted: t.scratchDeleted ?? null,
+      importedItemCount: t.importedItemCount ?? null,
+      importErrorCount: t.importErrorCount ?? null,
       message: t.message ?? null,
     })),
   };

@@ -94,7 +94,7 @@ export async function runExports(deps: BackupsDeps, type: ExportType): Promise<{
   const tables = type === EXPORT_TYPES.incremental ? deps.tables.filter((t) => t.critical) : deps.tables;
   const exports: ExportRunOutcome[] = [];
   for (const table of tables) exports.push(await startOne(deps, table, type));
-  const failed = exports.filter((e) => e.outcome === 'failed').length;
+  const failed = exports.filter((e) => e.outcome !== 'existing' && e.status === EXPORT_STATUS.failed).length;
   deps.metrics.publish({ ExportsStarted: exports.filter((e) => e.outcome === 'started').length, ExportsFailed: failed });
   return { type, exports };
 }

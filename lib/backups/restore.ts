@@ -75,6 +75,7 @@ export async function startRestore(deps: BackupsDeps, request: RestoreRequest): 
 
 /** Where a restore stands: the target table's status, and the import's when it came from an export. */
 export async function restoreStatus(deps: BackupsDeps, targetTable: string, importArn?: string) {
+  if (!targetTable.startsWith(deps.restorePrefix)) throw new BadRequestError('invalid_target', `Restored tables are named ${deps.restorePrefix}<name>.`);
   const tableStatus = (await deps.control.tableStatus(targetTable)) ?? 'NOT_FOUND';
   const imported = importArn ? await deps.control.describeImport(importArn) : undefined;
   const done = imported ? imported.status !== 'IN_PROGRESS' && tableStatus !== 'CREATING' : tableStatus === 'ACTIVE';

@@ -196,6 +196,9 @@ export interface DrillTableResult {
   status: DrillTableStatus;
   exportItemCount?: number;
   restoredItemCount?: number;
+  /** What ImportTable reported: items written and lines it could not import. */
+  importedItemCount?: number;
+  importErrorCount?: number;
   exportChecksum?: string;
   restoredChecksum?: string;
   message?: string;
