@@ -33,6 +33,23 @@ export async function startDrill(deps: BackupsDeps, actor: string): Promise<Dril
       results.push({ table: table.logical, status: 'FAILED', message: 'No completed full export to restore.' });
       continue;
     }
+    if (latest.itemCount === 0) {
+      // ImportTable cannot import an export without items (nothing to create a table from): an
+      // empty export is checked by reading its data files, which must hold no item either.
+      const expected = await fingerprint(deps.store.items(latest.bucket, latest.dataPrefix!));
+      results.push({
+        table: table.logical,
+        exportId: latest.exportId,
+        exportWindow: latest.window,
+        status: expected.count === 0 ? 'EQUAL' : 'DIFFERENT',
+        exportItemCount: expected.count,
+        restoredItemCount: 0,
+        exportChecksum: expected.checksum,
+        restoredChecksum: (await fingerprint([])).checksum,
+        message: expected.count === 0 ? 'Empty export: nothing to import.' : `The export was recorded with 0 items but holds ${expected.count}.`,
+      });
+      continue;
+    }
     const scratchTable = scratchName(deps, table.logical, drillId);
     const base = { table: table.logical, exportId: latest.exportId, exportWindow: latest.window, scratchTable };
     try {

@@ -43,6 +43,7 @@ export async function startRestore(deps: BackupsDeps, request: RestoreRequest): 
     if (record.status !== EXPORT_STATUS.completed || !record.dataPrefix) {
       throw new BadRequestError('export_not_restorable', `Export ${request.exportId} is ${record.status}; only a completed export can be restored.`);
     }
+    if (record.itemCount === 0) throw new BadRequestError('export_not_restorable', `Export ${request.exportId} holds no items; ImportTable cannot create a table from it. Use --to-time, or create the table empty.`);
     if (record.type !== 'FULL_EXPORT') throw new BadRequestError('export_not_restorable', 'An incremental export holds only changes; restore a full export or use --to-time.');
     const schema = await deps.control.describeTable(table.name);
     const started = await deps.control.importTable({

@@ -62,7 +62,7 @@ describe('the packaged template: backups (stage prod)', () => {
     expect(alarms.StaleTables).toMatchObject({ Namespace: 'HelpShelf/Backups', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', TreatMissingData: 'breaching', AlarmActions: [{ Ref: 'BackupAlarmTopic' }] });
     expect(alarms.ExportsFailed).toMatchObject({ Namespace: 'HelpShelf/Backups', Statistic: 'Sum', AlarmActions: [{ Ref: 'BackupAlarmTopic' }] });
     expect(alarms.RestoreDrillFailures).toMatchObject({ Namespace: 'HelpShelf/Backups', AlarmActions: [{ Ref: 'BackupAlarmTopic' }] });
-    for (const alarm of Object.values(alarms)) expect(alarm.Dimensions).toEqual([{ Name: 'Stage', Value: 'prod' }]);
+    for (const alarm of Object.values(alarms) as Array<{ Dimensions: unknown }>) expect(alarm.Dimensions).toEqual([{ Name: 'Stage', Value: 'prod' }]);
     expect(template.Resources.BackupAlarmOpsSubscription.Properties).toEqual({ TopicArn: { Ref: 'BackupAlarmTopic' }, Protocol: 'email', Endpoint: 'ops@helpshelf.com' });
   });
 

@@ -183,4 +183,15 @@ describe('exports and the restore drill (domain, with fakes)', () => {
     expect(drill).toMatchObject({ status: 'PASSED', tables: [expect.objectContaining({ status: 'EQUAL', exportItemCount: 2, restoredItemCount: 2 })] });
     expect(d.mails).toEqual([]);
   });
+
+  it('when the latest export of a table is empty, the drill checks its files hold no item and imports nothing', async () => {
+    const imported: string[] = [];
+    const control = fakeControl({ importTable: async (r) => (imported.push(r.tableName), { importArn: 'x', status: 'IN_PROGRESS' }) });
+    const d = deps(control, []);
+    d.tables = [d.tables[0]];
+    await completedFullExport(d, 'accounts', 0);
+    const drill = await startDrill(d, 'local:test');
+    expect(drill).toMatchObject({ status: 'PASSED', tables: [expect.objectContaining({ status: 'EQUAL', exportItemCount: 0, message: 'Empty export: nothing to import.' })] });
+    expect(imported).toEqual([]);
+  });
 });
