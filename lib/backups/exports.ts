@@ -113,7 +113,7 @@ async function alertFailedExport(deps: BackupsDeps, record: ExportRecord): Promi
   ]);
 }
 
-/** Follows one unfinished export; true when it reached a final state in this call. */
+/** Follows one unfinished export and records what DynamoDB says about it now. */
 async function followOne(deps: BackupsDeps, record: ExportRecord): Promise<ExportRecord> {
   if (!record.exportArn) return record;
   let description;

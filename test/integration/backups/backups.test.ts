@@ -254,6 +254,19 @@ describe('backups: scheduled exports and the restore drill (against the emulator
     expect(await deps.control.tableStatus(`helpshelf-local-restored-${id}`)).toBeUndefined();
   });
 
+  it('refuses a listing with a bad limit or an unknown table, and a run of an unknown type', async () => {
+    for (const [action, args, code] of [
+      ['list', { limit: 'abc' }, 'invalid_argument'],
+      ['list', { limit: 0 }, 'invalid_argument'],
+      ['list', { table: 'nope' }, 'unknown_table'],
+      ['run', { type: 'weekly' }, 'invalid_argument'],
+      ['restore-drill-status', {}, 'missing_argument'],
+    ] as const) {
+      expect(await invokeOps('opsBackups', action, args)).toMatchObject({ ok: false, error: { status: 400, code } });
+    }
+    expect(await invokeOps('opsBackups', 'restore-drill-status', { id: 'drl_nope' })).toMatchObject({ ok: false, error: { status: 404, code: 'unknown_drill' } });
+  });
+
   it('restores a table to a point in time into a new table, audited', async () => {
     // Prepare
     const id = randomUUID().slice(0, 8);
