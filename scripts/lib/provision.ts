@@ -331,7 +331,12 @@ async function createResource(c: Clients, id: string, type: string, p: Props, op
       return { ref: bucket, attributes: { Arn: `arn:aws:s3:::${bucket}`, DomainName: `${bucket}.s3.amazonaws.com` } };
     }
     case 'AWS::S3::BucketPolicy': {
-      await c.s3.send(new PutBucketPolicyCommand({ Bucket: p.Bucket, Policy: JSON.stringify(p.PolicyDocument) }));
+      // The emulator speaks plain HTTP, and moto applies a bucket policy's Deny without evaluating
+      // its Condition: the TLS-only statement would deny every object read and write on the local
+      // stage. Deployed stages keep it (the template test asserts it).
+      const statements = (p.PolicyDocument.Statement as Props[]).filter((s) => !(s.Effect === 'Deny' && s.Condition?.Bool?.['aws:SecureTransport'] === 'false'));
+      if (statements.length === 0) return { ref: p.Bucket, attributes: {} };
+      await c.s3.send(new PutBucketPolicyCommand({ Bucket: p.Bucket, Policy: JSON.stringify({ ...p.PolicyDocument, Statement: statements }) }));
       return { ref: p.Bucket, attributes: {} };
     }
     case 'AWS::SQS::Queue': {

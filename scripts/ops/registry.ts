@@ -1,6 +1,7 @@
 import { accessCommands } from './commands/access';
+import { backupsCommands } from './commands/backups';
 import { mailCommands } from './commands/mail';
 import type { CommandSpec } from './types';
 
 /** Every ops CLI command. Each capability adds its own list from scripts/ops/commands/. */
-export const COMMANDS: CommandSpec[] = [...mailCommands, ...accessCommands];
+export const COMMANDS: CommandSpec[] = [...mailCommands, ...accessCommands, ...backupsCommands];

@@ -1,0 +1,44 @@
+import { randomBytes } from 'node:crypto';
+import { requireEnv, optionalEnv } from '../platform/config';
+import { sesMailer } from '../platform/mailer';
+import { nowEpochMillis } from '../platform/time';
+import { dynamoBackupsRepository } from './dynamo-backups-repository';
+import { dynamoTableControl } from './dynamo-table-control';
+import { emfMetrics } from './emf-metrics';
+import { s3ExportStore } from './s3-export-store';
+import type { BackedUpTable, BackupsDeps } from './types';
+
+/** `accounts=helpshelf-prod-accounts:critical,rate-limits=helpshelf-prod-rate-limits,…` (sls/backup-tables.js). */
+export function parseBackupTables(value: string): BackedUpTable[] {
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((entry) => {
+      const m = /^([a-z0-9-]+)=([A-Za-z0-9_.-]+?)(:critical)?$/.exec(entry);
+      if (!m) throw new Error(`BACKUP_TABLES entry "${entry}" is not logical=name[:critical]`);
+      return { logical: m[1], name: m[2], critical: Boolean(m[3]) };
+    });
+}
+
+/** Everything the backup functions need, built once per execution environment from the stage's configuration. */
+export function backupsDepsFromEnv(overrides: Partial<BackupsDeps> = {}): BackupsDeps {
+  const stage = requireEnv('STAGE');
+  return {
+    repository: dynamoBackupsRepository(requireEnv('BACKUPS_TABLE')),
+    control: dynamoTableControl(),
+    store: s3ExportStore(),
+    mailer: sesMailer(),
+    metrics: emfMetrics(stage),
+    tables: parseBackupTables(requireEnv('BACKUP_TABLES')),
+    bucket: requireEnv('BACKUPS_BUCKET'),
+    opsEmail: requireEnv('OPS_EMAIL'),
+    stage,
+    kmsKeyId: optionalEnv('BACKUP_KMS_KEY', '') || undefined,
+    scratchPrefix: requireEnv('BACKUP_SCRATCH_PREFIX'),
+    restorePrefix: requireEnv('BACKUP_RESTORE_PREFIX'),
+    now: nowEpochMillis,
+    newId: () => randomBytes(10).toString('hex'),
+    ...overrides,
+  };
+}

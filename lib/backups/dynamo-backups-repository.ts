@@ -1,0 +1,119 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { documentClient } from '../platform/aws/dynamodb';
+import type { BackupsRepository, DrillRecord, ExportRecord, ExportWindow } from './types';
+
+const ALERT_TTL_SECONDS = 30 * 24 * 3600;
+const FIND_MAX_PAGES = 20;
+
+/**
+ * The backups table. Export records: `pk = EXPORT#<table>`, `sk = <window start>#<type>`, so one
+ * query per table reads its exports newest first and one conditional put claims a window.
+ * Drills: `pk = DRILL#<id>`, `sk = DRILL`, with an `OPEN_DRILLS` marker while one is running.
+ * Restores: `pk = RESTORE`, `sk = <at>#<id>`. Alerts sent: `pk = ALERT`, `sk = <key>`.
+ */
+export function dynamoBackupsRepository(tableName: string): BackupsRepository {
+  const exportKey = (table: string, windowFrom: string, type: string) => ({ pk: `EXPORT#${table}`, sk: `${windowFrom}#${type}` });
+  const strip = <T>(item: Record<string, unknown>): T => {
+    const { pk: _pk, sk: _sk, ttl: _ttl, ...rest } = item;
+    return rest as T;
+  };
+
+  async function* exportsOf(table: string, pageSize: number) {
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    let pages = 0;
+    do {
+      const out = await documentClient.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': `EXPORT#${table}` },
+          ScanIndexForward: false,
+          Limit: pageSize,
+          ExclusiveStartKey,
+        }),
+      );
+      for (const item of out.Items ?? []) yield strip<ExportRecord>(item);
+      ExclusiveStartKey = out.LastEvaluatedKey;
+      pages += 1;
+    } while (ExclusiveStartKey && pages < FIND_MAX_PAGES);
+  }
+
+  const repository: BackupsRepository = {
+    async claimExport(record) {
+      try {
+        await documentClient.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: { ...exportKey(record.table, record.windowFrom, record.type), ...record },
+            // One record per table, type and window: the first run claims it, later runs find it.
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return false;
+        throw error;
+      }
+    },
+    async getExport(table, window: ExportWindow) {
+      const out = await documentClient.send(new GetCommand({ TableName: tableName, Key: exportKey(table, window.from, window.type), ConsistentRead: true }));
+      return out.Item ? strip<ExportRecord>(out.Item) : undefined;
+    },
+    async updateExport(record) {
+      await documentClient.send(new PutCommand({ TableName: tableName, Item: { ...exportKey(record.table, record.windowFrom, record.type), ...record } }));
+    },
+    async recentExports(table, limit) {
+      const out: ExportRecord[] = [];
+      for await (const record of exportsOf(table, Math.min(limit, 100))) {
+        out.push(record);
+        if (out.length >= limit) break;
+      }
+      return out;
+    },
+    async findExport(table, predicate) {
+      for await (const record of exportsOf(table, 50)) if (predicate(record)) return record;
+      return undefined;
+    },
+    async claimAlert(key, at) {
+      try {
+        await documentClient.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: { pk: 'ALERT', sk: key, at, ttl: Math.floor(Date.parse(at) / 1000) + ALERT_TTL_SECONDS },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return false;
+        throw error;
+      }
+    },
+    async putDrill(drill: DrillRecord) {
+      await documentClient.send(new PutCommand({ TableName: tableName, Item: { pk: `DRILL#${drill.drillId}`, sk: 'DRILL', ...drill } }));
+      const open = drill.status === 'RUNNING' || drill.tables.some((t) => t.scratchDeleted === false);
+      if (open) await documentClient.send(new PutCommand({ TableName: tableName, Item: { pk: 'OPEN_DRILLS', sk: drill.drillId, startedAt: drill.startedAt } }));
+      else await documentClient.send(new DeleteCommand({ TableName: tableName, Key: { pk: 'OPEN_DRILLS', sk: drill.drillId } }));
+    },
+    async getDrill(drillId) {
+      const out = await documentClient.send(new GetCommand({ TableName: tableName, Key: { pk: `DRILL#${drillId}`, sk: 'DRILL' }, ConsistentRead: true }));
+      return out.Item ? strip<DrillRecord>(out.Item) : undefined;
+    },
+    async openDrills(limit) {
+      const out = await documentClient.send(
+        new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'OPEN_DRILLS' }, Limit: limit }),
+      );
+      const drills: DrillRecord[] = [];
+      for (const marker of out.Items ?? []) {
+        const drill = await repository.getDrill(String(marker.sk));
+        if (drill) drills.push(drill);
+      }
+      return drills;
+    },
+    async putRestore(restore) {
+      await documentClient.send(new PutCommand({ TableName: tableName, Item: { pk: 'RESTORE', sk: `${restore.at}#${restore.restoreId}`, ...restore } }));
+    },
+  };
+  return repository;
+}
