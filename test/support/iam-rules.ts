@@ -16,9 +16,13 @@ export const EXPORT_ALLOWED = /backup/i;
 /** What kms:Decrypt is for here: reading a secret, a KMS-encrypted S3 object, or a table import/export. */
 const DECRYPT_NEEDED_BY = ['secretsmanager:getsecretvalue', 's3:getobject', 'dynamodb:importtable', 'dynamodb:exporttabletopointintime'];
 
-/** Nothing may change or remove an audit entry, nor the audit table's protections. */
+/**
+ * Nothing may change or remove an audit entry, nor the audit table's protections. Restoring the
+ * audit table (RestoreTableToPointInTime) only reads it as the source of a new table, so the
+ * backups restore path may name it.
+ */
 const AUDIT_FORBIDDEN = new Set(
-  ['UpdateItem', 'DeleteItem', 'BatchWriteItem', 'PartiQLInsert', 'PartiQLUpdate', 'PartiQLDelete', 'DeleteTable', 'UpdateTable', 'UpdateTimeToLive', 'RestoreTableToPointInTime', 'RestoreTableFromBackup'].map((a) => `dynamodb:${a.toLowerCase()}`),
+  ['UpdateItem', 'DeleteItem', 'BatchWriteItem', 'PartiQLInsert', 'PartiQLUpdate', 'PartiQLDelete', 'DeleteTable', 'UpdateTable', 'UpdateTimeToLive'].map((a) => `dynamodb:${a.toLowerCase()}`),
 );
 const AUDIT_TABLE = /\$\{AuditTable(\.Arn)?\}|:table\/[^/]*-audit(\/|$)/;
 
@@ -45,6 +49,18 @@ export function isWildcardResource(rendered: string): boolean {
   return /[*?]/.test(type ? firstName : rest.split('/')[0]);
 }
 
+/**
+ * Backup functions create tables at run time (restore-drill scratch tables, restored tables), so
+ * they may name a stage-scoped prefix of their own: `table/<service>-<stage>-drill-*` and
+ * `-restored-*`, nothing wider, and only backup/restore functions.
+ */
+export function isScratchTable(key: string | undefined, resource: string, stagePrefix: string): boolean {
+  if (!key || !/backup|restore/i.test(key)) return false;
+  const concrete = resource.replace(/\$\{AWS::[A-Za-z]+\}/g, 'pseudo');
+  const escaped = stagePrefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`:dynamodb:[^:]+:[^:]+:table/${escaped}-(drill|restored)-\\*(/.*)?$`).test(concrete);
+}
+
 function roleViolations(who: string, key: string | undefined, functionName: string | undefined, role: RoleModel, tracingActive: boolean, stagePrefix: string): string[] {
   const out: string[] = [];
   const allows = role.statements.filter((s) => s.effect === 'Allow');
@@ -59,8 +75,10 @@ function roleViolations(who: string, key: string | undefined, functionName: stri
         if (service(a) === 'logs') {
           const ownGroup = functionName ? resource.includes(`:log-group:/aws/lambda/${functionName}:`) && !/log-group:[^:]*[*?]/.test(resource) : false;
           const stageGroups = !functionName && resource.includes(`:log-group:/aws/lambda/${stagePrefix}`);
-          if (!ownGroup && !stageGroups) out.push(`${who}: ${action} on ${label(resource)} (only its own log group)`);
-        } else if (isWildcardResource(resource) && !STAR_RESOURCE_ACTIONS.has(a)) {
+          // DynamoDB ImportTable writes its error log to /aws-dynamodb/imports, as the caller.
+          const importLogs = Boolean(key && /backup|restore/i.test(key)) && resource.includes(':log-group:/aws-dynamodb/');
+          if (!ownGroup && !stageGroups && !importLogs) out.push(`${who}: ${action} on ${label(resource)} (only its own log group)`);
+        } else if (isWildcardResource(resource) && !STAR_RESOURCE_ACTIONS.has(a) && !isScratchTable(key, resource, stagePrefix)) {
           out.push(`${who}: ${action} on wildcard resource ${label(resource)}`);
         }
         if (AUDIT_FORBIDDEN.has(a) && AUDIT_TABLE.test(resource)) out.push(`${who}: ${action} on the audit table (it is append-only)`);
