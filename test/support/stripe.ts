@@ -85,7 +85,9 @@ export function invoiceObject(opts: { customer: string; subscription: string; at
  * ever be found in a table or a log line. Distinctive strings are searched as substrings; the short
  * numeric ones (last4, expiry) are searched as key/value pairs.
  */
+let cardValues: { distinctive: string[]; keyed: Array<{ key: string; value: string }> } | undefined;
 export function cardFieldValues(): { distinctive: string[]; keyed: Array<{ key: string; value: string }> } {
+  if (cardValues) return cardValues;
   const distinctive = new Set<string>();
   const keyed = new Map<string, { key: string; value: string }>();
   const longKeys = new Set(['fingerprint', 'routing_number', 'account_number', 'iban', 'bic', 'account_holder_name', 'iban_last4']);
@@ -103,7 +105,8 @@ export function cardFieldValues(): { distinctive: string[]; keyed: Array<{ key: 
     }
   };
   walk(stripeResources);
-  return { distinctive: [...distinctive], keyed: [...keyed.values()] };
+  cardValues = { distinctive: [...distinctive], keyed: [...keyed.values()] };
+  return cardValues;
 }
 
 /** Every place a card field could hide in a serialised item or log line. */
