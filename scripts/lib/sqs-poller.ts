@@ -81,6 +81,8 @@ export interface PollerOptions {
   log?: (line: string) => void;
   /** Seconds a receive waits for messages (long polling). */
   waitSeconds?: number;
+  /** Concurrent pollers per queue (AWS starts with five; the local machine is smaller). */
+  concurrency?: number;
 }
 
 export function startSqsPollers(config: StageConfig, options: PollerOptions): SqsPollers {
@@ -125,10 +127,12 @@ export function startSqsPollers(config: StageConfig, options: PollerOptions): Sq
     }
   };
 
-  const loops = sources.map((source) =>
-    pollOne(source).catch((error: unknown) => {
-      if (!controller.signal.aborted) log(`${source.functionKey}: poller stopped: ${(error as Error).message}`);
-    }),
+  const loops = sources.flatMap((source) =>
+    Array.from({ length: options.concurrency ?? 3 }, () =>
+      pollOne(source).catch((error: unknown) => {
+        if (!controller.signal.aborted) log(`${source.functionKey}: poller stopped: ${(error as Error).message}`);
+      }),
+    ),
   );
   for (const s of sources) log(`sqs poller: ${s.queueName} → ${s.functionKey} (batch ${s.batchSize})`);
   return {
