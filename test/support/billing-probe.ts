@@ -5,7 +5,8 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand } from '@aw
  * Direct access to the test stage's tables, for assertions the public API cannot make (the
  * receipt record, the user item's `billing` map) and for seeding user items per the data contract.
  */
-export function billingProbe(endpoint = process.env.E2E_EMULATOR_ENDPOINT ?? process.env.HELPSHELF_TEST_EMULATOR!) {
+/** `endpoint`: the emulator of the layer at hand (both layers' variables are set when they run together). */
+export function billingProbe(endpoint: string) {
   const client = DynamoDBDocumentClient.from(
     new DynamoDBClient({ region: 'eu-west-1', endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
     { marshallOptions: { removeUndefinedValues: true } },

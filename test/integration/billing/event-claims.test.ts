@@ -6,7 +6,7 @@ import { billingProbe } from '../../support/billing-probe';
 import { checkoutSessionObject, eventId, signatureHeader, stripeEvent } from '../../support/stripe';
 
 const claims = dynamoEventClaims(process.env.BILLING_TABLE!);
-const probe = billingProbe();
+const probe = billingProbe(process.env.HELPSHELF_TEST_EMULATOR!);
 const SECRET = 'whsec_claims_test_secret_0123456789';
 const verify = stripeSignatureVerifier('unused', async () => ({ current: SECRET }));
 

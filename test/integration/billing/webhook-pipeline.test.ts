@@ -20,7 +20,7 @@ import { viaHandler } from '../../support/http';
 import { LOG_DIR } from '../../support/paths';
 import { checkoutSessionObject, findCardData, invoiceObject, signedWebhook, stripeEvent, stripeResources } from '../../support/stripe';
 
-const probe = billingProbe();
+const probe = billingProbe(process.env.HELPSHELF_TEST_EMULATOR!);
 const realRepository = dynamoBillingRepository(process.env.BILLING_TABLE!, process.env.ACCOUNTS_TABLE!);
 const workerDeps = { repository: realRepository, mailer: sesMailer(), livemode: false, billingUrl: 'http://localhost:3000/account/billing' };
 
