@@ -88,3 +88,10 @@ describe('receiving a Stripe webhook', () => {
     expect(calls).toHaveLength(2);
   });
 });
+
+describe('the Stripe signature verifier', () => {
+  it('when the stage has no signing secret configured, it fails loudly instead of refusing every event as unsigned', async () => {
+    const unconfigured = stripeSignatureVerifier('helpshelf/prod/stripe-webhook', async () => ({ current: '', previous: '' }));
+    await expect(unconfigured('{}', signatureHeader('{}', SECRET))).rejects.toThrow(/holds no Stripe signing secret/);
+  });
+});
