@@ -4,6 +4,7 @@ import { writeFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { assertPortFree, emulatorEnvironment, EMULATOR_REGION, startEmulator, StartupError, type Emulator } from './emulator';
 import { provisionStage } from './provision';
+import { startSqsPollers } from './sqs-poller';
 import { loadStageConfig, PROJECT_ROOT, type StageConfig } from './stage-config';
 
 /** Where `npm start` records the running stage, so `npm run ops` finds it without flags. */
@@ -140,6 +141,9 @@ export async function startLocalStage(options: LocalStageOptions): Promise<Local
     offline.stderr?.on('data', forward);
     await waitForHttp(`http://127.0.0.1:${options.port}/v1/health`, offline, 180_000);
 
+    // serverless-offline does not run SQS event sources: deliver queue messages as AWS would.
+    const pollers = startSqsPollers(config, { emulatorEndpoint: emulator.endpoint, lambdaEndpoint: state.lambdaEndpoint, region: EMULATOR_REGION, log });
+
     const stateFile = options.stateFile ?? DEFAULT_STATE_FILE;
     writeFileSync(stateFile, `${JSON.stringify(state, null, 2)}\n`);
 
@@ -154,6 +158,7 @@ export async function startLocalStage(options: LocalStageOptions): Promise<Local
       offline: running,
       stop: () => {
         stopping ??= (async () => {
+          await pollers.stop();
           await killGroup(running);
           await emulator.stop();
           rmSync(stateFile, { force: true });

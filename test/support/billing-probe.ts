@@ -1,0 +1,56 @@
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+
+/**
+ * Direct access to the test stage's tables, for assertions the public API cannot make (the
+ * receipt record, the user item's `billing` map) and for seeding user items per the data contract.
+ */
+/** `endpoint`: the emulator of the layer at hand (both layers' variables are set when they run together). */
+export function billingProbe(endpoint: string) {
+  const client = DynamoDBDocumentClient.from(
+    new DynamoDBClient({ region: 'eu-west-1', endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
+    { marshallOptions: { removeUndefinedValues: true } },
+  );
+  const billingTable = process.env.BILLING_TABLE ?? 'helpshelf-local-billing';
+  const accountsTable = process.env.ACCOUNTS_TABLE ?? 'helpshelf-local-accounts';
+  return {
+    client,
+    async receiptOf(eventId: string) {
+      return (await client.send(new GetCommand({ TableName: billingTable, Key: { pk: `EVENT#${eventId}`, sk: 'RECEIPT' }, ConsistentRead: true }))).Item;
+    },
+    async appliedOf(eventId: string) {
+      return (await client.send(new GetCommand({ TableName: billingTable, Key: { pk: `EVENT#${eventId}`, sk: 'APPLIED' }, ConsistentRead: true }))).Item;
+    },
+    async customerState(customerId: string) {
+      return (await client.send(new GetCommand({ TableName: billingTable, Key: { pk: `CUSTOMER#${customerId}`, sk: 'STATE' }, ConsistentRead: true }))).Item;
+    },
+    async user(userId: string) {
+      return (await client.send(new GetCommand({ TableName: accountsTable, Key: { pk: `USER#${userId}`, sk: 'PROFILE' }, ConsistentRead: true }))).Item;
+    },
+    /** A verified user item as the accounts capability writes it (data contract in the brief). */
+    async createUser(userId: string, email: string) {
+      await client.send(
+        new PutCommand({
+          TableName: accountsTable,
+          Item: { pk: `USER#${userId}`, sk: 'PROFILE', userId, email, name: null, passwordHash: 'not-a-real-hash', emailVerified: true, createdAt: new Date().toISOString(), verifiedAt: new Date().toISOString() },
+        }),
+      );
+    },
+    /** Every item of every table, serialised, for leak checks. */
+    async dumpAllTables(): Promise<string> {
+      const { TableNames = [] } = await client.send(new ListTablesCommand({}));
+      const parts: string[] = [];
+      for (const TableName of TableNames) {
+        let ExclusiveStartKey: Record<string, unknown> | undefined;
+        do {
+          const out = await client.send(new ScanCommand({ TableName, ExclusiveStartKey }));
+          for (const item of out.Items ?? []) parts.push(JSON.stringify(item));
+          ExclusiveStartKey = out.LastEvaluatedKey;
+        } while (ExclusiveStartKey);
+      }
+      return parts.join('\n');
+    },
+  };
+}
+
+export type BillingProbe = ReturnType<typeof billingProbe>;
