@@ -1,0 +1,9 @@
+import { httpHandler } from '../lib/http/handler';
+import { noContent } from '../lib/http/responses';
+import { PASSWORD_BODY_LIMIT } from '../lib/identity/http';
+import { identityAccounts } from '../lib/identity/runtime';
+
+export const handler = httpHandler({ body: 'json', maxBodyBytes: PASSWORD_BODY_LIMIT }, async (request) => {
+  await identityAccounts().resetPassword(request.body as Record<string, unknown>, request.sourceIp);
+  return noContent();
+});

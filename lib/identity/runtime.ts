@@ -1,0 +1,74 @@
+import { boolEnv, intEnv, isLocalStage, optionalEnv, requireEnv } from '../platform/config';
+import { logger } from '../platform/logger';
+import { sesMailer } from '../platform/mailer';
+import { consumeRateLimit, type RateLimitRule } from '../platform/rate-limit';
+import { secrets } from '../platform/secrets';
+import { nowEpochMillis } from '../platform/time';
+import { accountService, type AccountService, type RateLimiter } from './accounts';
+import { hibpCheck, NO_BREACH_CHECK } from './breached-passwords';
+import { commonPasswords } from './common-passwords';
+import { dynamoIdentityStore } from './dynamo-identity-store';
+import { dynamoLoginThrottle } from './dynamo-login-throttle';
+import { argon2PasswordHasher, parsePepperSecret } from './password-hasher';
+import { PASSWORD_MIN_LENGTH_CEILING, PASSWORD_MIN_LENGTH_FLOOR } from './password-policy';
+import { tokenService, type TokenService } from './tokens';
+
+/**
+ * Wires the identity domain to its adapters, from the environment, once per execution
+ * environment. Handlers import `identity()`; nothing here runs until the first request.
+ */
+const env = {
+  stage: requireEnv('STAGE'),
+  accountsTable: requireEnv('ACCOUNTS_TABLE'),
+  tokensTable: requireEnv('TOKENS_TABLE'),
+};
+
+let tokens: TokenService | undefined;
+
+/** The token half only (what `authenticate` needs): no pepper, no mailer. */
+export function identityTokens(): TokenService {
+  tokens ??= tokenService({
+    store: dynamoIdentityStore({ accounts: env.accountsTable, tokens: env.tokensTable }),
+    stage: env.stage,
+    now: nowEpochMillis,
+  });
+  return tokens;
+}
+
+const LIMITS: Record<Parameters<RateLimiter['consume']>[0], RateLimitRule> = {
+  'signup-ip': { scope: 'signup-ip', limit: intEnv('SIGNUP_LIMIT_PER_IP', isLocalStage() ? 1000 : 30, { min: 1 }), windowSeconds: 600 },
+  'reset-ip': { scope: 'reset-ip', limit: intEnv('RESET_LIMIT_PER_IP', isLocalStage() ? 1000 : 20, { min: 1 }), windowSeconds: 600 },
+  'reset-email': { scope: 'reset-email', limit: 3, windowSeconds: 3600 },
+};
+
+let accounts: AccountService | undefined;
+
+export function identityAccounts(): AccountService {
+  if (accounts) return accounts;
+  const pepperSecretId = requireEnv('PASSWORD_PEPPER_SECRET_ID');
+  const rateLimitsTable = requireEnv('RATE_LIMITS_TABLE');
+  const hibpEnabled = boolEnv('HIBP_ENABLED', !isLocalStage());
+  const store = dynamoIdentityStore({ accounts: env.accountsTable, tokens: env.tokensTable });
+  accounts = accountService({
+    store,
+    throttle: dynamoLoginThrottle(rateLimitsTable),
+    hasher: argon2PasswordHasher(async () => parsePepperSecret(await secrets.getJson(pepperSecretId))),
+    breachCheck: hibpEnabled ? hibpCheck({ timeoutMs: intEnv('HIBP_TIMEOUT_MS', 1500, { min: 100, max: 5000 }) }) : NO_BREACH_CHECK,
+    commonPasswords,
+    mailer: sesMailer(),
+    limiter: { consume: (rule, key) => consumeRateLimit(rateLimitsTable, LIMITS[rule], key) },
+    tokens: identityTokens(),
+    settings: {
+      stage: env.stage,
+      minPasswordLength: intEnv('PASSWORD_MIN_LENGTH', 8, { min: PASSWORD_MIN_LENGTH_FLOOR, max: PASSWORD_MIN_LENGTH_CEILING }),
+      sessionLifetimeMs: intEnv('SESSION_TTL_HOURS', 24, { min: 1, max: 24 * 30 }) * 3_600_000,
+      verificationLifetimeMs: 24 * 3_600_000,
+      resetLifetimeMs: 60 * 60_000,
+      breachCheckFailOpen: boolEnv('HIBP_FAIL_OPEN', true),
+      websiteUrl: optionalEnv('WEBSITE_URL', 'https://helpshelf.com'),
+    },
+    now: nowEpochMillis,
+    securityLog: (event) => logger.info('security event', { securityEvent: event.event, outcome: event.outcome, emailHash: event.emailHash, userId: event.userId, ip: event.ip }),
+  });
+  return accounts;
+}
