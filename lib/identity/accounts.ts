@@ -242,22 +242,21 @@ export function accountService(deps: AccountDeps) {
       }
       log({ event: 'password_reset', outcome: 'reset', email: user.email, ip, userId: user.userId });
     },
-
-    async me(auth: Authenticated) {
-      const user = auth.user ?? (await store.getUser(auth.userId));
-      if (!user) throw new UnauthorizedError();
-      return {
-        id: user.userId,
-        email: user.email,
-        name: user.name ?? null,
-        billing: {
-          status: user.billing?.status ?? null,
-          plan: user.billing?.plan ?? null,
-          customerId: user.billing?.customerId ?? null,
-        },
-      };
-    },
   };
 }
 
 export type AccountService = ReturnType<typeof accountService>;
+
+/** GET /v1/me: the account and the billing fields billing keeps on the user item (nulls until then). */
+export function accountView(user: UserRecord) {
+  return {
+    id: user.userId,
+    email: user.email,
+    name: user.name ?? null,
+    billing: {
+      status: user.billing?.status ?? null,
+      plan: user.billing?.plan ?? null,
+      customerId: user.billing?.customerId ?? null,
+    },
+  };
+}

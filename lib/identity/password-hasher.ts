@@ -8,7 +8,16 @@ import { hash as argon2Hash, parseOptions, verify as argon2Verify } from '@node-
  * Raise them here; older hashes are upgraded at the next successful login (needsRehash).
  * Numeric literals because @node-rs/argon2 ships its enums as `const enum` declarations only.
  */
-export const ARGON2_PARAMS = Object.freeze({
+export interface Argon2Params {
+  algorithm: 2;
+  version: 1;
+  memoryCost: number;
+  timeCost: number;
+  parallelism: number;
+  outputLen: number;
+}
+
+export const ARGON2_PARAMS: Readonly<Argon2Params> = Object.freeze({
   algorithm: 2, // Algorithm.Argon2id
   version: 1, // Version.V0x13 (argon2 1.3, "v=19")
   memoryCost: 19456,
@@ -59,9 +68,12 @@ function keyFor(keyring: PepperKeyring, version: string): string | undefined {
   return keyring.previous[version];
 }
 
-/** HMAC-SHA256 of the (already NFKC-normalised) password: what argon2 actually hashes. */
-function peppered(password: string, key: string): string | Buffer {
-  return key === '' ? password : createHmac('sha256', key).update(password, 'utf8').digest();
+/**
+ * HMAC-SHA256 of the (already NFKC-normalised) password: what argon2 actually hashes. Base64,
+ * because @node-rs/argon2 takes its input as UTF-8 text and refuses arbitrary bytes.
+ */
+function peppered(password: string, key: string): string {
+  return key === '' ? password : createHmac('sha256', key).update(password, 'utf8').digest('base64');
 }
 
 export interface PasswordHasher {
@@ -72,7 +84,7 @@ export interface PasswordHasher {
   verifyDummy(password: string): Promise<void>;
 }
 
-export function needsRehash(stored: string, keyring: PepperKeyring, params = ARGON2_PARAMS): boolean {
+export function needsRehash(stored: string, keyring: PepperKeyring, params: Readonly<Argon2Params> = ARGON2_PARAMS): boolean {
   const { pepperVersion, phc } = splitStoredHash(stored);
   if (pepperVersion !== keyring.current.version) return true;
   try {
@@ -83,7 +95,7 @@ export function needsRehash(stored: string, keyring: PepperKeyring, params = ARG
   }
 }
 
-export function argon2PasswordHasher(keyring: () => Promise<PepperKeyring>, params = ARGON2_PARAMS): PasswordHasher {
+export function argon2PasswordHasher(keyring: () => Promise<PepperKeyring>, params: Readonly<Argon2Params> = ARGON2_PARAMS): PasswordHasher {
   let dummy: Promise<string> | undefined;
   const hashWith = async (password: string) => {
     const ring = await keyring();

@@ -2,14 +2,13 @@ import { boolEnv, intEnv, isLocalStage, optionalEnv, requireEnv } from '../platf
 import { logger } from '../platform/logger';
 import { sesMailer } from '../platform/mailer';
 import { consumeRateLimit, type RateLimitRule } from '../platform/rate-limit';
-import { secrets } from '../platform/secrets';
 import { nowEpochMillis } from '../platform/time';
 import { accountService, type AccountService, type RateLimiter } from './accounts';
 import { hibpCheck, NO_BREACH_CHECK } from './breached-passwords';
 import { commonPasswords } from './common-passwords';
 import { dynamoIdentityStore } from './dynamo-identity-store';
 import { dynamoLoginThrottle } from './dynamo-login-throttle';
-import { argon2PasswordHasher, parsePepperSecret } from './password-hasher';
+import type { PasswordHasher } from './password-hasher';
 import { PASSWORD_MIN_LENGTH_CEILING, PASSWORD_MIN_LENGTH_FLOOR } from './password-policy';
 import { tokenService, type TokenService } from './tokens';
 
@@ -41,18 +40,29 @@ const LIMITS: Record<Parameters<RateLimiter['consume']>[0], RateLimitRule> = {
   'reset-email': { scope: 'reset-email', limit: 3, windowSeconds: 3600 },
 };
 
-let accounts: AccountService | undefined;
+/** For the functions that never hash (verification, reset request): argon2 stays out of their bundle. */
+export const NO_HASHING: PasswordHasher = {
+  hash: () => Promise.reject(new Error('This function does not hash passwords')),
+  verify: () => Promise.reject(new Error('This function does not hash passwords')),
+  verifyDummy: () => Promise.reject(new Error('This function does not hash passwords')),
+};
 
-export function identityAccounts(): AccountService {
-  if (accounts) return accounts;
-  const pepperSecretId = requireEnv('PASSWORD_PEPPER_SECRET_ID');
+const accounts = new WeakMap<PasswordHasher, AccountService>();
+
+/**
+ * The account flows. Functions that hash pass `argon2Hasher()` from ./argon2-runtime (the only
+ * module that loads the native binding); the others pass NO_HASHING.
+ */
+export function identityAccounts(hasher: PasswordHasher): AccountService {
+  const built = accounts.get(hasher);
+  if (built) return built;
   const rateLimitsTable = requireEnv('RATE_LIMITS_TABLE');
   const hibpEnabled = boolEnv('HIBP_ENABLED', !isLocalStage());
   const store = dynamoIdentityStore({ accounts: env.accountsTable, tokens: env.tokensTable });
-  accounts = accountService({
+  const service = accountService({
     store,
     throttle: dynamoLoginThrottle(rateLimitsTable),
-    hasher: argon2PasswordHasher(async () => parsePepperSecret(await secrets.getJson(pepperSecretId))),
+    hasher,
     breachCheck: hibpEnabled ? hibpCheck({ timeoutMs: intEnv('HIBP_TIMEOUT_MS', 1500, { min: 100, max: 5000 }) }) : NO_BREACH_CHECK,
     commonPasswords,
     mailer: sesMailer(),
@@ -70,5 +80,6 @@ export function identityAccounts(): AccountService {
     now: nowEpochMillis,
     securityLog: (event) => logger.info('security event', { securityEvent: event.event, outcome: event.outcome, emailHash: event.emailHash, userId: event.userId, ip: event.ip }),
   });
-  return accounts;
+  accounts.set(hasher, service);
+  return service;
 }
