@@ -22,11 +22,14 @@ export async function authenticateIfPresent(request: HttpRequest): Promise<{ use
   return authenticate(request);
 }
 
-/** As `authenticate`, optionally reading the user item in the same request (GET /v1/me). */
-export async function authenticateWithProfile(request: HttpRequest, withUser = true): Promise<Authenticated> {
+/**
+ * As `authenticate`, optionally reading the user item in the same request (GET /v1/me), and
+ * optionally without the last-used write (the revocation routes).
+ */
+export async function authenticateWithProfile(request: HttpRequest, withUser = true, options: { touch?: boolean } = {}): Promise<Authenticated> {
   const token = bearerFrom(authorizationValues(request) ?? []);
   if (token === undefined) throw new UnauthorizedError();
-  return identityTokens().authenticateToken(token, withUser);
+  return identityTokens().authenticateToken(token, withUser, options.touch ?? true);
 }
 
 function authorizationValues(request: HttpRequest): string[] | undefined {

@@ -50,8 +50,12 @@ export function bearerFrom(values: string[] | undefined): string | undefined {
 export function tokenService(deps: TokenServiceDeps) {
   const { store, stage, now } = deps;
 
-  /** Validates a presented bearer token with one strongly consistent read. */
-  async function authenticateToken(token: string, withUser = false): Promise<Authenticated> {
+  /**
+   * Validates a presented bearer token with one strongly consistent read. `touch: false` skips
+   * the last-used write (at most once a minute anyway) on routes that revoke tokens, so a
+   * revocation is two DynamoDB requests: this read and the delete or mark.
+   */
+  async function authenticateToken(token: string, withUser = false, touch = true): Promise<Authenticated> {
     const parsed = parseToken(stage, token, BEARER_KINDS);
     if (!parsed?.tokenId) throw new UnauthorizedError();
     const loaded = await store.loadForAuthentication(parsed.userId, parsed.tokenId, withUser);
@@ -68,7 +72,7 @@ export function tokenService(deps: TokenServiceDeps) {
     ) {
       throw new UnauthorizedError();
     }
-    if (found.lastUsedAtMs === null || found.lastUsedAtMs <= nowMs - LAST_USED_RESOLUTION_MS) {
+    if (touch && (found.lastUsedAtMs === null || found.lastUsedAtMs <= nowMs - LAST_USED_RESOLUTION_MS)) {
       await store.touchToken(found.userId, found.tokenId, nowMs, iso(nowMs), nowMs - LAST_USED_RESOLUTION_MS);
     }
     return { userId: found.userId, tokenId: found.tokenId, kind: KIND_NAMES[found.kind], user: loaded.user };
