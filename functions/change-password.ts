@@ -3,7 +3,7 @@ import { noContent } from '../lib/http/responses';
 import { authenticateWithProfile } from '../lib/identity/authenticate';
 import { PASSWORD_BODY_LIMIT } from '../lib/identity/http';
 import { argon2Hasher } from '../lib/identity/argon2-runtime';
-import { identityAccounts } from '../lib/identity/runtime';
+import { identityAccounts } from '../lib/identity/accounts-runtime';
 
 export const handler = httpHandler({ body: 'json', maxBodyBytes: PASSWORD_BODY_LIMIT }, async (request) => {
   const auth = await authenticateWithProfile(request, true);
