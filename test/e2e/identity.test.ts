@@ -49,11 +49,15 @@ describe('identity routes, over HTTP against the local stage', () => {
         results.push({ sentAt, status: res.status });
       }
     };
+    const until = async (condition: () => boolean) => {
+      const deadline = performance.now() + 20_000;
+      while (!condition() && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    };
     const workers = [worker(), worker(), worker()];
-    await new Promise((r) => setTimeout(r, 150));
+    await until(() => results.length >= 3);
     const revoke = await ctx.send({ method: 'DELETE', path: `/v1/tokens/${pat.id}`, headers: bearer(session) });
     revokedAt = performance.now();
-    await new Promise((r) => setTimeout(r, 150));
+    await until(() => results.filter((r) => r.sentAt >= revokedAt).length >= 6);
     stop = true;
     await Promise.all(workers);
     // Assess
