@@ -6,7 +6,7 @@ import { newUserId } from '../../../lib/identity/token-format';
 const NOW = Date.parse('2026-11-24T12:00:00Z');
 const PASSWORD = 'violet harbor lantern';
 
-function setup(user?: Partial<UserRecord>) {
+function setup(user?: Partial<UserRecord>, overrides: Partial<AccountDeps> = {}) {
   const stored: UserRecord | undefined = user
     ? { userId: newUserId(), email: 'ada@example.com', name: null, passwordHash: 'stored-hash', emailVerified: true, createdAt: '2026-01-01T00:00:00Z', ...user }
     : undefined;
@@ -23,6 +23,7 @@ function setup(user?: Partial<UserRecord>) {
     },
   };
   const store = {
+    createUser: async () => 'created',
     findUserIdByEmail: async (email: string) => (stored && email === stored.email ? stored.userId : undefined),
     getUser: async (id: string) => (stored?.userId === id ? stored : undefined),
   } as unknown as IdentityStore;
@@ -52,6 +53,7 @@ function setup(user?: Partial<UserRecord>) {
     settings: { stage: 'local', minPasswordLength: 8, sessionLifetimeMs: 86_400_000, verificationLifetimeMs: 86_400_000, resetLifetimeMs: 3_600_000, breachCheckFailOpen: true, websiteUrl: 'https://helpshelf.test' },
     now: () => NOW,
     securityLog: (event) => events.push(event),
+    ...overrides,
   };
   return { service: accountService(deps), events, calls, stored };
 }
@@ -87,5 +89,30 @@ describe('login (domain, with fakes)', () => {
     expect(await codeOf(service.login({ email: 'ada@example.com', password: 'wrong password here' }, '203.0.113.9'))).toBe('invalid_credentials');
     expect(await codeOf(service.login({ email: 'ada@example.com', password: PASSWORD }, '203.0.113.9'))).toBe('email_not_verified');
     expect(calls.issued).toBe(0);
+  });
+});
+
+describe('signup and the breached-password setting (domain, with fakes)', () => {
+  const body = { email: 'new@example.com', password: PASSWORD };
+
+  it('when HIBP knows the password, signup is a 400 password_breached', async () => {
+    const { service } = setup(undefined, { breachCheck: { isBreached: async () => true } });
+    expect(await codeOf(service.signup(body, '203.0.113.9'))).toBe('password_breached');
+  });
+
+  it('when HIBP cannot answer and the setting is fail-open, signup goes ahead', async () => {
+    const { service } = setup(undefined, { breachCheck: { isBreached: async () => undefined } });
+    expect(await codeOf(service.signup(body, '203.0.113.9'))).toBeUndefined();
+  });
+
+  it('when HIBP cannot answer and the setting is fail-closed, signup is a 503 and nothing is written', async () => {
+    let created = 0;
+    const failClosed = setup(undefined, {
+      breachCheck: { isBreached: async () => undefined },
+      store: { createUser: async () => ((created += 1), 'created') } as unknown as IdentityStore,
+      settings: { stage: 'local', minPasswordLength: 8, sessionLifetimeMs: 1, verificationLifetimeMs: 1, resetLifetimeMs: 1, breachCheckFailOpen: false, websiteUrl: 'https://helpshelf.test' },
+    });
+    expect(await codeOf(failClosed.service.signup(body, '203.0.113.9'))).toBe('service_unavailable');
+    expect(created).toBe(0);
   });
 });
