@@ -1,0 +1,12 @@
+import { httpHandler } from '../lib/http/handler';
+import { noContent } from '../lib/http/responses';
+import { authenticateWithProfile } from '../lib/identity/authenticate';
+import { PASSWORD_BODY_LIMIT } from '../lib/identity/http';
+import { argon2Hasher } from '../lib/identity/argon2-runtime';
+import { identityAccounts } from '../lib/identity/accounts-runtime';
+
+export const handler = httpHandler({ body: 'json', maxBodyBytes: PASSWORD_BODY_LIMIT }, async (request) => {
+  const auth = await authenticateWithProfile(request, true);
+  await identityAccounts(argon2Hasher()).changePassword(auth, request.body as Record<string, unknown>, request.sourceIp);
+  return noContent();
+});

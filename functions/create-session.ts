@@ -1,0 +1,10 @@
+import { httpHandler } from '../lib/http/handler';
+import { json } from '../lib/http/responses';
+import { argon2Hasher } from '../lib/identity/argon2-runtime';
+import { identityAccounts } from '../lib/identity/accounts-runtime';
+import { PASSWORD_BODY_LIMIT } from '../lib/identity/http';
+
+export const handler = httpHandler({ body: 'json', maxBodyBytes: PASSWORD_BODY_LIMIT }, async (request) => {
+  const session = await identityAccounts(argon2Hasher()).login(request.body as Record<string, unknown>, request.sourceIp);
+  return json(201, { token: session.token, tokenId: session.id, expiresAt: session.expiresAt });
+});

@@ -1,0 +1,10 @@
+import { httpHandler } from '../lib/http/handler';
+import { noContent } from '../lib/http/responses';
+import { authenticateWithProfile } from '../lib/identity/authenticate';
+import { identityTokens } from '../lib/identity/runtime';
+
+export const handler = httpHandler({}, async (request) => {
+  const auth = await authenticateWithProfile(request, false, { touch: false });
+  await identityTokens().revokeCurrent(auth);
+  return noContent();
+});

@@ -1,0 +1,64 @@
+import { boolEnv, intEnv, isLocalStage, optionalEnv, requireEnv } from '../platform/config';
+import { logger } from '../platform/logger';
+import { sesMailer } from '../platform/mailer';
+import { consumeRateLimit, type RateLimitRule } from '../platform/rate-limit';
+import { nowEpochMillis } from '../platform/time';
+import { accountService, type AccountService, type RateLimiter } from './accounts';
+import { hibpCheck, NO_BREACH_CHECK } from './breached-passwords';
+import { commonPasswords } from './common-passwords';
+import { dynamoIdentityStore } from './dynamo-identity-store';
+import { dynamoLoginThrottle } from './dynamo-login-throttle';
+import type { PasswordHasher } from './password-hasher';
+import { PASSWORD_MIN_LENGTH_CEILING, PASSWORD_MIN_LENGTH_FLOOR } from './password-policy';
+import { env, identityTokens } from './runtime';
+
+/** Wires the account flows (signup, verification, login, password change and reset) from the environment. */
+const LIMITS: Record<Parameters<RateLimiter['consume']>[0], RateLimitRule> = {
+  'signup-ip': { scope: 'signup-ip', limit: intEnv('SIGNUP_LIMIT_PER_IP', isLocalStage() ? 1000 : 30, { min: 1 }), windowSeconds: 600 },
+  'reset-ip': { scope: 'reset-ip', limit: intEnv('RESET_LIMIT_PER_IP', isLocalStage() ? 1000 : 20, { min: 1 }), windowSeconds: 600 },
+  'reset-email': { scope: 'reset-email', limit: 3, windowSeconds: 3600 },
+};
+
+/** For the functions that never hash (verification, reset request): argon2 stays out of their bundle. */
+export const NO_HASHING: PasswordHasher = {
+  hash: () => Promise.reject(new Error('This function does not hash passwords')),
+  verify: () => Promise.reject(new Error('This function does not hash passwords')),
+  verifyDummy: () => Promise.reject(new Error('This function does not hash passwords')),
+};
+
+const accounts = new WeakMap<PasswordHasher, AccountService>();
+
+/**
+ * The account flows. Functions that hash pass `argon2Hasher()` from ./argon2-runtime (the only
+ * module that loads the native binding); the others pass NO_HASHING.
+ */
+export function identityAccounts(hasher: PasswordHasher): AccountService {
+  const built = accounts.get(hasher);
+  if (built) return built;
+  const rateLimitsTable = requireEnv('RATE_LIMITS_TABLE');
+  const hibpEnabled = boolEnv('HIBP_ENABLED', !isLocalStage());
+  const store = dynamoIdentityStore({ accounts: env.accountsTable, tokens: env.tokensTable });
+  const service = accountService({
+    store,
+    throttle: dynamoLoginThrottle(rateLimitsTable),
+    hasher,
+    breachCheck: hibpEnabled ? hibpCheck({ timeoutMs: intEnv('HIBP_TIMEOUT_MS', 1500, { min: 100, max: 5000 }) }) : NO_BREACH_CHECK,
+    commonPasswords,
+    mailer: sesMailer(),
+    limiter: { consume: (rule, key) => consumeRateLimit(rateLimitsTable, LIMITS[rule], key) },
+    tokens: identityTokens(),
+    settings: {
+      stage: env.stage,
+      minPasswordLength: intEnv('PASSWORD_MIN_LENGTH', 8, { min: PASSWORD_MIN_LENGTH_FLOOR, max: PASSWORD_MIN_LENGTH_CEILING }),
+      sessionLifetimeMs: intEnv('SESSION_TTL_HOURS', 24, { min: 1, max: 24 * 30 }) * 3_600_000,
+      verificationLifetimeMs: 24 * 3_600_000,
+      resetLifetimeMs: 60 * 60_000,
+      breachCheckFailOpen: boolEnv('HIBP_FAIL_OPEN', true),
+      websiteUrl: optionalEnv('WEBSITE_URL', 'https://helpshelf.com'),
+    },
+    now: nowEpochMillis,
+    securityLog: (event) => logger.info('security event', { securityEvent: event.event, outcome: event.outcome, emailHash: event.emailHash, userId: event.userId, ip: event.ip }),
+  });
+  accounts.set(hasher, service);
+  return service;
+}

@@ -1,0 +1,38 @@
+import type { HttpRequest } from '../http/types';
+import { UnauthorizedError } from '../platform/errors';
+import { identityTokens } from './runtime';
+import { bearerFrom, type Authenticated } from './tokens';
+
+export type { Authenticated } from './tokens';
+
+/**
+ * The caller of an authenticated route. Throws UnauthorizedError (401) for a missing, malformed,
+ * unknown, expired or revoked token, `Bearer` with no token, or two Authorization headers.
+ * One strongly consistent DynamoDB read (token + the user's revocation mark), so a revocation
+ * takes effect on the very next request.
+ */
+export async function authenticate(request: HttpRequest): Promise<{ userId: string; tokenId: string; kind: string }> {
+  const { userId, tokenId, kind } = await authenticateWithProfile(request, false);
+  return { userId, tokenId, kind };
+}
+
+/** Undefined when the request has no Authorization header at all; otherwise as `authenticate`. */
+export async function authenticateIfPresent(request: HttpRequest): Promise<{ userId: string; tokenId: string; kind: string } | undefined> {
+  if (authorizationValues(request) === undefined) return undefined;
+  return authenticate(request);
+}
+
+/**
+ * As `authenticate`, optionally reading the user item in the same request (GET /v1/me), and
+ * optionally without the last-used write (the revocation routes).
+ */
+export async function authenticateWithProfile(request: HttpRequest, withUser = true, options: { touch?: boolean } = {}): Promise<Authenticated> {
+  const token = bearerFrom(authorizationValues(request) ?? []);
+  if (token === undefined) throw new UnauthorizedError();
+  return identityTokens().authenticateToken(token, withUser, options.touch ?? true);
+}
+
+function authorizationValues(request: HttpRequest): string[] | undefined {
+  const values = request.multiHeaders.authorization ?? (request.headers.authorization !== undefined ? [request.headers.authorization] : undefined);
+  return values && values.length > 0 ? values : undefined;
+}

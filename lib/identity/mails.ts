@@ -1,0 +1,66 @@
+import type { Mail } from '../platform/mailer';
+
+/** The identity emails, plain text. Tokens appear only here, never in a log line. */
+export function identityMails(websiteUrl: string) {
+  const hours = (ms: number) => Math.round(ms / 3_600_000);
+  const minutes = (ms: number) => Math.round(ms / 60_000);
+  return {
+    verification(to: string, token: string, lifetimeMs: number): Mail {
+      return {
+        to,
+        subject: 'Confirm your HelpShelf email address',
+        text: [
+          'Welcome to HelpShelf.',
+          '',
+          'Confirm your email address by opening this link:',
+          `${websiteUrl}/verify-email#token=${token}`,
+          '',
+          `or by sending this verification token to POST /v1/signup/verify: ${token}`,
+          '',
+          `The link works once and expires in ${hours(lifetimeMs)} hours. If you did not sign up, ignore this email.`,
+        ].join('\n'),
+      };
+    },
+    signupAttempt(to: string): Mail {
+      return {
+        to,
+        subject: 'Someone tried to sign up to HelpShelf with your address',
+        text: [
+          'Someone (perhaps you) just tried to create a HelpShelf account with this email address, which already has one.',
+          '',
+          `If it was you, log in at ${websiteUrl}, or reset your password at ${websiteUrl}/reset-password if you have forgotten it.`,
+          'If it was not you, nothing has changed and you can ignore this email.',
+        ].join('\n'),
+      };
+    },
+    reset(to: string, token: string, lifetimeMs: number): Mail {
+      return {
+        to,
+        subject: 'Reset your HelpShelf password',
+        text: [
+          'Someone (hopefully you) asked to reset the password of your HelpShelf account.',
+          '',
+          'Choose a new password by opening this link:',
+          `${websiteUrl}/reset-password#token=${token}`,
+          '',
+          `or by sending this reset token with your new password to POST /v1/password/reset: ${token}`,
+          '',
+          `The link works once and expires in ${minutes(lifetimeMs)} minutes. Resetting signs out every session and revokes every access token.`,
+          'If you did not ask for this, ignore this email: your password stays as it is.',
+        ].join('\n'),
+      };
+    },
+    resetForUnknownAddress(to: string): Mail {
+      return {
+        to,
+        subject: 'HelpShelf password reset',
+        text: [
+          'Someone asked to reset the HelpShelf password of this email address, but no HelpShelf account uses it.',
+          '',
+          `If you expected an account, you may have signed up with another address. You can create one at ${websiteUrl}.`,
+          'If you did not ask for this, ignore this email.',
+        ].join('\n'),
+      };
+    },
+  };
+}

@@ -1,0 +1,48 @@
+import { documentClient } from '../../../lib/platform/aws/dynamodb';
+import { secretsManagerClient } from '../../../lib/platform/aws/secrets-manager';
+import { sesClient } from '../../../lib/platform/aws/ses';
+import { createToken, me, newEmail, newPassword, readyAccount, signup } from '../../cases/identity.cases';
+import { viaHandler } from '../../support/http';
+
+const ctx = { send: viaHandler, emulator: process.env.HELPSHELF_TEST_EMULATOR! };
+const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+
+/** Counts the AWS requests the handlers make (DynamoDB, SES, Secrets Manager) during `act`. */
+async function awsCalls(act: () => Promise<unknown>): Promise<{ dynamodb: string[]; ses: number; secrets: number }> {
+  const dynamo = jest.spyOn(documentClient, 'send');
+  const ses = jest.spyOn(sesClient, 'send');
+  const sm = jest.spyOn(secretsManagerClient, 'send');
+  try {
+    await act();
+    return { dynamodb: dynamo.mock.calls.map(([command]) => command.constructor.name), ses: ses.mock.calls.length, secrets: sm.mock.calls.length };
+  } finally {
+    dynamo.mockRestore();
+    ses.mockRestore();
+    sm.mockRestore();
+  }
+}
+
+describe('AWS requests per identity call (warm function)', () => {
+  it('GET /v1/me is one DynamoDB request (token, mark and user read together) plus at most one last-used write', async () => {
+    const account = await readyAccount(ctx);
+    const first = await awsCalls(() => me(ctx, account.token));
+    const second = await awsCalls(() => me(ctx, account.token));
+    expect(first.dynamodb).toEqual(['BatchGetCommand', 'UpdateCommand']);
+    expect(second.dynamodb).toEqual(['BatchGetCommand']);
+  });
+
+  it('revoking one token, and revoking all, is two DynamoDB requests each', async () => {
+    const account = await readyAccount(ctx);
+    const pat = await createToken(ctx, account.token);
+    const one = await awsCalls(() => ctx.send({ method: 'DELETE', path: `/v1/tokens/${pat.json.id}`, headers: bearer(account.token) }));
+    const all = await awsCalls(() => ctx.send({ method: 'POST', path: '/v1/tokens/revoke-all', headers: bearer(account.token) }));
+    expect(one.dynamodb).toEqual(['BatchGetCommand', 'DeleteCommand']);
+    expect(all.dynamodb).toEqual(['BatchGetCommand', 'PutCommand']);
+  });
+
+  it('a signup is two DynamoDB requests (rate limit, one transaction) and the email', async () => {
+    await signup(ctx, { email: newEmail('warm'), password: newPassword() }); // warm: pepper cached
+    const calls = await awsCalls(() => signup(ctx, { email: newEmail('count'), password: newPassword() }));
+    expect(calls).toEqual({ dynamodb: ['UpdateCommand', 'TransactWriteCommand'], ses: 1, secrets: 0 });
+  });
+});
