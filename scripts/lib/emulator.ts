@@ -1,5 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 
 export const EMULATOR_REGION = 'eu-west-1';
 
@@ -72,10 +74,32 @@ async function waitUntilUp(endpoint: string, child: ChildProcess, timeoutMs: num
   throw new StartupError(`moto_server did not answer on ${endpoint} within ${timeoutMs} ms`);
 }
 
-/** Starts moto_server on loopback and resolves once it answers. */
+const ATOMIC_SERVER = path.join(__dirname, '..', 'emulator', 'moto_atomic_server.py');
+
+/**
+ * The Python interpreter that runs moto_server (read from its shebang), so the atomic wrapper
+ * imports the same moto installation; python3 when the shebang cannot be read (e.g. pyenv shims).
+ */
+function motoPython(): string {
+  const which = spawnSync('python3', ['-c', 'import moto.server'], { stdio: 'ignore' });
+  if (which.status === 0) return 'python3';
+  const located = spawnSync('sh', ['-c', 'command -v moto_server'], { encoding: 'utf8' }).stdout.trim();
+  try {
+    const shebang = readFileSync(located, 'utf8').split('\n')[0];
+    if (shebang.startsWith('#!') && shebang.includes('python')) return shebang.slice(2).trim().split(' ')[0];
+  } catch {
+    // fall through
+  }
+  return 'python3';
+}
+
+/**
+ * Starts moto (moto_server's application, with DynamoDB requests serialised so writes stay atomic
+ * as on AWS: scripts/emulator/moto_atomic_server.py) on loopback and resolves once it answers.
+ */
 export async function startEmulator(port: number, options: { log?: (line: string) => void } = {}): Promise<Emulator> {
   assertMotoInstalled();
-  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
+  const child = spawn(motoPython(), [ATOMIC_SERVER, '127.0.0.1', String(port)], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, MOTO_ALLOW_NONEXISTENT_REGION: 'false' },
   });
