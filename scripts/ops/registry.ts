@@ -1,5 +1,6 @@
+import { incidentCommands } from './commands/incidents';
 import { mailCommands } from './commands/mail';
 import type { CommandSpec } from './types';
 
 /** Every ops CLI command. Each capability adds its own list from scripts/ops/commands/. */
-export const COMMANDS: CommandSpec[] = [...mailCommands];
+export const COMMANDS: CommandSpec[] = [...mailCommands, ...incidentCommands];
