@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { escalationCases, incidentCases, report, submit } from '../cases/incidents.cases';
+import { escalationCases, incidentCases, report, submit, uniqueIp } from '../cases/incidents.cases';
 import { mailContaining } from '../support/incidents';
 import type { LocalStageState } from '../../scripts/lib/local-stage';
 import { viaHttp } from '../support/http';
@@ -18,6 +18,22 @@ describe('incidents, over HTTP and the ops CLI against the local stage', () => {
     mailTo: (address) => mailTo(address, process.env.E2E_EMULATOR_ENDPOINT),
     table: incidentTable(process.env.E2E_EMULATOR_ENDPOINT!),
   };
+
+  // serverless-offline loads each function on its first request; on a loaded machine that cold
+  // start can pass the 10 s function timeout (a 504). Load every incident route once before the
+  // cases, so they test behaviour rather than this machine's load.
+  beforeAll(async () => {
+    const warmUps = [
+      { method: 'GET', path: '/v1/incidents/inc_warmup' },
+      { method: 'GET', path: '/v1/security/advisories' },
+      { method: 'POST', path: '/v1/incidents', body: {}, sourceIp: uniqueIp() },
+    ];
+    await Promise.all(
+      warmUps.map(async (request) => {
+        for (let attempt = 0; attempt < 3 && (await env.send(request)).status === 504; attempt += 1);
+      }),
+    );
+  }, 90_000);
 
   it.each(incidentCases.map((c) => [c.name, c] as const))('%s', async (_name, testCase) => {
     await testCase.run(env);
