@@ -1,0 +1,12 @@
+import { httpHandler } from '../lib/http/handler';
+import { json } from '../lib/http/responses';
+import { dynamoIncidentRepository } from '../lib/incidents';
+import { reporterView } from '../lib/incidents/service';
+import { requireEnv } from '../lib/platform/config';
+
+const repo = dynamoIncidentRepository(requireEnv('INCIDENTS_TABLE'));
+
+/** GET /v1/incidents/{id} with X-Tracking-Token: the reporter's view (public updates only). */
+export const handler = httpHandler({}, async (request) =>
+  json(200, await reporterView({ repo }, request.params.id ?? '', request.headers['x-tracking-token'])),
+);

@@ -1,0 +1,10 @@
+import { httpHandler } from '../lib/http/handler';
+import { json } from '../lib/http/responses';
+import { dynamoIncidentRepository } from '../lib/incidents';
+import { listAdvisories } from '../lib/incidents/service';
+import { requireEnv } from '../lib/platform/config';
+
+const repo = dynamoIncidentRepository(requireEnv('INCIDENTS_TABLE'));
+
+/** GET /v1/security/advisories: published incidents only (security.txt's Acknowledgments). */
+export const handler = httpHandler({}, async () => json(200, { advisories: await listAdvisories({ repo }) }));
