@@ -1,6 +1,7 @@
 import { httpHandler } from '../lib/http/handler';
 import { json } from '../lib/http/responses';
 import type { HttpRequest } from '../lib/http/types';
+import { authenticateIfPresent } from '../lib/identity/authenticate';
 import { acknowledgeBy } from '../lib/incidents/business-days';
 import { incidentDepsFromEnv } from '../lib/incidents';
 import { parseIncidentReport } from '../lib/incidents/intake';
@@ -46,6 +47,7 @@ export function createIncidentHandler(options: CreateIncidentOptions) {
 }
 
 export const handler = createIncidentHandler({
-  // wired to identity's authenticateIfPresent at merge
-  identifyReporter: async () => undefined,
+  // A bearer token links the reporter's account; a presented but invalid token is a 401, like
+  // everywhere else, rather than a report silently filed without the link the reporter expects.
+  identifyReporter: async (request) => (await authenticateIfPresent(request, { touch: false }))?.userId,
 });

@@ -16,10 +16,17 @@ export async function authenticate(request: HttpRequest): Promise<{ userId: stri
   return { userId, tokenId, kind };
 }
 
-/** Undefined when the request has no Authorization header at all; otherwise as `authenticate`. */
-export async function authenticateIfPresent(request: HttpRequest): Promise<{ userId: string; tokenId: string; kind: string } | undefined> {
+/**
+ * Undefined when the request has no Authorization header at all; otherwise as `authenticate`.
+ * `touch: false` skips the last-used write (for routes that only need to know who is calling).
+ */
+export async function authenticateIfPresent(
+  request: HttpRequest,
+  options: { touch?: boolean } = {},
+): Promise<{ userId: string; tokenId: string; kind: string } | undefined> {
   if (authorizationValues(request) === undefined) return undefined;
-  return authenticate(request);
+  const { userId, tokenId, kind } = await authenticateWithProfile(request, false, options);
+  return { userId, tokenId, kind };
 }
 
 /**

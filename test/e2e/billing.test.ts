@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { billingWebhookCases } from '../cases/billing.cases';
+import { me, readyAccount } from '../cases/identity.cases';
 import { billingProbe } from '../support/billing-probe';
 import { viaHttp } from '../support/http';
 import { checkoutSessionObject, signedWebhook, stripeEvent, subscriptionObject } from '../support/stripe';
@@ -23,10 +24,12 @@ describe('Stripe webhooks over HTTP against the local stage', () => {
   });
 
   it('when a checkout completes and the subscription updates, the user billing map shows them (receipt → queue → poller → worker), and a replay changes nothing', async () => {
-    // Prepare
-    const userId = `usr_${randomUUID().replace(/-/g, '')}`;
+    // Prepare: a real account (signup, verification mail, login), so GET /v1/me can show the result.
+    const account = await readyAccount({ send, emulator: process.env.E2E_EMULATOR_ENDPOINT! });
+    const userId = account.userId;
     const customerId = `cus_${randomUUID().replace(/-/g, '').slice(0, 14)}`;
-    await probe.createUser(userId, `${userId}@billing.test`);
+    const before = await me({ send, emulator: process.env.E2E_EMULATOR_ENDPOINT! }, account.token);
+    expect(before.json.billing).toEqual({ status: null, plan: null, customerId: null });
     const now = Math.floor(Date.now() / 1000);
     const checkout = stripeEvent('checkout.session.completed', checkoutSessionObject({ customer: customerId, userId, subscription: 'sub_e2e' }), { created: now - 2 });
     const updated = stripeEvent('customer.subscription.updated', subscriptionObject({ id: 'sub_e2e', customer: customerId, status: 'active', price: 'price_pro', periodEnd: now + 30 * 86_400 }), { created: now - 1 });
@@ -48,6 +51,9 @@ describe('Stripe webhooks over HTTP against the local stage', () => {
       periodEnd: new Date((now + 30 * 86_400) * 1000).toISOString(),
       updatedAt: expect.any(String),
     });
+    const shown = await me({ send, emulator: process.env.E2E_EMULATOR_ENDPOINT! }, account.token);
+    expect(shown.status).toBe(200);
+    expect(shown.json.billing).toEqual({ status: 'active', plan: 'price_pro', customerId });
     const stateBefore = await probe.customerState(customerId);
 
     // Act: Stripe replays both events

@@ -44,6 +44,22 @@ describe('incident ops actions and reporter linking, in-process against the emul
       expect((await env.ops.show(res.json.id)).userId).toBeNull();
     });
 
+    it('when a real bearer token is sent, the deployed handler links that account; a bad token is a 401', async () => {
+      // Prepare: a verified account with a session, through the identity handlers.
+      const { viaHandler } = await import('../../support/http');
+      const { readyAccount } = await import('../../cases/identity.cases');
+      const account = await readyAccount({ send: viaHandler, emulator: process.env.HELPSHELF_TEST_EMULATOR! });
+      const deployed = (require('../../../functions/incidents-create') as typeof import('../../../functions/incidents-create')).handler;
+      // Act
+      const linked = await call(deployed, report(), { Authorization: `Bearer ${account.token}` });
+      const refused = await call(deployed, report(), { Authorization: 'Bearer hs_ses_not-a-real-token' });
+      // Assess
+      expect(linked.status).toBe(202);
+      expect((await env.ops.show(linked.json.id)).userId).toBe(account.userId);
+      expect(refused.status).toBe(401);
+      expect(refused.json.error.code).toBe('unauthorized');
+    });
+
     it('when the input is bad, identifyReporter is not even asked', async () => {
       const identifyReporter = jest.fn(async () => 'usr_never');
       const res = await call(createHandler()({ identifyReporter }), report({ scope: 'nope' }));
