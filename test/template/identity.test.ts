@@ -50,6 +50,8 @@ describe('the packaged identity functions (stage prod)', () => {
     for (const role of identity) {
       for (const statement of role.statements) {
         const actions = ([] as string[]).concat(statement.Action);
+        // X-Ray's two write actions have no resource-level permissions: every traced role names `*`.
+        if (actions.every((a) => a.startsWith('xray:'))) continue;
         expect({ fn: role.functionId, actions: actions.filter((a) => a.includes('*') || a === 'dynamodb:Scan') }).toEqual({ fn: role.functionId, actions: [] });
         expect(JSON.stringify(statement.Resource)).not.toBe('"*"');
       }

@@ -23,7 +23,7 @@ export const mailCommands: CommandSpec[] = [
       const endpoint = context.local!.emulatorEndpoint;
       let data: { ses?: { Message?: SentMessage[] } };
       try {
-        const res = await fetch(`${endpoint}/moto-api/data.json`, { signal: AbortSignal.timeout(10_000) });
+        const res = await fetch(`${endpoint}/_helpshelf/mail`, { signal: AbortSignal.timeout(10_000) });
         data = (await res.json()) as typeof data;
       } catch (error) {
         throw new OpsCommandError(`Cannot read mail from the emulator at ${endpoint}: ${(error as Error).message}`, 'emulator_unreachable');
