@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { randomUUID } from 'node:crypto';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { APIGatewayProxyResult, Context } from 'aws-lambda';
+import { apiGatewayEvent, bodyOf, lambdaContext, resolveRouteIn, type FunctionDef, type TestRequest } from '../../scripts/lib/api-events';
 import { FUNCTIONS_FILE, ROOT } from './paths';
 
 /**
@@ -10,16 +10,7 @@ import { FUNCTIONS_FILE, ROOT } from './paths';
  * API Gateway event (from test/fixtures/aws-events), `viaHttp` sends it to a running local stage.
  * Cases in test/cases run unchanged through either.
  */
-export interface TestRequest {
-  method: string;
-  path: string;
-  headers?: Record<string, string | string[]>;
-  /** An object is sent as JSON (with Content-Type application/json unless one is given). */
-  body?: string | Record<string, unknown> | unknown[];
-  isBase64Encoded?: boolean;
-  /** The client address; over HTTP the request leaves from this loopback address (127.x.y.z). */
-  sourceIp?: string;
-}
+export type { TestRequest } from '../../scripts/lib/api-events';
 
 export interface TestResponse {
   status: number;
@@ -30,15 +21,6 @@ export interface TestResponse {
 }
 
 export type Send = (request: TestRequest) => Promise<TestResponse>;
-
-function bodyOf(request: TestRequest): { body: string | undefined; headers: Record<string, string[]> } {
-  const headers: Record<string, string[]> = {};
-  for (const [k, v] of Object.entries(request.headers ?? {})) headers[k] = Array.isArray(v) ? v : [v];
-  if (request.body === undefined) return { body: undefined, headers };
-  if (typeof request.body === 'string') return { body: request.body, headers };
-  if (!Object.keys(headers).some((k) => k.toLowerCase() === 'content-type')) headers['Content-Type'] = ['application/json'];
-  return { body: JSON.stringify(request.body), headers };
-}
 
 function parse(status: number, headers: Record<string, string>, text: string): TestResponse {
   let json: unknown;
@@ -52,110 +34,18 @@ function parse(status: number, headers: Record<string, string>, text: string): T
 
 // ---------------------------------------------------------------- in-process
 
-interface FunctionDef {
-  handler: string;
-  name: string;
-  events?: Array<{ http?: { path: string; method: string } }>;
-}
-
 let functions: Record<string, FunctionDef> | undefined;
 function loadFunctions(): Record<string, FunctionDef> {
   functions ??= JSON.parse(readFileSync(FUNCTIONS_FILE, 'utf8')) as Record<string, FunctionDef>;
   return functions;
 }
 
-function templateMatches(template: string, actual: string): Record<string, string> | undefined {
-  const names: string[] = [];
-  const pattern = template
-    .replace(/[.*?^$()|[\]\\]/g, '\\$&')
-    .replace(/\\?\{([^}+]+)(\+)?\}/g, (_m, name: string, greedy?: string) => {
-      names.push(name);
-      return greedy ? '(.+)' : '([^/]+)';
-    })
-    .replace(/\\$/, '');
-  const match = new RegExp(`^${pattern}$`).exec(actual);
-  if (!match) return undefined;
-  return Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(match[i + 1])]));
-}
-
 /** API Gateway's choice: the most specific path first (no greedy proxy), then an exact method over ANY. */
-export function resolveRoute(method: string, requestPath: string): { key: string; def: FunctionDef; resource: string; params: Record<string, string> } {
-  const candidates: Array<{ key: string; def: FunctionDef; resource: string; params: Record<string, string>; score: number }> = [];
-  for (const [key, def] of Object.entries(loadFunctions())) {
-    for (const event of def.events ?? []) {
-      if (!event.http) continue;
-      const resource = event.http.path.startsWith('/') ? event.http.path : `/${event.http.path}`;
-      const eventMethod = event.http.method.toUpperCase();
-      if (eventMethod !== 'ANY' && eventMethod !== method.toUpperCase()) continue;
-      const params = templateMatches(resource, requestPath);
-      if (!params) continue;
-      const greedy = resource.includes('+}') ? 0 : 100;
-      const literal = resource.split('/').filter((s) => s && !s.startsWith('{')).length;
-      candidates.push({ key, def, resource, params, score: greedy + literal * 2 + (eventMethod === 'ANY' ? 0 : 1) });
-    }
-  }
-  candidates.sort((a, b) => b.score - a.score);
-  if (!candidates[0]) throw new Error(`No function serves ${method} ${requestPath}`);
-  return candidates[0];
+export function resolveRoute(method: string, requestPath: string) {
+  return resolveRouteIn(loadFunctions(), method, requestPath);
 }
 
-const fixtureEvent = JSON.parse(readFileSync(path.join(ROOT, 'test/fixtures/aws-events/apigw-request.json'), 'utf8')) as APIGatewayProxyEvent;
-
-export function lambdaContext(functionName: string): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:eu-west-1:123456789012:function:${functionName}`,
-    memoryLimitInMB: '1024',
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'test',
-    getRemainingTimeInMillis: () => 10_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}
-
-/** A real API Gateway REST proxy event (the fixture) with the request at hand put in. */
-export function apiGatewayEvent(request: TestRequest, resource: string, params: Record<string, string>): APIGatewayProxyEvent {
-  const { body, headers } = bodyOf(request);
-  const [pathOnly, queryString] = request.path.split('?');
-  const query = new URLSearchParams(queryString ?? '');
-  const singleHeaders: Record<string, string> = { Host: 'api.helpshelf.test', 'User-Agent': 'helpshelf-tests', 'X-Forwarded-Proto': 'https' };
-  const multiValueHeaders: Record<string, string[]> = { Host: ['api.helpshelf.test'], 'User-Agent': ['helpshelf-tests'], 'X-Forwarded-Proto': ['https'] };
-  for (const [k, values] of Object.entries(headers)) {
-    singleHeaders[k] = values[values.length - 1];
-    multiValueHeaders[k] = values;
-  }
-  const queryParams = [...query.keys()].length ? Object.fromEntries(query) : null;
-  const multiQuery: Record<string, string[]> = {};
-  for (const [k, v] of query) (multiQuery[k] ??= []).push(v);
-  return {
-    ...fixtureEvent,
-    resource,
-    path: pathOnly,
-    httpMethod: request.method.toUpperCase(),
-    headers: singleHeaders,
-    multiValueHeaders,
-    queryStringParameters: queryParams,
-    multiValueQueryStringParameters: queryParams ? multiQuery : null,
-    pathParameters: Object.keys(params).length ? params : null,
-    stageVariables: null,
-    body: body === undefined ? null : request.isBase64Encoded ? Buffer.from(body).toString('base64') : body,
-    isBase64Encoded: Boolean(request.isBase64Encoded),
-    requestContext: {
-      ...fixtureEvent.requestContext,
-      path: pathOnly,
-      resourcePath: resource,
-      httpMethod: request.method.toUpperCase(),
-      requestId: randomUUID(),
-      stage: 'local',
-      identity: { ...fixtureEvent.requestContext.identity, sourceIp: request.sourceIp ?? '198.51.100.7', userArn: null, caller: null, accessKey: null },
-    },
-  } as APIGatewayProxyEvent;
-}
+export { apiGatewayEvent, lambdaContext };
 
 type LambdaHandler = (event: unknown, context: Context) => Promise<unknown>;
 
