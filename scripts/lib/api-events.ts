@@ -114,7 +114,10 @@ export function apiGatewayEvent(request: TestRequest, resource: string, params: 
   }
   const queryParams = [...query.keys()].length ? Object.fromEntries(query) : null;
   const multiQuery: Record<string, string[]> = {};
-  for (const [k, v] of query) (multiQuery[k] ??= []).push(v);
+  for (const [k, v] of query) {
+    if (Object.hasOwn(multiQuery, k)) multiQuery[k].push(v);
+    else Object.defineProperty(multiQuery, k, { value: [v], enumerable: true, writable: true, configurable: true });
+  }
   return {
     ...fixtureEvent,
     resource,
