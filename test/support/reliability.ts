@@ -1,0 +1,86 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import type { ReliabilityContext } from '../cases/reliability.targets';
+import { apiGatewayEvent, lambdaContext, viaHandler, type Send, type TestResponse } from './http';
+import { mailTo } from './mail';
+import { FUNCTIONS_FILE } from './paths';
+import { TEST_WEBHOOK_SECRET } from './secrets';
+import { registerSecret } from './secrets-registry';
+
+export function functionKeys(): Set<string> {
+  return new Set(Object.keys(JSON.parse(readFileSync(FUNCTIONS_FILE, 'utf8')) as Record<string, unknown>));
+}
+
+/** The entries' `requires` that serverless.yml lacks (empty: the entry runs). */
+export function missingFunctions(requires: string[]): string[] {
+  const keys = functionKeys();
+  return requires.filter((k) => !keys.has(k));
+}
+
+function toResponse(result: APIGatewayProxyResult): TestResponse {
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(result.headers ?? {})) headers[k.toLowerCase()] = String(v);
+  let json: unknown;
+  try {
+    json = result.body ? JSON.parse(result.body) : undefined;
+  } catch {
+    json = undefined;
+  }
+  return { status: result.statusCode, headers, text: result.body, json };
+}
+
+/**
+ * The context reliability entries run with, in-process. It requires the platform modules when
+ * called, so a test that points AWS_ENDPOINT_URL at its own emulator (or proxy) first gets
+ * clients that talk to it. Every password a flow makes is registered for the leak check.
+ */
+export function reliabilityContext(options: { send?: Send; emulatorEndpoint?: string } = {}): ReliabilityContext {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { httpHandler } = require('../../lib/http/handler') as typeof import('../../lib/http/handler');
+  const { json } = require('../../lib/http/responses') as typeof import('../../lib/http/responses');
+  const rateLimit = require('../../lib/platform/rate-limit') as typeof import('../../lib/platform/rate-limit');
+  const auditModule = require('../../lib/audit') as typeof import('../../lib/audit');
+  const secretsModule = require('../../lib/platform/secrets') as typeof import('../../lib/platform/secrets');
+  const ops = require('./ops') as typeof import('./ops');
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const send = options.send ?? viaHandler;
+  const endpoint = options.emulatorEndpoint ?? process.env.HELPSHELF_TEST_EMULATOR!;
+  let ip = Math.floor(Math.random() * 60_000);
+  return {
+    send: async (request) => {
+      const body = request.body as Record<string, unknown> | undefined;
+      for (const field of ['password', 'newPassword', 'currentPassword', 'token']) {
+        if (body && typeof body === 'object' && typeof body[field] === 'string') registerSecret(body[field] as string, `request ${field}`);
+      }
+      const response = await send(request);
+      if (typeof response.json?.token === 'string') registerSecret(response.json.token, 'issued token');
+      return response;
+    },
+    has: (key) => functionKeys().has(key),
+    mailTo: (address) => mailTo(address, endpoint),
+    uniqueEmail: (tag = 'rel') => `${tag}-${randomUUID()}@helpshelf.test`,
+    nextIp: () => {
+      ip += 1;
+      return `10.${(ip >> 16) & 255}.${(ip >> 8) & 255}.${ip & 255}`;
+    },
+    webhookSecret: TEST_WEBHOOK_SECRET,
+    emulatorEndpoint: endpoint,
+    env: process.env as Record<string, string>,
+    throughMiddleware: async (fn) => {
+      const handler = httpHandler({}, async () => {
+        await fn();
+        return json(200, { ok: true });
+      });
+      const event = apiGatewayEvent({ method: 'POST', path: '/reliability/probe' }, '/reliability/probe', {});
+      return toResponse((await handler(event, lambdaContext('reliability-probe'))) as APIGatewayProxyResult);
+    },
+    lib: {
+      consumeRateLimit: rateLimit.consumeRateLimit,
+      audit: auditModule.audit,
+      auditStore: auditModule.auditStore,
+      secrets: secretsModule.secrets,
+      invokeOps: ops.invokeOps,
+    },
+  };
+}
