@@ -75,7 +75,8 @@ export const viaHandler: Send = async (request) => {
 
 // ---------------------------------------------------------------- over HTTP
 
-export function viaHttp(baseUrl: string): Send {
+/** `agent` lets a caller bound the connections in flight (e.g. the load test's maxTotalSockets). */
+export function viaHttp(baseUrl: string, options: { agent?: http.Agent } = {}): Send {
   const base = new URL(baseUrl);
   return (request) =>
     new Promise<TestResponse>((resolve, reject) => {
@@ -93,6 +94,7 @@ export function viaHttp(baseUrl: string): Send {
           headers: outgoing,
           localAddress: request.sourceIp?.startsWith('127.') ? request.sourceIp : undefined,
           timeout: 30_000,
+          agent: options.agent,
         },
         (res) => {
           const chunks: Buffer[] = [];
