@@ -6,7 +6,6 @@ import type { BenchContext } from '../../scripts/bench/types';
 import { viaHttp, type TestRequest, type TestResponse } from '../support/http';
 import { mailTo } from '../support/mail';
 import { TEST_WEBHOOK_SECRET } from '../support/secrets';
-import { registerSecret } from '../support/secrets-registry';
 
 /**
  * Load held: 200 concurrent requests mixed over every public route (routes.json) against the
@@ -30,15 +29,7 @@ const http = viaHttp(baseUrl, { agent });
 let ip = 0;
 
 const ctx: BenchContext = {
-  send: async (request) => {
-    const body = request.body as Record<string, unknown> | undefined;
-    for (const field of ['password', 'newPassword', 'currentPassword', 'token']) {
-      if (body && typeof body === 'object' && typeof body[field] === 'string') registerSecret(body[field] as string, `request ${field}`);
-    }
-    const response = await http(request);
-    if (typeof response.json?.token === 'string') registerSecret(response.json.token, 'issued token');
-    return response;
-  },
+  send: http,
   has: () => true,
   mailTo: (address) => mailTo(address, process.env.E2E_EMULATOR_ENDPOINT),
   uniqueEmail: (tag = 'load') => `${tag}-${randomUUID()}@helpshelf.test`,

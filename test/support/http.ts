@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { APIGatewayProxyResult, Context } from 'aws-lambda';
 import { apiGatewayEvent, bodyOf, lambdaContext, resolveRouteIn, type FunctionDef, type TestRequest } from '../../scripts/lib/api-events';
 import { FUNCTIONS_FILE, ROOT } from './paths';
+import { registerSecret } from './secrets-registry';
 
 /**
  * One request shape, two transports: `viaHandler` runs the real handler in-process with a real
@@ -63,7 +64,38 @@ export function functionName(functionKey: string): string {
   return loadFunctions()[functionKey].name;
 }
 
-export const viaHandler: Send = async (request) => {
+// ---------------------------------------------------------------- secrets seen in requests
+
+const SECRET_FIELDS = ['password', 'newPassword', 'currentPassword', 'token', 'trackingToken'];
+
+/**
+ * Registers, for the leak check, the secrets a request carries (password and token fields of a
+ * JSON or form body, a bearer token) and the ones a response issues (token, trackingToken), so
+ * tests that go through viaHandler/viaHttp need not register them one by one.
+ */
+export function registerExchangeSecrets(request: TestRequest, response?: TestResponse): void {
+  const body = request.body;
+  if (body && typeof body === 'object' && !Array.isArray(body)) {
+    for (const field of SECRET_FIELDS) if (typeof body[field] === 'string') registerSecret(body[field] as string, `request ${field}`);
+  } else if (typeof body === 'string' && body.includes('=') && !body.trimStart().startsWith('{')) {
+    const form = new URLSearchParams(body);
+    for (const field of SECRET_FIELDS) if (form.get(field)) registerSecret(form.get(field), `request ${field}`);
+  }
+  for (const [name, value] of Object.entries(request.headers ?? {})) {
+    const lower = name.toLowerCase();
+    for (const v of Array.isArray(value) ? value : [value]) {
+      if (lower === 'authorization') registerSecret(/^Bearer\s+(.+)$/i.exec(v)?.[1], 'bearer token');
+      else if (lower === 'x-tracking-token') registerSecret(v, 'tracking token');
+    }
+  }
+  const out = response?.json as Record<string, unknown> | undefined;
+  if (out && typeof out === 'object') {
+    for (const field of SECRET_FIELDS) if (typeof out[field] === 'string') registerSecret(out[field] as string, `issued ${field}`);
+  }
+}
+
+/** viaHandler without registering secrets: for the fuzzer, whose random values are not secrets. */
+export const viaHandlerUnregistered: Send = async (request) => {
   const route = resolveRoute(request.method, request.path.split('?')[0]);
   const event = apiGatewayEvent(request, route.resource, route.params);
   const result = (await loadHandler(route.key)(event, lambdaContext(route.def.name))) as APIGatewayProxyResult;
@@ -71,6 +103,12 @@ export const viaHandler: Send = async (request) => {
   for (const [k, v] of Object.entries(result.headers ?? {})) headers[k.toLowerCase()] = String(v);
   const text = result.isBase64Encoded ? Buffer.from(result.body, 'base64').toString('utf8') : result.body;
   return parse(result.statusCode, headers, text);
+};
+
+export const viaHandler: Send = async (request) => {
+  const response = await viaHandlerUnregistered(request);
+  registerExchangeSecrets(request, response);
+  return response;
 };
 
 // ---------------------------------------------------------------- over HTTP
@@ -102,7 +140,9 @@ export function viaHttp(baseUrl: string, options: { agent?: http.Agent } = {}): 
           res.on('end', () => {
             const out: Record<string, string> = {};
             for (const [k, v] of Object.entries(res.headers)) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : String(v);
-            resolve(parse(res.statusCode ?? 0, out, Buffer.concat(chunks).toString('utf8')));
+            const response = parse(res.statusCode ?? 0, out, Buffer.concat(chunks).toString('utf8'));
+            registerExchangeSecrets(request, response);
+            resolve(response);
           });
         },
       );

@@ -6,7 +6,6 @@ import { apiGatewayEvent, lambdaContext, viaHandler, type Send, type TestRespons
 import { mailTo } from './mail';
 import { FUNCTIONS_FILE } from './paths';
 import { TEST_WEBHOOK_SECRET } from './secrets';
-import { registerSecret } from './secrets-registry';
 
 export function functionKeys(): Set<string> {
   return new Set(Object.keys(JSON.parse(readFileSync(FUNCTIONS_FILE, 'utf8')) as Record<string, unknown>));
@@ -33,7 +32,7 @@ function toResponse(result: APIGatewayProxyResult): TestResponse {
 /**
  * The context reliability entries run with, in-process. It requires the platform modules when
  * called, so a test that points AWS_ENDPOINT_URL at its own emulator (or proxy) first gets
- * clients that talk to it. Every password a flow makes is registered for the leak check.
+ * clients that talk to it. viaHandler registers every password and token it carries for the leak check.
  */
 export function reliabilityContext(options: { send?: Send; emulatorEndpoint?: string } = {}): ReliabilityContext {
   /* eslint-disable @typescript-eslint/no-require-imports */
@@ -48,15 +47,7 @@ export function reliabilityContext(options: { send?: Send; emulatorEndpoint?: st
   const endpoint = options.emulatorEndpoint ?? process.env.HELPSHELF_TEST_EMULATOR!;
   let ip = Math.floor(Math.random() * 60_000);
   return {
-    send: async (request) => {
-      const body = request.body as Record<string, unknown> | undefined;
-      for (const field of ['password', 'newPassword', 'currentPassword', 'token']) {
-        if (body && typeof body === 'object' && typeof body[field] === 'string') registerSecret(body[field] as string, `request ${field}`);
-      }
-      const response = await send(request);
-      if (typeof response.json?.token === 'string') registerSecret(response.json.token, 'issued token');
-      return response;
-    },
+    send,
     has: (key) => functionKeys().has(key),
     mailTo: (address) => mailTo(address, endpoint),
     uniqueEmail: (tag = 'rel') => `${tag}-${randomUUID()}@helpshelf.test`,

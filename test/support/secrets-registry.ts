@@ -9,6 +9,11 @@ import { TEST_STAGE_DIR } from './paths';
  *
  *   const password = `pw-${randomUUID()}`; registerSecret(password, 'signup password');
  *
+ * Requests sent with viaHandler/viaHttp (test/support/http.ts) register their password and token
+ * fields, bearer and tracking tokens, and the tokens a response issues, automatically; the stage
+ * setups register the webhook secret and the pepper. Register by hand what else a test makes
+ * (e.g. a token read from a mail, a secret passed to an ops command).
+ *
  * Values shorter than 8 characters are ignored by the check (they would match by chance).
  * The registry is a JSON-lines file in .test-stage; each line carries the time it was written,
  * and the check reads only the lines of the current run.

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import routesTable from '../../../lib/http/routes.json';
-import { viaHandler, type TestRequest } from '../../support/http';
+import { viaHandlerUnregistered as viaHandler, type TestRequest } from '../../support/http';
 import { startPrivateEmulator, useEndpoint, type PrivateEmulator } from '../../support/private-emulator';
 import { TEST_WEBHOOK_SECRET } from '../../support/secrets';
 import { registeredSecrets } from '../../support/leak-scan';
