@@ -1,4 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
+import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { SendEmailCommand, SESClient } from '@aws-sdk/client-ses';
 import routesTable from '../../../lib/http/routes.json';
 import { viaHandlerUnregistered as viaHandler, type TestRequest } from '../../support/http';
 import { startPrivateEmulator, useEndpoint, type PrivateEmulator } from '../../support/private-emulator';
@@ -68,5 +71,20 @@ describe('fuzzing every public route in-process', () => {
 
   it('when the fuzzing is done, at least one all-rejected batch had its data compared', () => {
     expect(compared.batches).toBeGreaterThan(0);
+  });
+
+  it('when something is written, the data snapshot sees it (the comparison above can fail)', async () => {
+    // Prepare
+    const before = await snapshot(emulator.endpoint, process.env);
+    const common = { endpoint: emulator.endpoint, region: process.env.AWS_REGION };
+    // Act: one item in a table and one sent mail, the kinds of write a rejected request must not make
+    await new DynamoDBClient(common).send(new PutItemCommand({ TableName: process.env.ACCOUNTS_TABLE, Item: { pk: { S: `FUZZ#${randomUUID()}` }, sk: { S: 'X' } } }));
+    await new SESClient(common).send(
+      new SendEmailCommand({ Source: process.env.OPS_EMAIL!, Destination: { ToAddresses: ['fuzz@helpshelf.test'] }, Message: { Subject: { Data: 'probe' }, Body: { Text: { Data: 'probe' } } } }),
+    );
+    // Assess
+    const after = await snapshot(emulator.endpoint, process.env);
+    expect(after.ACCOUNTS_TABLE).toBe(before.ACCOUNTS_TABLE + 1);
+    expect(after.mailSent).toBe(before.mailSent + 1);
   });
 });
