@@ -4,14 +4,11 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dyn
 import type { BenchContext, ThroughputSpec, WarmScenario } from './types';
 
 /**
- * THE BENCH'S DATA. One entry per measured route; a scenario whose `requires` names a function
- * that serverless.yml does not have is reported "not built", so the entries for the API.md
- * routes below light up as the capabilities merge. To add a route: append one entry to
- * WARM_SCENARIOS (route, requires, request builder, expected statuses, AWS-call target).
- *
- * Function keys are the serverless.yml keys. The ones for routes not merged yet are the names the
- * capabilities are expected to use; if a merged branch chose another key, fix `requires` here
- * (the report lists the function that actually served each route).
+ * THE BENCH'S DATA. One entry per measured route. A scenario whose route (or a route its setup
+ * needs, in `requires`) no function of serverless.yml serves is reported "not built", so the
+ * entries for the API.md routes below light up as the capabilities merge, whatever function keys
+ * they chose. To add a route: append one entry to WARM_SCENARIOS (route, requires, request
+ * builder, expected statuses, AWS-call target).
  */
 
 // ------------------------------------------------------------------ flows used by setups
@@ -57,35 +54,34 @@ async function freshToken(ctx: BenchContext, account: Account): Promise<{ token:
   return { token: res.json.token, tokenId: res.json.tokenId };
 }
 
-const IDENTITY = ['signup', 'signupVerify', 'sessionsCreate'];
+const IDENTITY = ['POST /v1/signup', 'POST /v1/signup/verify', 'POST /v1/sessions'];
 const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 
 // ------------------------------------------------------------------ warm scenarios
 
 export const WARM_SCENARIOS: WarmScenario<any>[] = [ // eslint-disable-line @typescript-eslint/no-explicit-any
   // Routes that exist today.
-  { name: 'health', method: 'GET', path: '/v1/health', requires: ['health'], request: () => ({ method: 'GET', path: '/v1/health' }), expect: [200], awsCalls: { max: 0 } },
+  { name: 'health', method: 'GET', path: '/v1/health', requires: [], request: () => ({ method: 'GET', path: '/v1/health' }), expect: [200], awsCalls: { max: 0 } },
   {
     name: 'security.txt',
     method: 'GET',
     path: '/.well-known/security.txt',
-    requires: ['securityTxt'],
+    requires: [],
     request: () => ({ method: 'GET', path: '/.well-known/security.txt' }),
     expect: [200],
     awsCalls: { max: 0 },
   },
-  { name: 'unknown route (404)', method: 'GET', path: '/v1/nope', requires: ['fallback'], request: () => ({ method: 'GET', path: '/v1/nope' }), expect: [404], awsCalls: { max: 0 } },
+  { name: 'unknown route (404)', method: 'GET', path: '/v1/nope', requires: ['fallback'], fallbackRoute: true, request: () => ({ method: 'GET', path: '/v1/nope' }), expect: [404], awsCalls: { max: 0 } },
 
   // API.md routes: data only until their functions merge.
   {
     name: 'signup',
     method: 'POST',
     path: '/v1/signup',
-    requires: ['signup'],
+    requires: [],
     request: (ctx) => ({ method: 'POST', path: '/v1/signup', body: { email: ctx.uniqueEmail('signup'), password: PASSWORD() }, sourceIp: ctx.nextIp() }),
     expect: [202],
     awsCalls: { max: 3, plusEmail: true },
-    maxIterations: 200,
   },
   {
     name: 'login',
@@ -96,13 +92,12 @@ export const WARM_SCENARIOS: WarmScenario<any>[] = [ // eslint-disable-line @typ
     request: (ctx, account: Account) => ({ method: 'POST', path: '/v1/sessions', body: { email: account.email, password: account.password }, sourceIp: ctx.nextIp() }),
     expect: [201],
     compareWithArgon2: true,
-    maxIterations: 200,
   },
   {
     name: 'me',
     method: 'GET',
     path: '/v1/me',
-    requires: [...IDENTITY, 'me'],
+    requires: IDENTITY,
     setup: (ctx) => signUpAndLogIn(ctx),
     request: (_ctx, account: Account) => ({ method: 'GET', path: '/v1/me', headers: bearer(account.token) }),
     expect: [200],
@@ -112,7 +107,7 @@ export const WARM_SCENARIOS: WarmScenario<any>[] = [ // eslint-disable-line @typ
     name: 'list tokens',
     method: 'GET',
     path: '/v1/tokens',
-    requires: [...IDENTITY, 'tokensList'],
+    requires: IDENTITY,
     setup: (ctx) => signUpAndLogIn(ctx),
     request: (_ctx, account: Account) => ({ method: 'GET', path: '/v1/tokens', headers: bearer(account.token) }),
     expect: [200],
@@ -121,18 +116,17 @@ export const WARM_SCENARIOS: WarmScenario<any>[] = [ // eslint-disable-line @typ
     name: 'token revocation (DELETE /v1/sessions/current)',
     method: 'DELETE',
     path: '/v1/sessions/current',
-    requires: [...IDENTITY, 'sessionsDelete'],
+    requires: IDENTITY,
     setup: (ctx) => signUpAndLogIn(ctx),
     request: async (ctx, account: Account) => ({ method: 'DELETE', path: '/v1/sessions/current', headers: bearer((await freshToken(ctx, account)).token) }),
     expect: [204],
     awsCalls: { max: 2 },
-    maxIterations: 200,
   },
   {
     name: 'token revocation (POST /v1/oauth/revoke)',
     method: 'POST',
     path: '/v1/oauth/revoke',
-    requires: [...IDENTITY, 'oauthRevoke'],
+    requires: IDENTITY,
     setup: (ctx) => signUpAndLogIn(ctx),
     request: async (ctx, account: Account) => ({
       method: 'POST',
@@ -142,13 +136,112 @@ export const WARM_SCENARIOS: WarmScenario<any>[] = [ // eslint-disable-line @typ
     }),
     expect: [200],
     awsCalls: { max: 2 },
-    maxIterations: 200,
+  },
+  {
+    name: 'signup verification',
+    method: 'POST',
+    path: '/v1/signup/verify',
+    requires: ['POST /v1/signup'],
+    request: async (ctx) => {
+      const email = ctx.uniqueEmail('verify');
+      await ctx.send({ method: 'POST', path: '/v1/signup', body: { email, password: PASSWORD() }, sourceIp: ctx.nextIp() });
+      const mail = (await ctx.mailTo(email)).at(-1);
+      return { method: 'POST', path: '/v1/signup/verify', body: { token: tokenFromMail(mail?.body ?? '') }, sourceIp: ctx.nextIp() };
+    },
+    expect: [200],
+  },
+  {
+    name: 'password change',
+    method: 'POST',
+    path: '/v1/password',
+    requires: IDENTITY,
+    setup: (ctx) => signUpAndLogIn(ctx),
+    request: (_ctx, account: Account) => {
+      const newPassword = PASSWORD();
+      const request = { method: 'POST', path: '/v1/password', headers: bearer(account.token), body: { currentPassword: account.password, newPassword } };
+      account.password = newPassword; // the next iteration presents the new one
+      return request;
+    },
+    expect: [204],
+  },
+  {
+    name: 'password reset request (unknown email)',
+    method: 'POST',
+    path: '/v1/password/reset-request',
+    requires: [],
+    request: (ctx) => ({ method: 'POST', path: '/v1/password/reset-request', body: { email: ctx.uniqueEmail('reset') }, sourceIp: ctx.nextIp() }),
+    expect: [202],
+  },
+  {
+    name: 'password reset',
+    method: 'POST',
+    path: '/v1/password/reset',
+    requires: [...IDENTITY, 'POST /v1/password/reset-request'],
+    setup: (ctx) => signUpAndLogIn(ctx),
+    request: async (ctx, account: Account) => {
+      await ctx.send({ method: 'POST', path: '/v1/password/reset-request', body: { email: account.email }, sourceIp: ctx.nextIp() });
+      const mail = (await ctx.mailTo(account.email)).at(-1);
+      account.password = PASSWORD();
+      return { method: 'POST', path: '/v1/password/reset', body: { token: tokenFromMail(mail?.body ?? ''), newPassword: account.password }, sourceIp: ctx.nextIp() };
+    },
+    expect: [204],
+  },
+  {
+    name: 'create token',
+    method: 'POST',
+    path: '/v1/tokens',
+    requires: IDENTITY,
+    setup: (ctx) => signUpAndLogIn(ctx),
+    request: (_ctx, account: Account, i) => ({ method: 'POST', path: '/v1/tokens', headers: bearer(account.token), body: { name: `bench ${i}` } }),
+    expect: [201],
+  },
+  {
+    name: 'token revocation (DELETE /v1/tokens/{id})',
+    method: 'DELETE',
+    path: '/v1/tokens/{id}',
+    requires: [...IDENTITY, 'POST /v1/tokens'],
+    setup: (ctx) => signUpAndLogIn(ctx),
+    request: async (ctx, account: Account, i) => {
+      const created = await ctx.send({ method: 'POST', path: '/v1/tokens', headers: bearer(account.token), body: { name: `bench ${i}` } });
+      return { method: 'DELETE', path: `/v1/tokens/${created.json?.id}`, headers: bearer(account.token) };
+    },
+    expect: [204],
+    awsCalls: { max: 2 },
+  },
+  {
+    name: 'revoke all tokens',
+    method: 'POST',
+    path: '/v1/tokens/revoke-all',
+    requires: IDENTITY,
+    setup: (ctx) => signUpAndLogIn(ctx),
+    request: async (ctx, account: Account) => ({ method: 'POST', path: '/v1/tokens/revoke-all', headers: bearer((await freshToken(ctx, account)).token) }),
+    expect: [204],
+  },
+  {
+    name: 'incident report',
+    method: 'POST',
+    path: '/v1/incidents',
+    requires: [],
+    request: (ctx) => ({ method: 'POST', path: '/v1/incidents', body: { email: ctx.uniqueEmail('incident'), summary: 'Bench report', details: 'Sent by the bench.', scope: 'security' }, sourceIp: ctx.nextIp() }),
+    expect: [202],
+  },
+  {
+    name: 'incident status',
+    method: 'GET',
+    path: '/v1/incidents/{id}',
+    requires: ['POST /v1/incidents'],
+    setup: async (ctx) => {
+      const res = await ctx.send({ method: 'POST', path: '/v1/incidents', body: { email: ctx.uniqueEmail('incident'), summary: 'Bench report', details: 'Sent by the bench.', scope: 'account' }, sourceIp: ctx.nextIp() });
+      return { id: res.json?.id as string, trackingToken: res.json?.trackingToken as string };
+    },
+    request: (_ctx, incident: { id: string; trackingToken: string }) => ({ method: 'GET', path: `/v1/incidents/${incident.id}`, headers: { 'X-Tracking-Token': incident.trackingToken } }),
+    expect: [200],
   },
   {
     name: 'webhook receipt',
     method: 'POST',
     path: '/v1/webhooks/stripe',
-    requires: ['stripeWebhook'],
+    requires: [],
     request: (ctx) => {
       const event = stripeEvent('customer.subscription.updated', { id: `sub_${randomUUID().slice(0, 12)}`, object: 'subscription', customer: 'cus_bench', status: 'active' });
       return { method: 'POST', path: '/v1/webhooks/stripe', headers: { 'Content-Type': 'application/json', 'Stripe-Signature': stripeSignature(ctx.webhookSecret, event.payload) }, body: event.payload };
@@ -160,7 +253,7 @@ export const WARM_SCENARIOS: WarmScenario<any>[] = [ // eslint-disable-line @typ
     name: 'advisories',
     method: 'GET',
     path: '/v1/security/advisories',
-    requires: ['securityAdvisories'],
+    requires: [],
     request: () => ({ method: 'GET', path: '/v1/security/advisories' }),
     expect: [200],
   },
@@ -200,12 +293,12 @@ interface ThroughputState {
 /**
  * Receipt → queue → worker. Each event is a `checkout.session.completed` whose
  * client_reference_id is a user made for the run (the shared accounts contract), so "applied"
- * means that user's billing map names the event's subscription. Function keys: fix them here if
- * the billing branch chose others.
+ * means that user's billing map names the event's subscription. The receiver is whatever serves
+ * the webhook route, the worker whatever function has an SQS event on StripeEventsQueue.
  */
 export const THROUGHPUT: ThroughputSpec<ThroughputState> = {
-  receiverKey: 'stripeWebhook',
-  workerKey: 'stripeEventsWorker',
+  receiverRoute: 'POST /v1/webhooks/stripe',
+  worker: 'consumer of StripeEventsQueue',
   events: 300,
   duplicateShare: 0.1,
   async setup(ctx, count) {

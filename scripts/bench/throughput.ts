@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DeleteMessageBatchCommand, GetQueueUrlCommand, ReceiveMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyResult, SQSEvent, SQSRecord } from 'aws-lambda';
-import { apiGatewayEvent, lambdaContext } from '../lib/api-events';
+import { apiGatewayEvent, isServed, lambdaContext, queueConsumer, resolveRouteIn, type FunctionDef } from '../lib/api-events';
 import { PROJECT_ROOT, type StageConfig } from '../lib/stage-config';
 import { loadHandler } from './context';
 import { stripeSignature } from './scenarios';
@@ -54,13 +54,17 @@ async function pool<T>(items: T[], concurrency: number, fn: (item: T) => Promise
 
 export async function runThroughput(config: StageConfig, ctx: BenchContext, spec: ThroughputSpec<any>, count: number): Promise<ThroughputResult> { // eslint-disable-line @typescript-eslint/no-explicit-any
   const empty = { events: 0, duplicatesDelivered: 0, receivedPerSecond: null, appliedPerSecond: null, receiptErrors: 0, lost: null, doubleApplied: null };
-  const missing = [spec.receiverKey, spec.workerKey].filter((k) => !config.functions[k]);
+  const functions = config.functions as Record<string, FunctionDef>;
+  const [method, resource] = spec.receiverRoute.split(' ');
+  const consumerOf = /^consumer of (\S+)$/.exec(spec.worker)?.[1];
+  const workerKey = consumerOf ? queueConsumer(config.functions as never, consumerOf) : config.functions[spec.worker] ? spec.worker : undefined;
+  const missing = [isServed(functions, spec.receiverRoute) ? '' : spec.receiverRoute, workerKey ? '' : spec.worker].filter(Boolean);
   if (missing.length) return { ...empty, status: 'not built', reason: `missing ${missing.join(', ')}` };
   try {
-    const receiver = loadHandler(config, spec.receiverKey);
-    const worker = loadHandler(config, spec.workerKey);
-    const receiverDef = config.functions[spec.receiverKey];
-    const resource = String((receiverDef.events?.find((e) => e.http) as { http?: { path: string } } | undefined)?.http?.path ?? '/v1/webhooks/stripe');
+    const receiverKey = resolveRouteIn(functions, method, resource).key;
+    const receiver = loadHandler(config, receiverKey);
+    const worker = loadHandler(config, workerKey!);
+    const receiverDef = config.functions[receiverKey];
     const sqs = new SQSClient({ endpoint: ctx.emulatorEndpoint });
     const queueUrl = (await sqs.send(new GetQueueUrlCommand({ QueueName: ctx.env.STRIPE_EVENTS_QUEUE }))).QueueUrl!;
     const queueArn = `arn:aws:sqs:${process.env.AWS_REGION}:123456789012:${ctx.env.STRIPE_EVENTS_QUEUE}`;
@@ -83,7 +87,7 @@ export async function runThroughput(config: StageConfig, ctx: BenchContext, spec
           continue;
         }
         idle = 0;
-        const outcome = (await worker(sqsEvent(messages, queueArn, process.env.AWS_REGION ?? 'eu-west-1'), lambdaContext(config.functions[spec.workerKey].name))) as
+        const outcome = (await worker(sqsEvent(messages, queueArn, process.env.AWS_REGION ?? 'eu-west-1'), lambdaContext(config.functions[workerKey!].name))) as
           | { batchItemFailures?: Array<{ itemIdentifier: string }> }
           | undefined;
         const failed = new Set((outcome?.batchItemFailures ?? []).map((f) => f.itemIdentifier));

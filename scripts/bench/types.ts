@@ -49,8 +49,13 @@ export interface WarmScenario<State = unknown> {
   name: string;
   method: string;
   path: string;
-  /** Function keys that must be in serverless.yml, else the scenario is reported "not built". */
+  /**
+   * Other routes (`POST /v1/signup`) or function keys its setup needs; the scenario's own route is
+   * always required. Any missing one reports the scenario "not built".
+   */
   requires: string[];
+  /** The route is answered by the JSON fallback (unknown paths): only `requires` must be served. */
+  fallbackRoute?: boolean;
   setup?: (ctx: BenchContext) => Promise<State>;
   request: (ctx: BenchContext, state: State, i: number) => Promise<TestRequest> | TestRequest;
   /** Statuses that count as a successful iteration. */
@@ -76,8 +81,10 @@ export interface StripeEventSpec {
  * fingerprint that changes when the event is delivered again = applied twice.
  */
 export interface ThroughputSpec<State = unknown> {
-  receiverKey: string;
-  workerKey: string;
+  /** The webhook route; its function is the receiver. */
+  receiverRoute: string;
+  /** The worker: a function key, or `consumer of <QueueLogicalId>` to find the function with that SQS event. */
+  worker: string;
   /** Events per run (quick mode uses fewer). */
   events: number;
   /** Share of events delivered a second time. */

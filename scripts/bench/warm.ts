@@ -1,6 +1,6 @@
 import { countAwsCalls } from '../lib/aws-call-counter';
 import type { StageConfig } from '../lib/stage-config';
-import { resolveRouteIn, type FunctionDef } from '../lib/api-events';
+import { isServed, resolveRouteIn, type FunctionDef } from '../lib/api-events';
 import { routeInvoker } from './context';
 import { percentile, round } from './stats';
 import type { AwsCallTarget, BenchContext, WarmScenario } from './types';
@@ -30,7 +30,7 @@ function withinTarget(target: AwsCallTarget | undefined, max: number, sesMax: nu
 
 export async function runWarmScenario(config: StageConfig, ctx: BenchContext, scenario: WarmScenario, iterations: number): Promise<WarmResult> {
   const base = { name: scenario.name, method: scenario.method, path: scenario.path, target: scenario.awsCalls, iterations: 0, unexpected: 0, p50Ms: null, p95Ms: null, p99Ms: null };
-  const missing = scenario.requires.filter((key) => !config.functions[key]);
+  const missing = [...(scenario.fallbackRoute ? [] : [`${scenario.method} ${scenario.path}`]), ...scenario.requires].filter((r) => !isServed(config.functions as Record<string, FunctionDef>, r));
   if (missing.length) return { ...base, status: 'not built', reason: `missing ${missing.join(', ')}` };
   const invoke = routeInvoker(config);
   const n = Math.min(iterations, scenario.maxIterations ?? iterations);

@@ -142,3 +142,22 @@ export function apiGatewayEvent(request: TestRequest, resource: string, params: 
     },
   } as APIGatewayProxyEvent;
 }
+
+/**
+ * Whether serverless.yml serves a requirement: a function key (`me`), or a route
+ * (`GET /v1/me`) served by a function's own http event for that method — not by the ANY fallback.
+ * Scenario and target tables name routes, so they light up whatever key a branch chose.
+ */
+export function isServed(functions: Record<string, FunctionDef>, requirement: string): boolean {
+  const route = /^([A-Z]+)\s+(\/\S*)$/.exec(requirement);
+  if (!route) return Boolean(functions[requirement]);
+  const [, method, template] = route;
+  return Object.values(functions).some((def) =>
+    (def.events ?? []).some((e) => e.http && e.http.method.toUpperCase() === method && (e.http.path.startsWith('/') ? e.http.path : `/${e.http.path}`) === template),
+  );
+}
+
+/** The function whose events consume the SQS queue a resource name points at (e.g. StripeEventsQueue). */
+export function queueConsumer(functions: Record<string, FunctionDef & { events?: Array<Record<string, unknown>> }>, queueLogicalId: string): string | undefined {
+  return Object.entries(functions).find(([, def]) => (def.events ?? []).some((e) => 'sqs' in e && JSON.stringify(e.sqs).includes(queueLogicalId)))?.[0];
+}

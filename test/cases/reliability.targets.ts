@@ -5,9 +5,10 @@ import type { TestRequest, TestResponse } from '../support/http';
 
 /**
  * THE RELIABILITY SUITE'S DATA. Each list below is a table the suite runs; an entry whose
- * `requires` names a function serverless.yml lacks (or, for the load mix, a route routes.json
- * lacks) is skipped and shows as skipped, so the entries for API.md routes light up as the
- * capabilities merge. To add one: append an entry to the right list.
+ * `requires` (routes such as `GET /v1/me`, or function keys for ops functions) serverless.yml
+ * does not serve — or, for the load mix, whose route routes.json lacks — is skipped and shows as
+ * skipped, so the entries for API.md routes light up as the capabilities merge. To add one:
+ * append an entry to the right list.
  *
  * - FAULT_TARGETS      → test/integration/reliability/faults.test.ts (emulator stopped mid-run)
  * - SECRET_TARGETS     → test/integration/reliability/secrets-fault.test.ts (Secrets Manager down at cold start)
@@ -15,8 +16,7 @@ import type { TestRequest, TestResponse } from '../support/http';
  * - LOAD_MIX           → test/e2e/reliability-load.test.ts (200 concurrent requests over HTTP)
  *
  * Flows such as "sign up and log in" are shared with the bench (scripts/bench/scenarios.ts).
- * Function keys of routes not merged yet are the expected names; fix `requires` if a branch
- * chose others.
+ * Ops function keys not merged yet are the expected names; fix them if a branch chose others.
  */
 
 /** What entries get: the bench's context (send, mailTo, uniqueEmail, nextIp, env…) plus the primitives' helpers. */
@@ -34,7 +34,7 @@ export interface ReliabilityContext extends BenchContext {
 }
 
 const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
-const IDENTITY = ['signup', 'signupVerify', 'sessionsCreate'];
+const IDENTITY = ['POST /v1/signup', 'POST /v1/signup/verify', 'POST /v1/sessions'];
 
 // ------------------------------------------------------------------ emulator stopped mid-run
 
@@ -76,13 +76,13 @@ export const FAULT_TARGETS: FaultTarget<any>[] = [ // eslint-disable-line @types
   // After merge:
   {
     name: 'GET /v1/me',
-    requires: [...IDENTITY, 'me'],
+    requires: [...IDENTITY, 'GET /v1/me'],
     prepare: (ctx) => signUpAndLogIn(ctx),
     act: (ctx, account: Account) => ctx.send({ method: 'GET', path: '/v1/me', headers: bearer(account.token) }),
   },
   {
     name: 'POST /v1/signup',
-    requires: ['signup'],
+    requires: ['POST /v1/signup'],
     act: (ctx) => ctx.send({ method: 'POST', path: '/v1/signup', body: { email: ctx.uniqueEmail('fault'), password: `Fault-${randomUUID()}` }, sourceIp: ctx.nextIp() }),
   },
   {
@@ -115,7 +115,7 @@ export const SECRET_TARGETS: SecretTarget[] = [
   // After merge:
   {
     name: 'POST /v1/webhooks/stripe (webhook signing secret)',
-    requires: ['stripeWebhook'],
+    requires: ['POST /v1/webhooks/stripe'],
     act: (ctx, invoke) => {
       const event = stripeEvent('customer.subscription.updated', { id: `sub_${randomUUID().slice(0, 12)}`, object: 'subscription', status: 'active' });
       return invoke({ method: 'POST', path: '/v1/webhooks/stripe', headers: { 'Content-Type': 'application/json', 'Stripe-Signature': stripeSignature(ctx.webhookSecret, event.payload) }, body: event.payload });
@@ -123,7 +123,7 @@ export const SECRET_TARGETS: SecretTarget[] = [
   },
   {
     name: 'POST /v1/signup (password pepper)',
-    requires: ['signup'],
+    requires: ['POST /v1/signup'],
     act: (ctx, invoke) => invoke({ method: 'POST', path: '/v1/signup', body: { email: ctx.uniqueEmail('secrets'), password: `Secrets-${randomUUID()}` }, sourceIp: ctx.nextIp() }),
   },
 ];
@@ -177,7 +177,7 @@ export const RACES: RaceEntry<any>[] = [ // eslint-disable-line @typescript-esli
   // After merge:
   {
     name: 'signup: 50 sign-ups of one email create one account',
-    requires: ['signup'],
+    requires: ['POST /v1/signup'],
     prepare: async (ctx) => ({ email: ctx.uniqueEmail('race') }),
     contender: (ctx, state: { email: string }, i) => ctx.send({ method: 'POST', path: '/v1/signup', body: { email: state.email, password: `Race-${randomUUID()}-${i}` }, sourceIp: ctx.nextIp() }),
     check: async (ctx, state: { email: string }, outcomes) => {
@@ -191,7 +191,7 @@ export const RACES: RaceEntry<any>[] = [ // eslint-disable-line @typescript-esli
   },
   {
     name: 'Stripe event ids: one event delivered 50 times is queued or applied once',
-    requires: ['stripeWebhook'],
+    requires: ['POST /v1/webhooks/stripe'],
     prepare: async () => ({ event: stripeEvent('customer.subscription.updated', { id: `sub_${randomUUID().slice(0, 12)}`, object: 'subscription', status: 'active' }) }),
     contender: (ctx, state: { event: { payload: string } }) =>
       ctx.send({ method: 'POST', path: '/v1/webhooks/stripe', headers: { 'Content-Type': 'application/json', 'Stripe-Signature': stripeSignature(ctx.webhookSecret, state.event.payload) }, body: state.event.payload }),
@@ -208,7 +208,7 @@ export const RACES: RaceEntry<any>[] = [ // eslint-disable-line @typescript-esli
   },
   {
     name: 'token revocation: 50 concurrent revocations of one token have one winner and the token is dead',
-    requires: [...IDENTITY, 'tokensDelete', 'me'],
+    requires: [...IDENTITY, 'POST /v1/tokens', 'DELETE /v1/tokens/{id}', 'GET /v1/me'],
     prepare: async (ctx) => {
       const account = await signUpAndLogIn(ctx);
       const created = await ctx.send({ method: 'POST', path: '/v1/tokens', headers: bearer(account.token), body: { name: 'race' } });

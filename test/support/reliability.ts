@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import type { ReliabilityContext } from '../cases/reliability.targets';
+import { isServed, type FunctionDef } from '../../scripts/lib/api-events';
 import { apiGatewayEvent, lambdaContext, viaHandler, type Send, type TestResponse } from './http';
 import { mailTo } from './mail';
 import { FUNCTIONS_FILE } from './paths';
@@ -11,10 +12,13 @@ export function functionKeys(): Set<string> {
   return new Set(Object.keys(JSON.parse(readFileSync(FUNCTIONS_FILE, 'utf8')) as Record<string, unknown>));
 }
 
-/** The entries' `requires` that serverless.yml lacks (empty: the entry runs). */
+/**
+ * The entries' `requires` that serverless.yml does not serve (empty: the entry runs). A
+ * requirement is a route (`GET /v1/me`, served by a function's own http event) or a function key.
+ */
 export function missingFunctions(requires: string[]): string[] {
-  const keys = functionKeys();
-  return requires.filter((k) => !keys.has(k));
+  const functions = JSON.parse(readFileSync(FUNCTIONS_FILE, 'utf8')) as Record<string, FunctionDef>;
+  return requires.filter((r) => !isServed(functions, r));
 }
 
 function toResponse(result: APIGatewayProxyResult): TestResponse {
