@@ -19,7 +19,8 @@ const common = {
 
 module.exports = {
   testTimeout: 30_000,
-  reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
+  // The leak check runs after every test (see test/support/leak-reporter.js) and before the closing line.
+  reporters: ['default', '<rootDir>/test/support/leak-reporter.js', '<rootDir>/test/support/summary-reporter.js'],
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
     {

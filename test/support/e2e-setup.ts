@@ -4,6 +4,8 @@ import { freePort } from '../../scripts/lib/emulator';
 import { startLocalStage, type LocalStage } from '../../scripts/lib/local-stage';
 import { E2E_STATE_FILE, LOG_DIR } from './paths';
 import { TEST_WEBHOOK_SECRET } from './secrets';
+import { registerStageSecrets } from './stage-secrets';
+import { functionEnvironment } from '../../scripts/lib/stage-config';
 
 /**
  * Starts the real local stage (emulator + serverless-offline) on free ports, exactly as
@@ -26,4 +28,5 @@ export default async function e2eSetup(): Promise<void> {
   process.env.E2E_BASE_URL = `http://127.0.0.1:${port}`;
   process.env.E2E_STATE_FILE = E2E_STATE_FILE;
   process.env.E2E_EMULATOR_ENDPOINT = stage.emulator.endpoint;
+  await registerStageSecrets(stage.emulator.endpoint, functionEnvironment(stage.config));
 }

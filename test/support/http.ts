@@ -1,25 +1,17 @@
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { randomUUID } from 'node:crypto';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { APIGatewayProxyResult, Context } from 'aws-lambda';
+import { apiGatewayEvent, bodyOf, lambdaContext, resolveRouteIn, type FunctionDef, type TestRequest } from '../../scripts/lib/api-events';
 import { FUNCTIONS_FILE, ROOT } from './paths';
+import { registerSecret } from './secrets-registry';
 
 /**
  * One request shape, two transports: `viaHandler` runs the real handler in-process with a real
  * API Gateway event (from test/fixtures/aws-events), `viaHttp` sends it to a running local stage.
  * Cases in test/cases run unchanged through either.
  */
-export interface TestRequest {
-  method: string;
-  path: string;
-  headers?: Record<string, string | string[]>;
-  /** An object is sent as JSON (with Content-Type application/json unless one is given). */
-  body?: string | Record<string, unknown> | unknown[];
-  isBase64Encoded?: boolean;
-  /** The client address; over HTTP the request leaves from this loopback address (127.x.y.z). */
-  sourceIp?: string;
-}
+export type { TestRequest } from '../../scripts/lib/api-events';
 
 export interface TestResponse {
   status: number;
@@ -30,15 +22,6 @@ export interface TestResponse {
 }
 
 export type Send = (request: TestRequest) => Promise<TestResponse>;
-
-function bodyOf(request: TestRequest): { body: string | undefined; headers: Record<string, string[]> } {
-  const headers: Record<string, string[]> = {};
-  for (const [k, v] of Object.entries(request.headers ?? {})) headers[k] = Array.isArray(v) ? v : [v];
-  if (request.body === undefined) return { body: undefined, headers };
-  if (typeof request.body === 'string') return { body: request.body, headers };
-  if (!Object.keys(headers).some((k) => k.toLowerCase() === 'content-type')) headers['Content-Type'] = ['application/json'];
-  return { body: JSON.stringify(request.body), headers };
-}
 
 function parse(status: number, headers: Record<string, string>, text: string): TestResponse {
   let json: unknown;
@@ -52,110 +35,18 @@ function parse(status: number, headers: Record<string, string>, text: string): T
 
 // ---------------------------------------------------------------- in-process
 
-interface FunctionDef {
-  handler: string;
-  name: string;
-  events?: Array<{ http?: { path: string; method: string } }>;
-}
-
 let functions: Record<string, FunctionDef> | undefined;
 function loadFunctions(): Record<string, FunctionDef> {
   functions ??= JSON.parse(readFileSync(FUNCTIONS_FILE, 'utf8')) as Record<string, FunctionDef>;
   return functions;
 }
 
-function templateMatches(template: string, actual: string): Record<string, string> | undefined {
-  const names: string[] = [];
-  const pattern = template
-    .replace(/[.*?^$()|[\]\\]/g, '\\$&')
-    .replace(/\\?\{([^}+]+)(\+)?\}/g, (_m, name: string, greedy?: string) => {
-      names.push(name);
-      return greedy ? '(.+)' : '([^/]+)';
-    })
-    .replace(/\\$/, '');
-  const match = new RegExp(`^${pattern}$`).exec(actual);
-  if (!match) return undefined;
-  return Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(match[i + 1])]));
-}
-
 /** API Gateway's choice: the most specific path first (no greedy proxy), then an exact method over ANY. */
-export function resolveRoute(method: string, requestPath: string): { key: string; def: FunctionDef; resource: string; params: Record<string, string> } {
-  const candidates: Array<{ key: string; def: FunctionDef; resource: string; params: Record<string, string>; score: number }> = [];
-  for (const [key, def] of Object.entries(loadFunctions())) {
-    for (const event of def.events ?? []) {
-      if (!event.http) continue;
-      const resource = event.http.path.startsWith('/') ? event.http.path : `/${event.http.path}`;
-      const eventMethod = event.http.method.toUpperCase();
-      if (eventMethod !== 'ANY' && eventMethod !== method.toUpperCase()) continue;
-      const params = templateMatches(resource, requestPath);
-      if (!params) continue;
-      const greedy = resource.includes('+}') ? 0 : 100;
-      const literal = resource.split('/').filter((s) => s && !s.startsWith('{')).length;
-      candidates.push({ key, def, resource, params, score: greedy + literal * 2 + (eventMethod === 'ANY' ? 0 : 1) });
-    }
-  }
-  candidates.sort((a, b) => b.score - a.score);
-  if (!candidates[0]) throw new Error(`No function serves ${method} ${requestPath}`);
-  return candidates[0];
+export function resolveRoute(method: string, requestPath: string) {
+  return resolveRouteIn(loadFunctions(), method, requestPath);
 }
 
-const fixtureEvent = JSON.parse(readFileSync(path.join(ROOT, 'test/fixtures/aws-events/apigw-request.json'), 'utf8')) as APIGatewayProxyEvent;
-
-export function lambdaContext(functionName: string): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:eu-west-1:123456789012:function:${functionName}`,
-    memoryLimitInMB: '1024',
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'test',
-    getRemainingTimeInMillis: () => 10_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}
-
-/** A real API Gateway REST proxy event (the fixture) with the request at hand put in. */
-export function apiGatewayEvent(request: TestRequest, resource: string, params: Record<string, string>): APIGatewayProxyEvent {
-  const { body, headers } = bodyOf(request);
-  const [pathOnly, queryString] = request.path.split('?');
-  const query = new URLSearchParams(queryString ?? '');
-  const singleHeaders: Record<string, string> = { Host: 'api.helpshelf.test', 'User-Agent': 'helpshelf-tests', 'X-Forwarded-Proto': 'https' };
-  const multiValueHeaders: Record<string, string[]> = { Host: ['api.helpshelf.test'], 'User-Agent': ['helpshelf-tests'], 'X-Forwarded-Proto': ['https'] };
-  for (const [k, values] of Object.entries(headers)) {
-    singleHeaders[k] = values[values.length - 1];
-    multiValueHeaders[k] = values;
-  }
-  const queryParams = [...query.keys()].length ? Object.fromEntries(query) : null;
-  const multiQuery: Record<string, string[]> = {};
-  for (const [k, v] of query) (multiQuery[k] ??= []).push(v);
-  return {
-    ...fixtureEvent,
-    resource,
-    path: pathOnly,
-    httpMethod: request.method.toUpperCase(),
-    headers: singleHeaders,
-    multiValueHeaders,
-    queryStringParameters: queryParams,
-    multiValueQueryStringParameters: queryParams ? multiQuery : null,
-    pathParameters: Object.keys(params).length ? params : null,
-    stageVariables: null,
-    body: body === undefined ? null : request.isBase64Encoded ? Buffer.from(body).toString('base64') : body,
-    isBase64Encoded: Boolean(request.isBase64Encoded),
-    requestContext: {
-      ...fixtureEvent.requestContext,
-      path: pathOnly,
-      resourcePath: resource,
-      httpMethod: request.method.toUpperCase(),
-      requestId: randomUUID(),
-      stage: 'local',
-      identity: { ...fixtureEvent.requestContext.identity, sourceIp: request.sourceIp ?? '198.51.100.7', userArn: null, caller: null, accessKey: null },
-    },
-  } as APIGatewayProxyEvent;
-}
+export { apiGatewayEvent, lambdaContext };
 
 type LambdaHandler = (event: unknown, context: Context) => Promise<unknown>;
 
@@ -173,7 +64,38 @@ export function functionName(functionKey: string): string {
   return loadFunctions()[functionKey].name;
 }
 
-export const viaHandler: Send = async (request) => {
+// ---------------------------------------------------------------- secrets seen in requests
+
+const SECRET_FIELDS = ['password', 'newPassword', 'currentPassword', 'token', 'trackingToken'];
+
+/**
+ * Registers, for the leak check, the secrets a request carries (password and token fields of a
+ * JSON or form body, a bearer token) and the ones a response issues (token, trackingToken), so
+ * tests that go through viaHandler/viaHttp need not register them one by one.
+ */
+export function registerExchangeSecrets(request: TestRequest, response?: TestResponse): void {
+  const body = request.body;
+  if (body && typeof body === 'object' && !Array.isArray(body)) {
+    for (const field of SECRET_FIELDS) if (typeof body[field] === 'string') registerSecret(body[field] as string, `request ${field}`);
+  } else if (typeof body === 'string' && body.includes('=') && !body.trimStart().startsWith('{')) {
+    const form = new URLSearchParams(body);
+    for (const field of SECRET_FIELDS) if (form.get(field)) registerSecret(form.get(field), `request ${field}`);
+  }
+  for (const [name, value] of Object.entries(request.headers ?? {})) {
+    const lower = name.toLowerCase();
+    for (const v of Array.isArray(value) ? value : [value]) {
+      if (lower === 'authorization') registerSecret(/^Bearer\s+(.+)$/i.exec(v)?.[1], 'bearer token');
+      else if (lower === 'x-tracking-token') registerSecret(v, 'tracking token');
+    }
+  }
+  const out = response?.json as Record<string, unknown> | undefined;
+  if (out && typeof out === 'object') {
+    for (const field of SECRET_FIELDS) if (typeof out[field] === 'string') registerSecret(out[field] as string, `issued ${field}`);
+  }
+}
+
+/** viaHandler without registering secrets: for the fuzzer, whose random values are not secrets. */
+export const viaHandlerUnregistered: Send = async (request) => {
   const route = resolveRoute(request.method, request.path.split('?')[0]);
   const event = apiGatewayEvent(request, route.resource, route.params);
   const result = (await loadHandler(route.key)(event, lambdaContext(route.def.name))) as APIGatewayProxyResult;
@@ -183,9 +105,16 @@ export const viaHandler: Send = async (request) => {
   return parse(result.statusCode, headers, text);
 };
 
+export const viaHandler: Send = async (request) => {
+  const response = await viaHandlerUnregistered(request);
+  registerExchangeSecrets(request, response);
+  return response;
+};
+
 // ---------------------------------------------------------------- over HTTP
 
-export function viaHttp(baseUrl: string): Send {
+/** `agent` lets a caller bound the connections in flight (e.g. the load test's maxTotalSockets). */
+export function viaHttp(baseUrl: string, options: { agent?: http.Agent } = {}): Send {
   const base = new URL(baseUrl);
   return (request) =>
     new Promise<TestResponse>((resolve, reject) => {
@@ -203,6 +132,7 @@ export function viaHttp(baseUrl: string): Send {
           headers: outgoing,
           localAddress: request.sourceIp?.startsWith('127.') ? request.sourceIp : undefined,
           timeout: 30_000,
+          agent: options.agent,
         },
         (res) => {
           const chunks: Buffer[] = [];
@@ -210,7 +140,9 @@ export function viaHttp(baseUrl: string): Send {
           res.on('end', () => {
             const out: Record<string, string> = {};
             for (const [k, v] of Object.entries(res.headers)) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : String(v);
-            resolve(parse(res.statusCode ?? 0, out, Buffer.concat(chunks).toString('utf8')));
+            const response = parse(res.statusCode ?? 0, out, Buffer.concat(chunks).toString('utf8'));
+            registerExchangeSecrets(request, response);
+            resolve(response);
           });
         },
       );

@@ -2,7 +2,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { emulatorEnvironment, EMULATOR_REGION, freePort, startEmulator } from '../../scripts/lib/emulator';
 import { provisionStage } from '../../scripts/lib/provision';
 import { allFunctionsEnvironment, loadStageConfig } from '../../scripts/lib/stage-config';
-import { FUNCTIONS_FILE, LOG_DIR, TEST_STAGE_DIR } from './paths';
+import { FUNCTIONS_FILE, LOG_DIR, STAGE_CONFIG_FILE, TEST_STAGE_DIR } from './paths';
+import { registerStageSecrets } from './stage-secrets';
 import { TEST_WEBHOOK_SECRET } from './secrets';
 
 /**
@@ -29,4 +30,7 @@ export default async function integrationSetup(): Promise<void> {
   });
   mkdirSync(TEST_STAGE_DIR, { recursive: true });
   writeFileSync(FUNCTIONS_FILE, JSON.stringify(config.functions, null, 2));
+  // The resolved config, for tests that start a private emulator (reliability suite) without a second `osls print`.
+  writeFileSync(STAGE_CONFIG_FILE, JSON.stringify(config));
+  await registerStageSecrets(emulator.endpoint, env);
 }

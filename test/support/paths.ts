@@ -7,3 +7,4 @@ export const LOG_DIR = path.join(TEST_STAGE_DIR, 'logs');
 export const PACKAGE_DIR = path.join(TEST_STAGE_DIR, 'package');
 export const E2E_STATE_FILE = path.join(TEST_STAGE_DIR, 'e2e-stage.json');
 export const FUNCTIONS_FILE = path.join(TEST_STAGE_DIR, 'functions.json');
+export const STAGE_CONFIG_FILE = path.join(TEST_STAGE_DIR, 'stage-config.json');

@@ -1,0 +1,192 @@
+/**
+ * `npm run bench`: bundle size, cold init against the SDK floor, warm latency with AWS calls per
+ * request, and Stripe throughput, against a private emulator started for the run. Prints a table
+ * as it goes and writes bench/results.json and bench/summary.md (and the README's bench section
+ * on a full run).
+ *
+ * Environment: BENCH_QUICK=1 (few iterations, for the bench's own test), BENCH_OUT_DIR (default
+ * bench/), BENCH_ONLY_FUNCTIONS=a,b (limit the bundle/cold-init part), BENCH_UPDATE_README=0.
+ * The scenarios are data: scripts/bench/scenarios.ts.
+ */
+import './bench/preload';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { emulatorEnvironment, EMULATOR_REGION, freePort, startEmulator, type Emulator } from './lib/emulator';
+import { provisionStage } from './lib/provision';
+import { allFunctionsEnvironment, functionEnvironment, loadStageConfig, PROJECT_ROOT } from './lib/stage-config';
+import { instrumentPlatformClients } from './lib/aws-call-counter';
+import { argon2VerifyMs, findArgon2Params } from './bench/argon2';
+import { bundleFunction, coldInit, type EsbuildCustom } from './bench/bundles';
+import { benchContext } from './bench/context';
+import {
+  FUNCTION_HEADER,
+  functionRow,
+  ProgressTable,
+  summaryMarkdown,
+  THROUGHPUT_HEADER,
+  throughputRow,
+  WARM_HEADER,
+  warmRow,
+  type BenchResults,
+  type FunctionResult,
+} from './bench/report';
+import { THROUGHPUT, WARM_SCENARIOS } from './bench/scenarios';
+import { median, round } from './bench/stats';
+import { runThroughput } from './bench/throughput';
+import { runWarmScenario, type WarmResult } from './bench/warm';
+
+const QUICK = process.env.BENCH_QUICK === '1';
+const OUT_DIR = path.resolve(PROJECT_ROOT, process.env.BENCH_OUT_DIR ?? 'bench');
+const BUILD_DIR = path.join(PROJECT_ROOT, '.esbuild-bench');
+const SIZES = QUICK
+  ? { coldRuns: 3, warm: 20, emulatorCalls: 20, argon2: 3, events: 20 }
+  : { coldRuns: 15, warm: 500, emulatorCalls: 200, argon2: 20, events: THROUGHPUT.events };
+
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
+/** Structured log lines of the handlers would drown the table: they are counted, not printed. */
+function muteHandlerLogs(): { lines: () => number } {
+  let lines = 0;
+  const original = process.stdout.write.bind(process.stdout) as (...args: unknown[]) => boolean;
+  process.stdout.write = ((chunk: unknown, ...rest: unknown[]) => {
+    const text = typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) ? chunk.toString('utf8') : String(chunk);
+    if (text.startsWith('{"level"') || text.startsWith('{"cold_start"')) {
+      lines += 1;
+      (rest.find((r) => typeof r === 'function') as (() => void) | undefined)?.();
+      return true;
+    }
+    return original(chunk, ...rest);
+  }) as typeof process.stdout.write;
+  return { lines: () => lines };
+}
+
+async function emulatorLatency(endpoint: string, table: string, calls: number): Promise<number> {
+  const client = new DynamoDBClient({ endpoint, region: EMULATOR_REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const samples: number[] = [];
+  for (let i = 0; i < calls + 5; i += 1) {
+    const t = process.hrtime.bigint();
+    await client.send(new GetItemCommand({ TableName: table, Key: { pk: { S: `BENCH#${i}` }, sk: { S: 'X' } } }));
+    if (i >= 5) samples.push(Number(process.hrtime.bigint() - t) / 1e6);
+  }
+  client.destroy();
+  return median(samples);
+}
+
+function updateReadme(summary: string): void {
+  const file = path.join(PROJECT_ROOT, 'README.md');
+  const start = '<!-- bench:start -->';
+  const end = '<!-- bench:end -->';
+  const readme = readFileSync(file, 'utf8');
+  const block = `${start}\n${summary.trim()}\n${end}`;
+  const next = readme.includes(start) && readme.includes(end) ? readme.replace(new RegExp(`${start}[\\s\\S]*?${end}`), block) : `${readme.trimEnd()}\n\n${block}\n`;
+  writeFileSync(file, next);
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  say(`HelpShelf bench${QUICK ? ' (quick)' : ''}: reading serverless.yml…`);
+  const config = await loadStageConfig('local');
+  const custom = ((config as unknown as { custom?: { esbuild?: EsbuildCustom } }).custom?.esbuild ?? {}) as EsbuildCustom;
+
+  let emulator: Emulator | undefined;
+  try {
+    emulator = await startEmulator(await freePort());
+    const webhookSecret = `whsec_${randomBytes(24).toString('base64url')}`;
+    await provisionStage(config, {
+      region: EMULATOR_REGION,
+      endpoint: emulator.endpoint,
+      secretValues: { StripeWebhookSecret: JSON.stringify({ current: webhookSecret, previous: '' }) },
+    });
+    const env: Record<string, string> = { ...allFunctionsEnvironment(config), ...emulatorEnvironment(emulator.endpoint), POWERTOOLS_DEV: 'false' };
+    Object.assign(process.env, env);
+    const muted = muteHandlerLogs();
+    const instrumented = instrumentPlatformClients();
+
+    const cpus = os.cpus();
+    const machine = {
+      cpuModel: cpus[0]?.model.trim() ?? 'unknown',
+      cores: cpus.length,
+      memoryGiB: Math.round((os.totalmem() / 1024 ** 3) * 10) / 10,
+      platform: os.platform(),
+      arch: os.arch(),
+    };
+    say(`Machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB; Node ${process.version}`);
+    const getItemMedianMs = await emulatorLatency(emulator.endpoint, env.ACCOUNTS_TABLE, SIZES.emulatorCalls);
+    say(`Emulator: median GetItem ${getItemMedianMs.toFixed(3)} ms over ${SIZES.emulatorCalls} calls (SDK clients instrumented: ${instrumented.join(', ')})\n`);
+
+    // ---------------------------------------------------------------- bundles and cold init
+    const only = process.env.BENCH_ONLY_FUNCTIONS?.split(',').filter(Boolean);
+    const keys = Object.keys(config.functions).filter((k) => !only || only.includes(k));
+    say(`Bundle and cold init (${SIZES.coldRuns} fresh processes each, function and SDK floor alternated):`);
+    const fnTable = new ProgressTable(FUNCTION_HEADER, [22, 12, 28, 30, 18, 12, 18, 5]);
+    const functions: FunctionResult[] = [];
+    mkdirSync(BUILD_DIR, { recursive: true });
+    for (const key of keys) {
+      let result: FunctionResult;
+      try {
+        const info = await bundleFunction(key, config.functions[key], custom, BUILD_DIR);
+        const cold = await coldInit(info, { ...functionEnvironment(config, key), ...emulatorEnvironment(emulator.endpoint) }, SIZES.coldRuns);
+        const { file: _f, baselineFile: _b, functionKey: _k, ...bundle } = info;
+        result = { functionKey: key, bundle, coldInit: { ...cold, medianMs: round(cold.medianMs, 3)!, baselineMedianMs: round(cold.baselineMedianMs, 3)!, ratio: round(cold.ratio, 3) } };
+      } catch (error) {
+        result = { functionKey: key, bundle: null, coldInit: null, error: (error as Error).message.split('\n')[0] };
+      }
+      functions.push(result);
+      fnTable.row(functionRow(result));
+    }
+
+    // ---------------------------------------------------------------- warm latency
+    say(`\nWarm latency (up to ${SIZES.warm} in-process invocations each):`);
+    const ctx = benchContext(config, emulator.endpoint, env, webhookSecret);
+    const warmTable = new ProgressTable(WARM_HEADER, [34, 28, 9, 9, 9, 9, 40, 12, 4]);
+    const warm: WarmResult[] = [];
+    let login: BenchResults['login'] = null;
+    for (const scenario of WARM_SCENARIOS) {
+      const result = await runWarmScenario(config, ctx, scenario, SIZES.warm);
+      if (scenario.compareWithArgon2 && result.status === 'ok') {
+        const { params, source } = findArgon2Params();
+        login = { argon2VerifyMedianMs: round(await argon2VerifyMs(params, SIZES.argon2), 3)!, params, source };
+      }
+      warm.push(result);
+      warmTable.row(warmRow(result, login));
+    }
+
+    // ---------------------------------------------------------------- throughput
+    say('\nStripe throughput (receipt → queue → worker):');
+    const tpTable = new ProgressTable(THROUGHPUT_HEADER, [10, 10, 10, 10, 44, 5, 14]);
+    const throughput = await runThroughput(config, ctx, THROUGHPUT, SIZES.events);
+    tpTable.row(throughputRow(throughput));
+
+    const results: BenchResults = {
+      schemaVersion: 1,
+      generatedAt: new Date().toISOString(),
+      quick: QUICK,
+      machine,
+      node: process.version,
+      emulator: { getItemMedianMs: round(getItemMedianMs, 3)!, calls: SIZES.emulatorCalls },
+      functions,
+      warm,
+      login,
+      throughput,
+    };
+    mkdirSync(OUT_DIR, { recursive: true });
+    writeFileSync(path.join(OUT_DIR, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+    const summary = summaryMarkdown(results);
+    writeFileSync(path.join(OUT_DIR, 'summary.md'), summary);
+    if (!QUICK && process.env.BENCH_UPDATE_README !== '0' && existsSync(path.join(PROJECT_ROOT, 'README.md')) && OUT_DIR === path.join(PROJECT_ROOT, 'bench')) updateReadme(summary);
+    say(`\nWrote ${path.relative(PROJECT_ROOT, OUT_DIR) || '.'}/results.json and summary.md in ${((Date.now() - started) / 1000).toFixed(1)} s (${muted.lines()} handler log lines muted).`);
+  } finally {
+    await emulator?.stop();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`bench failed: ${(error as Error).message}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,129 @@
+import type { BundleInfo, ColdInit } from './bundles';
+import type { ThroughputResult } from './throughput';
+import type { WarmResult } from './warm';
+
+export interface FunctionResult {
+  functionKey: string;
+  bundle: Omit<BundleInfo, 'file' | 'baselineFile' | 'functionKey'> | null;
+  coldInit: ColdInit | null;
+  error?: string;
+}
+
+export interface BenchResults {
+  schemaVersion: 1;
+  generatedAt: string;
+  quick: boolean;
+  machine: { cpuModel: string; cores: number; memoryGiB: number; platform: string; arch: string };
+  node: string;
+  emulator: { getItemMedianMs: number; calls: number };
+  functions: FunctionResult[];
+  warm: WarmResult[];
+  login: { argon2VerifyMedianMs: number; params: { memoryCost: number; timeCost: number; parallelism: number }; source: string } | null;
+  throughput: ThroughputResult;
+}
+
+const fmt = (n: number | null | undefined, digits = 2) => (n === null || n === undefined || Number.isNaN(n) ? '—' : n.toFixed(digits));
+const kib = (bytes: number | null | undefined) => (bytes === null || bytes === undefined ? '—' : `${(bytes / 1024).toFixed(1)} KiB`);
+const yesNo = (v: boolean | null | undefined) => (v === null || v === undefined ? '—' : v ? 'yes' : 'NO');
+
+export function functionRow(f: FunctionResult): string[] {
+  if (!f.bundle) return [f.functionKey, '—', '—', '—', '—', '—', '—', `error: ${f.error}`];
+  const c = f.coldInit;
+  return [
+    f.functionKey,
+    kib(f.bundle.bytes),
+    f.bundle.externals.map((e) => `${e.name} (${kib(e.bytes)})`).join(', ') || '—',
+    f.bundle.sdkClients.map((s) => s.replace('@aws-sdk/', '')).join(', ') || '—',
+    c ? fmt(c.medianMs) : '—',
+    c ? fmt(c.baselineMedianMs) : '—',
+    c?.ratio === null || !c ? '— (no SDK client)' : fmt(c.ratio),
+    c ? yesNo(c.withinTarget) : '—',
+  ];
+}
+export const FUNCTION_HEADER = ['function', 'bundle (min)', 'native externals', 'SDK clients', 'cold init ms (p50)', 'SDK floor ms', 'ratio', '≤ 1.3'];
+
+export function warmRow(w: WarmResult, login: BenchResults['login']): string[] {
+  if (w.status !== 'ok') return [w.name, `${w.method} ${w.path}`, w.status, '', '', '', w.reason ?? '', w.target ? `≤ ${w.target.max}${w.target.plusEmail ? ' + email' : ''}` : '—', ''];
+  const calls = w.awsCalls ? `${w.awsCalls.max}${w.awsCalls.perRequest.length ? ` [${w.awsCalls.perRequest.join(' ')}]` : ''}` : '—';
+  const target = w.target ? `≤ ${w.target.max}${w.target.plusEmail ? ' + email' : ''}` : '—';
+  const name = w.name === 'login' && login ? `${w.name} (argon2id verify ${fmt(login.argon2VerifyMedianMs)} ms)` : w.name;
+  return [name, `${w.method} ${w.path}`, `${w.iterations}${w.unexpected ? ` (${w.unexpected} unexpected)` : ''}`, fmt(w.p50Ms, 3), fmt(w.p95Ms, 3), fmt(w.p99Ms, 3), calls, target, yesNo(w.withinTarget)];
+}
+export const WARM_HEADER = ['scenario', 'route', 'n', 'p50 ms', 'p95 ms', 'p99 ms', 'AWS calls/request (max)', 'target', 'met'];
+
+export const THROUGHPUT_HEADER = ['events', 'duplicates', 'received/s', 'applied/s', 'receipt errors', 'lost', 'double-applied'];
+export function throughputRow(t: ThroughputResult): string[] {
+  if (t.status !== 'ok') return [t.status, '', '', '', t.reason ?? '', '', ''];
+  return [String(t.events), String(t.duplicatesDelivered), fmt(t.receivedPerSecond, 1), fmt(t.appliedPerSecond, 1), String(t.receiptErrors), String(t.lost), String(t.doubleApplied)];
+}
+
+/** Fixed-width console table, printed a row at a time as results arrive. */
+export class ProgressTable {
+  constructor(
+    private readonly header: string[],
+    private readonly widths: number[],
+    private readonly out: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
+  ) {
+    this.out(this.line(header));
+    this.out(widths.map((w) => '-'.repeat(w)).join('-+-'));
+  }
+  private line(cells: string[]): string {
+    return cells.map((c, i) => (c.length > this.widths[i] ? `${c.slice(0, this.widths[i] - 1)}…` : c.padEnd(this.widths[i]))).join(' | ');
+  }
+  row(cells: string[]): void {
+    this.out(this.line(cells));
+  }
+}
+
+function mdTable(header: string[], rows: string[][]): string {
+  const esc = (c: string) => c.replace(/\|/g, '\\|');
+  return [`| ${header.map(esc).join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`)].join('\n');
+}
+
+export function summaryMarkdown(r: BenchResults): string {
+  return `## Bench summary
+
+${r.quick ? '_Quick mode (BENCH_QUICK=1): few iterations, numbers are indicative only._\n\n' : ''}Run ${r.generatedAt} on ${r.machine.cpuModel} (${r.machine.cores} cores, ${r.machine.memoryGiB} GiB, ${r.machine.platform}/${r.machine.arch}), Node ${r.node}.
+Emulator (moto) per-call latency: median GetItem ${fmt(r.emulator.getItemMedianMs, 3)} ms over ${r.emulator.calls} calls — compare warm latencies to it across machines.
+
+### Functions: bundle and cold init
+
+Bundles built with serverless.yml \`custom.esbuild\`; cold init is the median time of \`require()\` of the bundle in a fresh Node process with the stage environment; the SDK floor is a bundle with the same options that only constructs the function's AWS SDK clients.
+
+${mdTable(FUNCTION_HEADER, r.functions.map(functionRow))}
+
+### Warm latency (in-process, real API Gateway events, against the emulator)
+
+${mdTable(WARM_HEADER, r.warm.map((w) => warmRow(w, r.login)))}
+${r.login ? `\nLogin compared with raw argon2id verify: ${fmt(r.login.argon2VerifyMedianMs)} ms (m=${r.login.params.memoryCost}, t=${r.login.params.timeCost}, p=${r.login.params.parallelism}; parameters from ${r.login.source}).\n` : ''}
+### Stripe throughput (receipt → queue → worker)
+
+${mdTable(THROUGHPUT_HEADER, [throughputRow(r.throughput)])}
+`;
+}
+
+/** Checks the shape of bench/results.json (used by the bench's own test). */
+export function validateResults(value: unknown): string[] {
+  const problems: string[] = [];
+  const r = value as Partial<BenchResults>;
+  const need = (cond: boolean, what: string) => {
+    if (!cond) problems.push(what);
+  };
+  need(r?.schemaVersion === 1, 'schemaVersion is 1');
+  need(typeof r?.generatedAt === 'string' && !Number.isNaN(Date.parse(r.generatedAt)), 'generatedAt is an ISO date');
+  need(typeof r?.machine?.cpuModel === 'string' && (r.machine?.cores ?? 0) > 0 && (r.machine?.memoryGiB ?? 0) > 0, 'machine has cpu, cores and memory');
+  need(typeof r?.node === 'string' && r.node.startsWith('v'), 'node version');
+  need(typeof r?.emulator?.getItemMedianMs === 'number' && r.emulator.getItemMedianMs > 0, 'emulator per-call latency');
+  need(Array.isArray(r?.functions) && r.functions.length > 0, 'one entry per function');
+  for (const f of r?.functions ?? []) {
+    need(Boolean(f.bundle && f.bundle.bytes > 0), `${f.functionKey}: bundle size`);
+    need(Boolean(f.coldInit && f.coldInit.runs > 0 && f.coldInit.medianMs > 0), `${f.functionKey}: cold init`);
+  }
+  need(Array.isArray(r?.warm) && r.warm.length > 0, 'warm scenarios');
+  for (const w of r?.warm ?? []) {
+    need(['ok', 'not built', 'failed'].includes(w.status), `${w.name}: status`);
+    if (w.status === 'ok') need(typeof w.p50Ms === 'number' && typeof w.p99Ms === 'number' && w.iterations > 0 && Boolean(w.awsCalls), `${w.name}: percentiles and AWS calls`);
+  }
+  need(['ok', 'not built', 'failed'].includes(String(r?.throughput?.status)), 'throughput status');
+  return problems;
+}

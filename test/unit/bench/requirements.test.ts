@@ -1,0 +1,53 @@
+import { isServed, queueConsumer } from '../../../scripts/lib/api-events';
+import { baselineSource, sdkClientsIn } from '../../../scripts/bench/bundles';
+import { percentile } from '../../../scripts/bench/stats';
+import { validateResults } from '../../../scripts/bench/report';
+
+const functions: Record<string, any> = { // eslint-disable-line @typescript-eslint/no-explicit-any
+  me: { name: 'me', handler: 'functions/me.handler', events: [{ http: { path: '/v1/me', method: 'get' } }] },
+  fallback: { name: 'fallback', handler: 'functions/fallback.handler', events: [{ http: { path: '/{proxy+}', method: 'any' } }, { http: { path: '/v1/signup', method: 'any' } }] },
+  worker: { name: 'worker', handler: 'functions/worker.handler', events: [{ sqs: { arn: { 'Fn::GetAtt': ['StripeEventsQueue', 'Arn'] } } }] },
+};
+
+describe('what the bench and the reliability tables count as built', () => {
+  it('when a function has the route as its own http event, the route is served', () => {
+    expect(isServed(functions, 'GET /v1/me')).toBe(true);
+  });
+
+  it('when only the ANY fallback answers a route, or the method differs, the route is not served', () => {
+    expect(isServed(functions, 'POST /v1/signup')).toBe(false);
+    expect(isServed(functions, 'POST /v1/me')).toBe(false);
+  });
+
+  it('when a requirement is a function key, it is served when serverless.yml has the key', () => {
+    expect(isServed(functions, 'fallback')).toBe(true);
+    expect(isServed(functions, 'opsAudit')).toBe(false);
+  });
+
+  it('finds the queue worker by its SQS event on the queue, whatever its key', () => {
+    expect(queueConsumer(functions as never, 'StripeEventsQueue')).toBe('worker');
+    expect(queueConsumer(functions as never, 'OtherQueue')).toBeUndefined();
+  });
+});
+
+describe('bench helpers', () => {
+  it('reads the SDK clients of a bundle from its metafile inputs', () => {
+    const metafile = { inputs: { 'node_modules/@aws-sdk/client-dynamodb/dist-cjs/index.js': {}, 'node_modules/@aws-sdk/lib-dynamodb/dist-cjs/index.js': {}, 'lib/x.ts': {} }, outputs: {} };
+    expect(sdkClientsIn(metafile as never)).toEqual(['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb']);
+  });
+
+  it('builds an SDK-floor entry that constructs only those clients', () => {
+    const source = baselineSource(['@aws-sdk/client-sqs']);
+    expect(source).toContain("from '@aws-sdk/client-sqs'");
+    expect(source).not.toContain('client-dynamodb');
+  });
+
+  it('takes percentiles by nearest rank', () => {
+    const samples = Array.from({ length: 100 }, (_, i) => i + 1);
+    expect([percentile(samples, 50), percentile(samples, 95), percentile(samples, 99)]).toEqual([50, 95, 99]);
+  });
+
+  it('rejects a results document that lacks the machine or the emulator latency', () => {
+    expect(validateResults({ schemaVersion: 1 })).toEqual(expect.arrayContaining(['machine has cpu, cores and memory', 'emulator per-call latency']));
+  });
+});
