@@ -47,7 +47,7 @@ export function routeInvoker(config: StageConfig) {
 }
 
 export async function sentMail(endpoint: string): Promise<Array<SentMessage>> {
-  const res = await fetch(`${endpoint}/moto-api/data.json`);
+  const res = await fetch(`${endpoint}/_helpshelf/mail`);
   const data = (await res.json()) as { ses?: { Message?: Array<{ destinations: { ToAddresses?: string[] }; subject: string; body: string }> } };
   return (data.ses?.Message ?? []).map((m) => ({ to: m.destinations.ToAddresses ?? [], subject: m.subject, body: m.body }));
 }
