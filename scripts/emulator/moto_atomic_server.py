@@ -8,6 +8,11 @@ event, one audit entry per sequence number) are tested against this emulator, so
 DynamoDB's atomicity. This wraps moto's own WSGI application and serialises DynamoDB calls only;
 everything else (SQS long polls, S3 transfers) stays concurrent.
 
+It also fixes one place where moto parts from AWS: ImportTable reads DYNAMODB_JSON exports with a
+lenient parser (py_partiql_parser's JsonParser) that mangles JSON escapes (\u00e9, \", \n) and drops
+empty maps, so a faithful export restored through moto would differ from its source. AWS reads an
+export as JSON lines; `faithful_import_files` does the same (only for the moto 5 code it replaces).
+
 It also answers GET /_helpshelf/mail with the messages SES accepted (what `npm run ops -- mail
 list` and the tests read). moto's own /moto-api/data.json would do, but it serialises every model
 of every service, every DynamoDB item and S3 object included, which grows slow as a stage fills.
@@ -47,8 +52,58 @@ def sent_mail() -> bytes:
     return json.dumps({"ses": {"Message": messages}}).encode("utf-8")
 
 
+def faithful_import_files(self, s3_backend, bucket) -> None:
+    """moto 5's TableImport._process_s3_files, reading each export line with json.loads."""
+    from moto.core.utils import gzip_decompress
+    from moto.dynamodb.models import dynamodb_backends
+
+    dynamo = dynamodb_backends[self.account_id][self.region_name]
+    self.table = dynamo.create_table(
+        name=self.table_name,
+        billing_mode=self.billing_mode,
+        throughput=self.throughput,
+        schema=self.key_schema,
+        global_indexes=self.global_indexes,
+        indexes=None,
+        attr=self.attrs,
+        sse_specification=None,
+        streams=None,
+        tags=[],
+        deletion_protection_enabled=False,
+        warm_throughput=None,
+    )
+    keys, _, _, _ = s3_backend.list_objects(
+        bucket, prefix=self.s3_source.get("S3KeyPrefix"), delimiter=None, marker=None, max_keys=None
+    )
+    for key in keys:
+        raw = gzip_decompress(key.value) if self.compression_type == "GZIP" else key.value
+        for line in raw.decode("utf-8").splitlines():
+            if not line.strip():
+                continue
+            self.processed_count += 1
+            self.processed_bytes += len(line)
+            try:
+                self.table.put_item(item_attrs=json.loads(line)["Item"])
+                self.imported_count += 1
+            except Exception as e:  # noqa: BLE001 - recorded as the import's error, as moto does
+                self.failure_message = str(e)
+                self.error_count += 1
+    self.status = "COMPLETED" if self.error_count == 0 else "FAILED"
+
+
+def patch_table_import() -> None:
+    import inspect
+
+    from moto.dynamodb.models.table_import import TableImport
+
+    original = TableImport._process_s3_files
+    if "JsonParser" in inspect.getsource(original) and "warm_throughput" in inspect.getsource(original):
+        TableImport._process_s3_files = faithful_import_files
+
+
 def main() -> None:
     host, port = sys.argv[1], int(sys.argv[2])
+    patch_table_import()
     os.environ.setdefault("MOTO_PORT", str(port))
     dispatcher = DomainDispatcherApplication(create_backend_app)
     dispatcher.debug = True

@@ -195,10 +195,16 @@ export const RACES: RaceEntry<any>[] = [ // eslint-disable-line @typescript-esli
     prepare: async () => ({ event: stripeEvent('customer.subscription.updated', { id: `sub_${randomUUID().slice(0, 12)}`, object: 'subscription', status: 'active' }) }),
     contender: (ctx, state: { event: { payload: string } }) =>
       ctx.send({ method: 'POST', path: '/v1/webhooks/stripe', headers: { 'Content-Type': 'application/json', 'Stripe-Signature': stripeSignature(ctx.webhookSecret, state.event.payload) }, body: state.event.payload }),
-    check: async (ctx, state: { event: { id: string } }, outcomes) => {
-      for (const r of values<TestResponse>(outcomes)) expect(r.status).toBe(200);
-      // The receipt's idempotency record: exactly one item naming the event id. Adjust to the
-      // billing branch's record if it keys events differently.
+    check: async (ctx, state: { event: { id: string; payload: string } }, outcomes) => {
+      // One delivery wins the claim and queues the event (200); a delivery that arrives while the
+      // winner is still handing off is told to retry (409 event_in_progress, docs/api.md); one
+      // arriving after it has finished is a duplicate (200). Never a second hand-off.
+      const responses = values<TestResponse>(outcomes);
+      expect(responses.every((r) => r.status === 200 || (r.status === 409 && r.json?.error?.code === 'event_in_progress'))).toBe(true);
+      expect(responses.some((r) => r.status === 200)).toBe(true);
+      const retry = await ctx.send({ method: 'POST', path: '/v1/webhooks/stripe', headers: { 'Content-Type': 'application/json', 'Stripe-Signature': stripeSignature(ctx.webhookSecret, state.event.payload) }, body: state.event.payload });
+      expect([retry.status, retry.json]).toEqual([200, { received: true }]);
+      // The receipt's idempotency record (EVENT#<id> / RECEIPT): exactly one item names the event.
       const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
       const { DynamoDBDocumentClient, ScanCommand } = await import('@aws-sdk/lib-dynamodb');
       const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: ctx.emulatorEndpoint }));

@@ -35,17 +35,16 @@ function edgeItem(tag: string, i: number): Record<string, SdkAttributeValue> {
     smallPositive: { N: '1E-130' },
     zero: { N: '0' },
     index: { N: String(i) },
-    // Plain ASCII: the emulator's ImportTable parser mangles JSON escapes (\u00e9, \", \n) and
-    // the drill then reports DIFFERENT, as it should; DynamoDB itself imports them intact.
-    text: { S: `hello ${i} plain text` },
+    // JSON escapes, non-ASCII and markup: stock moto's ImportTable mangled these; the emulator
+    // launcher (scripts/emulator/moto_atomic_server.py) reads exports as JSON lines, as AWS does.
+    text: { S: `hello ${i} "quoted" \\ back\nslash é ü 日本 <script>alert(1)</script>` },
+    emptyMap: { M: {} },
     flag: { BOOL: i % 2 === 0 },
     nothing: { NULL: true },
     bytes: { B: Buffer.from([0, 255, i % 256, 128, 10]) },
     strings: { SS: [`a${i}`, 'b', 'z'] },
     numbers: { NS: ['1', '-1E-130', '99999999999999999999999999999999999999', String(i + 0.5)] },
     binaries: { BS: [Buffer.from('x'), Buffer.from([1, 2, 3, i % 256])] },
-    // No empty map ({M: {}}): the emulator's ImportTable parser drops every line holding one
-    // (py_partiql_parser); DynamoDB imports it. The drill reports such a loss as DIFFERENT.
     nested: { M: { list: { L: [{ S: 'one' }, { N: '2.5' }, { M: { deep: { NS: ['3', '4'] } } }] }, inner: { M: { k: { S: 'v' } } } } },
   };
 }

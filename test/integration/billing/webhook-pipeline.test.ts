@@ -149,7 +149,7 @@ describe('Stripe webhook → queue → worker, in-process against the emulator',
     expect(statuses.every((s) => s === 200)).toBe(true);
     expect(leaksInQueue).toEqual([]);
     expect(findCardData(await probe.dumpAllTables())).toEqual([]);
-    const logLeaks = readdirSync(LOG_DIR).flatMap((file) => findCardData(readFileSync(path.join(LOG_DIR, file), 'utf8')).map((leak) => `${file}: ${leak}`));
+    const logLeaks = readdirSync(LOG_DIR, { withFileTypes: true }).filter((entry) => entry.isFile()).map((entry) => entry.name).flatMap((file) => findCardData(readFileSync(path.join(LOG_DIR, file), 'utf8')).map((leak) => `${file}: ${leak}`));
     expect(logLeaks).toEqual([]);
     expect((await probe.user(userId))?.billing).toMatchObject({ customerId: customer });
   });
