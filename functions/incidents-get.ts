@@ -1,7 +1,7 @@
 import { httpHandler } from '../lib/http/handler';
 import { json } from '../lib/http/responses';
-import { dynamoIncidentRepository } from '../lib/incidents';
-import { reporterView } from '../lib/incidents/service';
+import { dynamoIncidentRepository } from '../lib/incidents/dynamo-incident-repository';
+import { reporterView } from '../lib/incidents/public-views';
 import { requireEnv } from '../lib/platform/config';
 
 const repo = dynamoIncidentRepository(requireEnv('INCIDENTS_TABLE'));

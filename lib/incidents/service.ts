@@ -24,7 +24,7 @@ import {
   type TimelineEvent,
 } from './model';
 import type { IncidentRepository } from './repository';
-import { newIncidentId, newTrackingToken, trackingTokenDigest, trackingTokenMatches } from './secrets';
+import { newIncidentId, newTrackingToken, trackingTokenDigest } from './secrets';
 
 export interface IncidentAddresses {
   securityTeam: string;
@@ -111,33 +111,9 @@ export async function submitIncident(deps: IncidentDeps, report: IncidentReport,
 
 // ------------------------------------------------------------------------------------ reporter
 
-export interface ReporterView {
-  id: string;
-  status: IncidentStatus;
-  acknowledgedAt: string | null;
-  contact: string | null;
-  updates: Array<{ at: string; message: string }>;
-}
-
-/** The reporter's view: status and public updates only. A wrong id and a wrong token are the same 404. */
-export async function reporterView(deps: Pick<IncidentDeps, 'repo'>, id: string, trackingToken: string | undefined): Promise<ReporterView> {
-  const incident = /^inc_[A-Za-z0-9_-]{1,64}$/.test(id) ? await deps.repo.get(id) : undefined;
-  if (!trackingTokenMatches(trackingToken, incident?.trackingTokenDigest) || !incident) {
-    throw new NotFoundError('not_found', 'No incident with this id and tracking token.');
-  }
-  const timeline = await deps.repo.timeline(id);
-  return {
-    id: incident.id,
-    status: incident.status,
-    acknowledgedAt: incident.acknowledgedAt,
-    contact: incident.contact,
-    updates: timeline.filter((e) => e.kind === 'note' && e.visibility === 'public').map((e) => ({ at: e.at, message: e.message ?? '' })),
-  };
-}
-
-export async function listAdvisories(deps: Pick<IncidentDeps, 'repo'>): Promise<Advisory[]> {
-  return deps.repo.advisories();
-}
+// The public views live apart so the public read functions load neither the mailer nor the
+// holiday calendar (date-holidays brings moment-timezone with every zone's data).
+export { listAdvisories, reporterView, type ReporterView } from './public-views';
 
 // ------------------------------------------------------------------------------------ ops
 

@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
-import { SignatureV4 } from '@smithy/signature-v4';
-import { createHash, createHmac } from 'node:crypto';
 import { DEFAULT_STATE_FILE, type LocalStageState } from '../lib/local-stage';
-import { AUDIENCE_HEADER, GET_CALLER_IDENTITY_BODY, type OpsInvocation, type OpsOutcome, type SignedStsRequest } from '../../lib/ops/types';
+import type { OpsInvocation, OpsOutcome } from '../../lib/ops/types';
+import { signIdentityProof } from './identity-proof';
 import { OpsCommandError } from './types';
 import { userInfo } from 'node:os';
 
@@ -17,34 +16,6 @@ export function readLocalState(): LocalStageState {
   }
 }
 
-class Sha256 {
-  private readonly hash;
-  constructor(secret?: string | Uint8Array | ArrayBuffer | ArrayBufferView) {
-    this.hash = secret ? createHmac('sha256', Buffer.from(secret as Uint8Array)) : createHash('sha256');
-  }
-  update(data: string | Uint8Array | ArrayBuffer | ArrayBufferView): void {
-    this.hash.update(typeof data === 'string' ? data : Buffer.from(data as Uint8Array));
-  }
-  async digest(): Promise<Uint8Array> {
-    return new Uint8Array(this.hash.digest());
-  }
-}
-
-/** Signs sts:GetCallerIdentity for one function: the function replays it to STS to learn who we are. */
-async function identityProof(region: string, audience: string): Promise<SignedStsRequest> {
-  const signer = new SignatureV4({ service: 'sts', region, credentials: fromNodeProviderChain(), sha256: Sha256 });
-  const hostname = `sts.${region}.amazonaws.com`;
-  const signed = await signer.sign({
-    method: 'POST',
-    protocol: 'https:',
-    hostname,
-    path: '/',
-    headers: { host: hostname, 'content-type': 'application/x-www-form-urlencoded; charset=utf-8', [AUDIENCE_HEADER]: audience },
-    body: GET_CALLER_IDENTITY_BODY,
-  });
-  return { url: `https://${hostname}/`, method: 'POST', headers: signed.headers as Record<string, string>, body: GET_CALLER_IDENTITY_BODY };
-}
-
 export function createInvoker(stage: string, local?: LocalStageState, region = process.env.AWS_REGION ?? 'eu-west-1') {
   const client = local
     ? new LambdaClient({ region: local.region, endpoint: local.lambdaEndpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 })
@@ -55,7 +26,7 @@ export function createInvoker(stage: string, local?: LocalStageState, region = p
     const functionName = `${service}-${stage}-${functionKey}`;
     const invocation: OpsInvocation = { action, args };
     if (local) invocation.localEngineer = process.env.HELPSHELF_ENGINEER ?? userInfo().username;
-    else invocation.identityProof = await identityProof(region, functionName);
+    else invocation.identityProof = await signIdentityProof({ region, audience: functionName, credentials: fromNodeProviderChain() });
     let out;
     try {
       out = await client.send(new InvokeCommand({ FunctionName: functionName, Payload: Buffer.from(JSON.stringify(invocation)) }));

@@ -1,36 +1,22 @@
-import { createHash, createHmac } from 'node:crypto';
-import { SignatureV4 } from '@smithy/signature-v4';
+import { signIdentityProof } from '../../../scripts/ops/identity-proof';
 import { checkProofShape } from '../../../lib/ops/identity';
-import { AUDIENCE_HEADER, GET_CALLER_IDENTITY_BODY, type SignedStsRequest } from '../../../lib/ops/types';
-
-class Sha256 {
-  private readonly hash;
-  constructor(secret?: string | Uint8Array | ArrayBuffer | ArrayBufferView) {
-    this.hash = secret ? createHmac('sha256', Buffer.from(secret as Uint8Array)) : createHash('sha256');
-  }
-  update(data: string | Uint8Array | ArrayBuffer | ArrayBufferView): void {
-    this.hash.update(typeof data === 'string' ? data : Buffer.from(data as Uint8Array));
-  }
-  async digest(): Promise<Uint8Array> {
-    return new Uint8Array(this.hash.digest());
-  }
-}
+import { AUDIENCE_HEADER, type SignedStsRequest } from '../../../lib/ops/types';
 
 const REGION = 'eu-west-1';
 const AUDIENCE = 'helpshelf-prod-opsCustomers';
 const SIGNED_AT = new Date('2026-11-24T06:00:00Z');
 const NOW = SIGNED_AT.getTime() + 30_000;
 
-/** A proof as the ops CLI builds it (scripts/ops/transport.ts), signed with throwaway credentials. */
+/** A proof built by the ops CLI's own signer (scripts/ops/identity-proof.ts), with throwaway credentials. */
 async function proof(options: { region?: string; audience?: string; body?: string; signAudience?: boolean; signedAt?: Date } = {}): Promise<SignedStsRequest> {
-  const region = options.region ?? REGION;
-  const hostname = `sts.${region}.amazonaws.com`;
-  const signer = new SignatureV4({ service: 'sts', region, credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' }, sha256: Sha256 });
-  const headers: Record<string, string> = { host: hostname, 'content-type': 'application/x-www-form-urlencoded; charset=utf-8', [AUDIENCE_HEADER]: options.audience ?? AUDIENCE };
-  const body = options.body ?? GET_CALLER_IDENTITY_BODY;
-  const unsignable = options.signAudience === false ? new Set([AUDIENCE_HEADER]) : undefined;
-  const signed = await signer.sign({ method: 'POST', protocol: 'https:', hostname, path: '/', headers, body }, { signingDate: options.signedAt ?? SIGNED_AT, unsignableHeaders: unsignable });
-  return { url: `https://${hostname}/`, method: 'POST', headers: signed.headers as Record<string, string>, body };
+  return signIdentityProof({
+    region: options.region ?? REGION,
+    audience: options.audience ?? AUDIENCE,
+    credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
+    signedAt: options.signedAt ?? SIGNED_AT,
+    body: options.body,
+    unsignableHeaders: options.signAudience === false ? new Set([AUDIENCE_HEADER]) : undefined,
+  });
 }
 
 const check = (p: SignedStsRequest, now = NOW) => () => checkProofShape(p, { region: REGION, audience: AUDIENCE, now });
