@@ -11,6 +11,9 @@ import { checkNewPassword, normalisePassword, PasswordPolicyError } from './pass
 import { mintToken, newUserId, parseToken, TOKEN_KINDS } from './token-format';
 import type { Authenticated, IssuedToken, TokenService } from './tokens';
 
+/** Never a real user id (ids are `usr_` + base64url, which has no '!'). */
+const NO_SUCH_USER = 'usr_!none';
+
 export const MAX_NAME_LENGTH = 100;
 
 export interface AccountSettings {
@@ -150,7 +153,9 @@ export function accountService(deps: AccountDeps) {
         throw new TooManyRequestsError(wait);
       }
       const trustedPair = state.pair !== undefined;
-      const user = userId ? await store.getUser(userId) : undefined;
+      // A user read happens either way (for an unknown email, of an id no account can have), so
+      // an unknown email costs the same round trips as a known one, as the dummy hash costs the same as a hash.
+      const user = await store.getUser(userId ?? NO_SUCH_USER);
       let verified: { ok: boolean; upgrade: boolean } = { ok: false, upgrade: false };
       if (user) verified = await hasher.verify(user.passwordHash, password);
       else await hasher.verifyDummy(password);
