@@ -13,6 +13,11 @@ lenient parser (py_partiql_parser's JsonParser) that mangles JSON escapes (\u00e
 empty maps, so a faithful export restored through moto would differ from its source. AWS reads an
 export as JSON lines; `faithful_import_files` does the same (only for the moto 5 code it replaces).
 
+And it keeps TransactWriteItems from slowing down as tables grow: moto backs up every table a
+transaction names with a deep copy (O(items in the table)) so it can roll back. The backup made
+here copies the table's item index and deep-copies only the items the transaction updates in
+place; the rollback is the same, the cost is per touched item.
+
 It also answers GET /_helpshelf/mail with the messages SES accepted (what `npm run ops -- mail
 list` and the tests read). moto's own /moto-api/data.json would do, but it serialises every model
 of every service, every DynamoDB item and S3 object included, which grows slow as a stage fills.
@@ -101,9 +106,70 @@ def patch_table_import() -> None:
         TableImport._process_s3_files = faithful_import_files
 
 
+def patch_transaction_backup() -> None:
+    import copy as real_copy
+    import inspect
+    from collections import defaultdict
+
+    import moto.dynamodb.models as models
+    from moto.dynamodb.models.dynamo_type import DynamoType
+    from moto.dynamodb.models.table import Table
+
+    original = models.DynamoDBBackend.transact_write_items
+    source = inspect.getsource(original)
+    if "copy.deepcopy(" not in source or "original_table_state" not in source:
+        return  # not the moto 5 code this replaces
+    current: dict = {"items": None}
+
+    def table_backup(table: Table) -> Table:
+        backup = real_copy.copy(table)
+        items = defaultdict(dict)
+        for hash_value, value in table.items.items():
+            items[hash_value] = dict(value) if table.range_key_attr else value
+        backup.items = items
+        # Updates change the stored item object in place: those items get a real copy.
+        for op in current["items"] or []:
+            kind, body = next(iter(op.items()))
+            if kind != "Update" or body.get("TableName") != table.name:
+                continue
+            key = body["Key"]
+            hash_value = DynamoType(key[table.hash_key_attr])
+            if table.range_key_attr:
+                range_value = DynamoType(key[table.range_key_attr])
+                if range_value in table.items.get(hash_value, {}):
+                    items[hash_value][range_value] = real_copy.deepcopy(table.items[hash_value][range_value])
+            elif hash_value in table.items:
+                items[hash_value] = real_copy.deepcopy(table.items[hash_value])
+        return backup
+
+    class CopyForTransactions:
+        """Stands in for the `copy` module inside moto.dynamodb.models."""
+
+        def __getattr__(self, name):
+            return getattr(real_copy, name)
+
+        @staticmethod
+        def deepcopy(value, memo=None):
+            if isinstance(value, Table) and current["items"] is not None:
+                return table_backup(value)
+            return real_copy.deepcopy(value, memo)
+
+    models.copy = CopyForTransactions()
+
+    def transact_write_items(self, transact_items):
+        current["items"] = transact_items
+        try:
+            return original(self, transact_items)
+        finally:
+            current["items"] = None
+
+    models.DynamoDBBackend.transact_write_items = transact_write_items
+
+
 def main() -> None:
     host, port = sys.argv[1], int(sys.argv[2])
     patch_table_import()
+    patch_transaction_backup()
     os.environ.setdefault("MOTO_PORT", str(port))
     dispatcher = DomainDispatcherApplication(create_backend_app)
     dispatcher.debug = True
