@@ -112,7 +112,12 @@ export function cardFieldValues(): { distinctive: string[]; keyed: Array<{ key: 
 /** Every place a card field could hide in a serialised item or log line. */
 export function findCardData(text: string, values = cardFieldValues()): string[] {
   const found: string[] = [];
-  for (const value of values.distinctive) if (text.includes(value)) found.push(value);
+  // Whole values only: `0000000001` (a fixture account number) must not match inside an unrelated
+  // zero-padded key such as an audit entry's `SEQ#000000000001`.
+  for (const value of values.distinctive) {
+    const escaped = value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    if (new RegExp(`(?<![0-9A-Za-z])${escaped}(?![0-9A-Za-z])`).test(text)) found.push(value);
+  }
   for (const { key, value } of values.keyed) {
     const pattern = new RegExp(`"${key}"\\s*:\\s*"?${value}"?(?![0-9])`);
     if (pattern.test(text)) found.push(`${key}=${value}`);

@@ -57,3 +57,12 @@ describe('the allow-listed projection of Stripe events', () => {
     expect(parseBillingMessage(JSON.stringify({ v: 1, eventId: 'evt_1', type: 'charge.succeeded', created: 1, livemode: false, object: {} }))).toBeNull();
   });
 });
+
+describe('the card-data detector the leak checks use', () => {
+  it('finds a planted card value as a whole value, and not inside an unrelated zero-padded key', () => {
+    const { distinctive } = (require('../../support/stripe') as typeof import('../../support/stripe')).cardFieldValues();
+    const planted = distinctive.find((v) => /^\d+$/.test(v)) ?? distinctive[0];
+    expect(findCardData(`{"note":"${planted}"}`)).toContain(planted);
+    expect(findCardData(`{"sk":"SEQ#00${planted}"}`)).not.toContain(planted);
+  });
+});
