@@ -1,3 +1,4 @@
+import type { ExportListing, ExportRunOutcome } from '../../../lib/backups/exports';
 import { table } from '../format';
 import { UsageError, type CliContext, type CommandSpec } from '../types';
 
@@ -12,19 +13,10 @@ const MAX_WAIT_MS = Number(process.env.HELPSHELF_BACKUPS_MAX_WAIT_MS ?? 60 * 60_
 
 interface RunResult {
   type: string;
-  exports: Array<{ table: string; window: string; outcome: string; status: string; exportId?: string; message?: string }>;
+  exports: ExportRunOutcome[];
 }
-interface Listing {
-  table: string;
-  type: string;
-  window: string;
-  time: string;
-  status: string;
-  itemCount: number | null;
-  bytes: number | null;
-  exportId: string | null;
-  failure: string | null;
-}
+/** What the ops function's `list` action answers (lib/backups/exports.ts). */
+type Listing = ExportListing;
 interface DrillSummary {
   drillId: string;
   status: string;
