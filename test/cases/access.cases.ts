@@ -39,11 +39,22 @@ async function expectNoOpsResult(send: Send, method: string, path: string, heade
   expect(res.text).not.toMatch(/"(customer|entries|chain|signupsPerWeek)"/);
 }
 
+/** Every plausible ops path, GET and POST, with these headers: never an ops result. */
+export async function expectNoOpsPathAnswers(send: Send, headers: Record<string, string>): Promise<void> {
+  for (const path of PLAUSIBLE_OPS_PATHS) {
+    for (const method of ['GET', 'POST']) await expectNoOpsResult(send, method, path, headers);
+  }
+}
+
 export const accessCases: HttpCase[] = AUTHS.map(([label, headers]) => ({
   name: `with ${label}, no plausible ops path answers anything but 401/403/404`,
-  run: async (send) => {
-    for (const path of PLAUSIBLE_OPS_PATHS) {
-      for (const method of ['GET', 'POST']) await expectNoOpsResult(send, method, path, headers);
-    }
-  },
+  run: (send) => expectNoOpsPathAnswers(send, headers),
 }));
+
+/** The same with a real, valid customer session (signed up, verified, logged in). */
+export async function withRealCustomerSession(send: Send, emulator: string): Promise<void> {
+  const { readyAccount } = await import('./identity.cases');
+  const account = await readyAccount({ send, emulator });
+  expect((await send({ method: 'GET', path: '/v1/me', headers: { Authorization: `Bearer ${account.token}` } })).status).toBe(200);
+  await expectNoOpsPathAnswers(send, { Authorization: `Bearer ${account.token}` });
+}

@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { accessCases } from '../cases/access.cases';
+import { accessCases, withRealCustomerSession } from '../cases/access.cases';
 import { emulatorDocumentClient, seedCustomer } from '../support/customers';
 import { viaHttp } from '../support/http';
 import { opsCli } from '../support/ops';
@@ -14,6 +14,10 @@ describe('employee access, against the local stage', () => {
   describe('over HTTP, no customer token or unauthenticated request reaches an ops action', () => {
     it.each(accessCases.map((c) => [c.name, c] as const))('%s', async (_name, testCase) => {
       await testCase.run(send);
+    });
+
+    it('with a real, valid customer session token, no plausible ops path answers anything but 401/403/404', async () => {
+      await withRealCustomerSession(send, process.env.E2E_EMULATOR_ENDPOINT!);
     });
   });
 

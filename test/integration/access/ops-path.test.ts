@@ -1,4 +1,4 @@
-import { accessCases } from '../../cases/access.cases';
+import { accessCases, withRealCustomerSession } from '../../cases/access.cases';
 import { apiGatewayEvent, lambdaContext, loadHandler, viaHandler } from '../../support/http';
 import { invokeOps } from '../../support/ops';
 import { documentClient } from '../../../lib/platform/aws/dynamodb';
@@ -13,6 +13,10 @@ const OPS_FUNCTIONS: Array<[string, string]> = [
 describe('the ops path, in-process: no customer token or unauthenticated request reaches an ops action', () => {
   it.each(accessCases.map((c) => [c.name, c] as const))('%s', async (_name, testCase) => {
     await testCase.run(viaHandler);
+  });
+
+  it('with a real, valid customer session token, no plausible ops path answers anything but 401/403/404', async () => {
+    await withRealCustomerSession(viaHandler, process.env.HELPSHELF_TEST_EMULATOR!);
   });
 
   it.each(OPS_FUNCTIONS)('when an API Gateway event reaches %s directly, it is refused with a 403 and no result', async (functionKey, action) => {
