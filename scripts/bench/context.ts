@@ -3,7 +3,8 @@ import path from 'node:path';
 import type { APIGatewayProxyResult, Context } from 'aws-lambda';
 import { apiGatewayEvent, lambdaContext, resolveRouteIn, type FunctionDef, type TestRequest } from '../lib/api-events';
 import { PROJECT_ROOT, type StageConfig } from '../lib/stage-config';
-import type { BenchContext, BenchResponse, SentMessage } from './types';
+import type { BenchContext, BenchResponse } from './types';
+import { mailSentTo, readSentMail } from '../lib/emulator-clients';
 
 type LambdaHandler = (event: unknown, context: Context) => Promise<unknown>;
 
@@ -46,12 +47,6 @@ export function routeInvoker(config: StageConfig) {
   };
 }
 
-export async function sentMail(endpoint: string): Promise<Array<SentMessage>> {
-  const res = await fetch(`${endpoint}/_helpshelf/mail`);
-  const data = (await res.json()) as { ses?: { Message?: Array<{ destinations: { ToAddresses?: string[] }; subject: string; body: string }> } };
-  return (data.ses?.Message ?? []).map((m) => ({ to: m.destinations.ToAddresses ?? [], subject: m.subject, body: m.body }));
-}
-
 export function benchContext(config: StageConfig, emulatorEndpoint: string, env: Record<string, string>, webhookSecret: string): BenchContext {
   const invoke = routeInvoker(config);
   let ip = 0;
@@ -59,7 +54,7 @@ export function benchContext(config: StageConfig, emulatorEndpoint: string, env:
   return {
     send: async (request) => (await invoke(request)).response,
     has: (key) => Boolean(config.functions[key]),
-    mailTo: async (address) => (await sentMail(emulatorEndpoint)).filter((m) => m.to.some((t) => t.toLowerCase() === address.toLowerCase())),
+    mailTo: async (address) => mailSentTo(await readSentMail(emulatorEndpoint), address),
     uniqueEmail: (tag = 'bench') => `${tag}-${randomUUID()}@${domain}`,
     nextIp: () => {
       ip += 1;

@@ -1,3 +1,4 @@
+import type { SentMail } from '../lib/emulator-clients';
 import type { TestRequest } from '../lib/api-events';
 
 export interface BenchResponse {
@@ -8,11 +9,7 @@ export interface BenchResponse {
   json: any;
 }
 
-export interface SentMessage {
-  to: string[];
-  subject: string;
-  body: string;
-}
+export type SentMessage = SentMail;
 
 /** What a scenario's setup and request builder may use. Everything runs in-process against the bench's emulator. */
 export interface BenchContext {

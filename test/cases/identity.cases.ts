@@ -3,7 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mintToken, newTokenId, TOKEN_KINDS } from '../../lib/identity/token-format';
 import type { Send, TestResponse } from '../support/http';
-import { sentMail, type SentMail } from '../support/mail';
+import { mailTo, type SentMail } from '../support/mail';
 import { expectSecurityHeaders } from './platform.cases';
 
 /**
@@ -52,7 +52,7 @@ export function newIp(): string {
 }
 
 export async function mailsTo(ctx: IdentityContext, address: string): Promise<SentMail[]> {
-  return (await sentMail(ctx.emulator)).filter((m) => m.to.some((t) => t.toLowerCase() === address.toLowerCase()));
+  return mailTo(address, ctx.emulator);
 }
 
 /** The newest token of a kind mailed to an address (verification `vrf`, reset `rst`). */

@@ -1,18 +1,12 @@
-export interface SentMail {
-  id: string;
-  from: string;
-  to: string[];
-  subject: string;
-  body: string;
-}
+import { mailSentTo, readSentMail, type SentMail } from '../../scripts/lib/emulator-clients';
+
+export type { SentMail };
 
 /** Every message the emulator's SES accepted, oldest first. */
-export async function sentMail(emulatorEndpoint = process.env.HELPSHELF_TEST_EMULATOR!): Promise<SentMail[]> {
-  const res = await fetch(`${emulatorEndpoint}/_helpshelf/mail`);
-  const data = (await res.json()) as { ses?: { Message?: Array<{ id: string; source: string; destinations: { ToAddresses?: string[] }; subject: string; body: string }> } };
-  return (data.ses?.Message ?? []).map((m) => ({ id: m.id, from: m.source, to: m.destinations.ToAddresses ?? [], subject: m.subject, body: m.body }));
+export function sentMail(emulatorEndpoint = process.env.HELPSHELF_TEST_EMULATOR!): Promise<SentMail[]> {
+  return readSentMail(emulatorEndpoint);
 }
 
 export async function mailTo(address: string, emulatorEndpoint?: string): Promise<SentMail[]> {
-  return (await sentMail(emulatorEndpoint)).filter((m) => m.to.some((t) => t.toLowerCase() === address.toLowerCase()));
+  return mailSentTo(await sentMail(emulatorEndpoint), address);
 }

@@ -1,13 +1,5 @@
-import { table } from '../format';
+import { mailSentTo, readSentMail, type SentMail } from '../../lib/emulator-clients';
 import { OpsCommandError, type CommandSpec } from '../types';
-
-interface SentMessage {
-  id: string;
-  source: string;
-  destinations: { ToAddresses?: string[] };
-  subject: string;
-  body: string;
-}
 
 /**
  * `mail list`: the local stage sends real SES calls to the emulator, which keeps every message;
@@ -21,26 +13,19 @@ export const mailCommands: CommandSpec[] = [
     localOnly: true,
     async run(context, args) {
       const endpoint = context.local!.emulatorEndpoint;
-      let data: { ses?: { Message?: SentMessage[] } };
+      let mails: SentMail[];
       try {
-        const res = await fetch(`${endpoint}/_helpshelf/mail`, { signal: AbortSignal.timeout(10_000) });
-        data = (await res.json()) as typeof data;
+        mails = await readSentMail(endpoint);
       } catch (error) {
         throw new OpsCommandError(`Cannot read mail from the emulator at ${endpoint}: ${(error as Error).message}`, 'emulator_unreachable');
       }
-      const to = typeof args.options.to === 'string' ? args.options.to.trim().toLowerCase() : undefined;
-      const messages = (data.ses?.Message ?? [])
-        .map((m) => ({ id: m.id, from: m.source, to: m.destinations.ToAddresses ?? [], subject: m.subject, body: m.body }))
-        .filter((m) => !to || m.to.some((address) => address.toLowerCase() === to))
-        .reverse();
-      return { messages };
+      const to = typeof args.options.to === 'string' ? args.options.to : undefined;
+      return { messages: (to ? mailSentTo(mails, to) : mails).reverse() };
     },
     format(result) {
-      const { messages } = result as { messages: Array<{ id: string; from: string; to: string[]; subject: string; body: string }> };
+      const { messages } = result as { messages: SentMail[] };
       if (messages.length === 0) return '(no mail)';
       return messages.map((m) => `To: ${m.to.join(', ')}\nFrom: ${m.from}\nSubject: ${m.subject}\n\n${m.body}\n${'-'.repeat(60)}`).join('\n');
     },
   },
 ];
-
-export { table };
