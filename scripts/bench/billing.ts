@@ -8,14 +8,14 @@
 import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import Stripe from 'stripe';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { DEFAULT_STATE_FILE, type LocalStageState } from '../lib/local-stage';
+import { emulatorDocumentClient } from '../lib/emulator-clients';
 
 const state = JSON.parse(readFileSync(process.env.HELPSHELF_LOCAL_STATE_FILE ?? DEFAULT_STATE_FILE, 'utf8')) as LocalStageState;
 const secret = process.env.STRIPE_WEBHOOK_SECRET!;
 const count = Number(process.argv[2] ?? 200);
-const ddb = DynamoDBDocumentClient.from(new DynamoDBClient({ region: state.region, endpoint: state.emulatorEndpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }));
+const ddb = emulatorDocumentClient(state.emulatorEndpoint);
 const accounts = `${state.service}-local-accounts`;
 
 function percentile(values: number[], p: number): number {

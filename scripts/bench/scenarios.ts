@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { BenchContext, ThroughputSpec, WarmScenario } from './types';
+import { emulatorDocumentClient } from '../lib/emulator-clients';
 
 /**
  * THE BENCH'S DATA. One entry per measured route. A scenario whose route (or a route its setup
@@ -302,7 +302,7 @@ export const THROUGHPUT: ThroughputSpec<ThroughputState> = {
   events: 300,
   duplicateShare: 0.1,
   async setup(ctx, count) {
-    const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: ctx.emulatorEndpoint }));
+    const doc = emulatorDocumentClient(ctx.emulatorEndpoint);
     const users = [];
     for (let i = 0; i < count; i += 1) {
       const userId = `usr_bench${randomUUID().replace(/-/g, '').slice(0, 16)}`;
@@ -331,7 +331,7 @@ export const THROUGHPUT: ThroughputSpec<ThroughputState> = {
     });
   },
   async inspect(ctx, state) {
-    const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: ctx.emulatorEndpoint }));
+    const doc = emulatorDocumentClient(ctx.emulatorEndpoint);
     return Promise.all(
       state.users.map(async (user) => {
         const out = await doc.send(new GetCommand({ TableName: ctx.env.ACCOUNTS_TABLE, Key: { pk: `USER#${user.userId}`, sk: 'PROFILE' }, ConsistentRead: true }));

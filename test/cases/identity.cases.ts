@@ -1,10 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mintToken, newTokenId, TOKEN_KINDS } from '../../lib/identity/token-format';
 import type { Send, TestResponse } from '../support/http';
 import { mailTo, type SentMail } from '../support/mail';
 import { expectSecurityHeaders } from './platform.cases';
+import { emulatorDocumentClient } from '../../scripts/lib/emulator-clients';
 
 /**
  * Identity cases shared by the integration layer (handlers in-process) and the e2e layer (HTTP
@@ -24,16 +24,8 @@ export interface IdentityCase {
 
 export const TABLES = { accounts: 'helpshelf-local-accounts', tokens: 'helpshelf-local-tokens', rateLimits: 'helpshelf-local-rate-limits' };
 
-const clients = new Map<string, DynamoDBDocumentClient>();
 export function db(ctx: IdentityContext): DynamoDBDocumentClient {
-  let client = clients.get(ctx.emulator);
-  if (!client) {
-    client = DynamoDBDocumentClient.from(
-      new DynamoDBClient({ endpoint: ctx.emulator, region: 'eu-west-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
-    );
-    clients.set(ctx.emulator, client);
-  }
-  return client;
+  return emulatorDocumentClient(ctx.emulator);
 }
 
 export function newEmail(tag = 'user'): string {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { signUpAndLogIn, stripeEvent, stripeSignature, type Account } from '../../scripts/bench/scenarios';
 import type { BenchContext } from '../../scripts/bench/types';
 import type { TestRequest, TestResponse } from '../support/http';
+import { emulatorDocumentClient } from '../../scripts/lib/emulator-clients';
 
 /**
  * THE RELIABILITY SUITE'S DATA. Each list below is a table the suite runs; an entry whose
@@ -182,9 +183,8 @@ export const RACES: RaceEntry<any>[] = [ // eslint-disable-line @typescript-esli
     contender: (ctx, state: { email: string }, i) => ctx.send({ method: 'POST', path: '/v1/signup', body: { email: state.email, password: `Race-${randomUUID()}-${i}` }, sourceIp: ctx.nextIp() }),
     check: async (ctx, state: { email: string }, outcomes) => {
       expect(values<TestResponse>(outcomes).filter((r) => r.status !== 202).map((r) => [r.status, r.json])).toEqual([]);
-      const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
-      const { DynamoDBDocumentClient, ScanCommand } = await import('@aws-sdk/lib-dynamodb');
-      const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: ctx.emulatorEndpoint }));
+      const { ScanCommand } = await import('@aws-sdk/lib-dynamodb');
+      const doc = emulatorDocumentClient(ctx.emulatorEndpoint);
       const users = await doc.send(new ScanCommand({ TableName: ctx.env.ACCOUNTS_TABLE, FilterExpression: 'email = :e AND sk = :p', ExpressionAttributeValues: { ':e': state.email, ':p': 'PROFILE' } }));
       expect(users.Items).toHaveLength(1);
     },
@@ -205,9 +205,8 @@ export const RACES: RaceEntry<any>[] = [ // eslint-disable-line @typescript-esli
       const retry = await ctx.send({ method: 'POST', path: '/v1/webhooks/stripe', headers: { 'Content-Type': 'application/json', 'Stripe-Signature': stripeSignature(ctx.webhookSecret, state.event.payload) }, body: state.event.payload });
       expect([retry.status, retry.json]).toEqual([200, { received: true }]);
       // The receipt's idempotency record (EVENT#<id> / RECEIPT): exactly one item names the event.
-      const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
-      const { DynamoDBDocumentClient, ScanCommand } = await import('@aws-sdk/lib-dynamodb');
-      const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: ctx.emulatorEndpoint }));
+      const { ScanCommand } = await import('@aws-sdk/lib-dynamodb');
+      const doc = emulatorDocumentClient(ctx.emulatorEndpoint);
       const items = await doc.send(new ScanCommand({ TableName: ctx.env.BILLING_TABLE, FilterExpression: 'contains(pk, :id)', ExpressionAttributeValues: { ':id': state.event.id } }));
       expect(items.Items).toHaveLength(1);
     },

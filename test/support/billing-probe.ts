@@ -1,5 +1,6 @@
-import { DynamoDBClient, ListTablesCommand, ScanCommand as RawScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { ListTablesCommand, ScanCommand as RawScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { emulatorDocumentClient } from '../../scripts/lib/emulator-clients';
 
 /**
  * Direct access to the test stage's tables, for assertions the public API cannot make (the
@@ -7,10 +8,7 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dyn
  */
 /** `endpoint`: the emulator of the layer at hand (both layers' variables are set when they run together). */
 export function billingProbe(endpoint: string) {
-  const client = DynamoDBDocumentClient.from(
-    new DynamoDBClient({ region: 'eu-west-1', endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
-    { marshallOptions: { removeUndefinedValues: true } },
-  );
+  const client = emulatorDocumentClient(endpoint);
   const billingTable = process.env.BILLING_TABLE ?? 'helpshelf-local-billing';
   const accountsTable = process.env.ACCOUNTS_TABLE ?? 'helpshelf-local-accounts';
   return {

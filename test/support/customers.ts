@@ -1,19 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { EMULATOR_CREDENTIALS, EMULATOR_REGION } from '../../scripts/lib/emulator';
+import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
-/** A document client for an emulator endpoint (the e2e stage's, or the integration layer's). */
-export function emulatorDocumentClient(endpoint: string): DynamoDBDocumentClient {
-  return DynamoDBDocumentClient.from(
-    new DynamoDBClient({
-      region: EMULATOR_REGION,
-      endpoint,
-      credentials: { accessKeyId: EMULATOR_CREDENTIALS.AWS_ACCESS_KEY_ID, secretAccessKey: EMULATOR_CREDENTIALS.AWS_SECRET_ACCESS_KEY },
-    }),
-    { marshallOptions: { removeUndefinedValues: true } },
-  );
-}
+export { emulatorDocumentClient } from '../../scripts/lib/emulator-clients';
 
 export interface SeededCustomer {
   userId: string;

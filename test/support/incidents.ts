@@ -1,9 +1,8 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { EMULATOR_REGION } from '../../scripts/lib/emulator';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Send } from './http';
 import { mailTo, type SentMail } from './mail';
 import { opsCli } from './ops';
+import { emulatorDocumentClient } from '../../scripts/lib/emulator-clients';
 
 /** The local stage's incidents table (the same name in the integration and e2e emulators). */
 export const INCIDENTS_TABLE = 'helpshelf-local-incidents';
@@ -13,9 +12,7 @@ export const INCIDENTS_TABLE = 'helpshelf-local-incidents';
  * a reporter's email or an id. A Scan is fine here; production code never scans.
  */
 export function incidentTable(endpoint: string) {
-  const client = DynamoDBDocumentClient.from(
-    new DynamoDBClient({ region: EMULATOR_REGION, endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
-  );
+  const client = emulatorDocumentClient(endpoint);
   const scan = async (filter: string, values: Record<string, unknown>) => {
     const items: Record<string, unknown>[] = [];
     let start: Record<string, unknown> | undefined;
