@@ -14,7 +14,9 @@ const LOG_DIR = path.join(STAGE, 'logs');
 class LeakReporter {
   constructor() {
     // Jest's main process started this run: registry lines older than that belong to earlier runs.
+    // Workers are started later and inherit the variable, so every reader agrees on "this run".
     this.since = Date.now() - process.uptime() * 1000 - 1000;
+    process.env.HELPSHELF_TEST_RUN_STARTED = String(this.since);
     this.error = undefined;
   }
 
