@@ -2,8 +2,9 @@
 class SummaryReporter {
   onRunComplete(_contexts, results) {
     const skipped = results.numPendingTests + results.numTodoTests;
-    const failedSuites = results.numFailedTestSuites + results.numRuntimeErrorTestSuites;
-    const failed = results.numFailedTests + (results.numFailedTests === 0 ? failedSuites : 0);
+    // A suite that cannot even load has no failed test, but must not read as a pass. Jest counts it
+    // in numFailedTestSuites already (numRuntimeErrorTestSuites is a subset), so it is added once.
+    const failed = results.numFailedTests + (results.numFailedTests === 0 ? results.numFailedTestSuites : 0);
     process.stderr.write(`\njest: ${results.numPassedTests} passed, ${failed} failed, ${skipped} skipped\n`);
   }
 }

@@ -1,13 +1,6 @@
 import { normaliseEmail } from '../../../lib/identity/email';
+import { errorCodeOf } from '../../support/error-code';
 
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-    return undefined;
-  } catch (error) {
-    return (error as { code?: string }).code;
-  }
-}
 
 describe('email normalisation', () => {
   it('when an address has spaces around it and capitals, it is trimmed and lower-cased', () => {
@@ -30,12 +23,12 @@ describe('email normalisation', () => {
     ['consecutive dots', 'alice..smith@example.com'],
     ['a domain label starting with a hyphen', 'alice@-example.com'],
   ])('when the address has %s, it is a 400 invalid_email', (_name, email) => {
-    expect(codeOf(() => normaliseEmail(email))).toBe('invalid_email');
+    expect(errorCodeOf(() => normaliseEmail(email))).toBe('invalid_email');
   });
 
   it('when the email is not a string, it is a 400 invalid_email', () => {
-    expect(codeOf(() => normaliseEmail(42))).toBe('invalid_email');
-    expect(codeOf(() => normaliseEmail(['a@b.co']))).toBe('invalid_email');
+    expect(errorCodeOf(() => normaliseEmail(42))).toBe('invalid_email');
+    expect(errorCodeOf(() => normaliseEmail(['a@b.co']))).toBe('invalid_email');
   });
 
   it('accepts punycode domains', () => {

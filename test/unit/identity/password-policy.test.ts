@@ -1,16 +1,9 @@
 import { commonPasswords } from '../../../lib/identity/common-passwords';
 import { checkNewPassword, normalisePassword, PASSWORD_MAX_LENGTH } from '../../../lib/identity/password-policy';
+import { errorCodeOf } from '../../support/error-code';
 
 const options = { minLength: 8, commonPasswords: commonPasswords() };
 
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-    return undefined;
-  } catch (error) {
-    return (error as { code?: string }).code;
-  }
-}
 
 describe('the password policy', () => {
   it('when the common list is loaded, it holds at least the top 10,000 passwords', () => {
@@ -32,7 +25,7 @@ describe('the password policy', () => {
     ['the local part of the email with digits', 'alice.smith1987', 'password_context'],
     ['the whole email address', 'alice.smith@example.com', 'password_context'],
   ])('when the new password is %s, it is refused with its reason', (_name, password, code) => {
-    expect(codeOf(() => checkNewPassword(normalisePassword(password), 'alice.smith@example.com', options))).toBe(code);
+    expect(errorCodeOf(() => checkNewPassword(normalisePassword(password), 'alice.smith@example.com', options))).toBe(code);
   });
 
   it.each([
@@ -43,28 +36,28 @@ describe('the password policy', () => {
     ['unicode letters', 'Ünïcødé ßtrîng wörks'],
     ['a password that merely contains the product name', 'my helpshelf garden gnome'],
   ])('when the new password is %s, it is accepted (no composition rules)', (_name, password) => {
-    expect(codeOf(() => checkNewPassword(normalisePassword(password), 'alice.smith@example.com', options))).toBeUndefined();
+    expect(errorCodeOf(() => checkNewPassword(normalisePassword(password), 'alice.smith@example.com', options))).toBeUndefined();
   });
 
   it('when the minimum is configured to 15, a 14-character password is too short', () => {
-    expect(codeOf(() => checkNewPassword('q8#Lw!2zq8#Lw!', undefined, { ...options, minLength: 15 }))).toBe('password_too_short');
-    expect(codeOf(() => checkNewPassword('q8#Lw!2zq8#Lw!2', undefined, { ...options, minLength: 15 }))).toBeUndefined();
+    expect(errorCodeOf(() => checkNewPassword('q8#Lw!2zq8#Lw!', undefined, { ...options, minLength: 15 }))).toBe('password_too_short');
+    expect(errorCodeOf(() => checkNewPassword('q8#Lw!2zq8#Lw!2', undefined, { ...options, minLength: 15 }))).toBeUndefined();
   });
 
   it('when a password is longer than the bound, it is refused before normalisation, 1 MB included', () => {
-    expect(codeOf(() => normalisePassword('a'.repeat(PASSWORD_MAX_LENGTH + 1)))).toBe('password_too_long');
-    expect(codeOf(() => normalisePassword('a'.repeat(100 * 1024)))).toBe('password_too_long');
-    expect(codeOf(() => normalisePassword('a'.repeat(1024 * 1024)))).toBe('password_too_long');
+    expect(errorCodeOf(() => normalisePassword('a'.repeat(PASSWORD_MAX_LENGTH + 1)))).toBe('password_too_long');
+    expect(errorCodeOf(() => normalisePassword('a'.repeat(100 * 1024)))).toBe('password_too_long');
+    expect(errorCodeOf(() => normalisePassword('a'.repeat(1024 * 1024)))).toBe('password_too_long');
   });
 
   it('when a password holds a NUL byte or a line break, it is refused', () => {
-    expect(codeOf(() => normalisePassword('good pass\u0000word'))).toBe('password_invalid_characters');
-    expect(codeOf(() => normalisePassword('good pass\nword'))).toBe('password_invalid_characters');
+    expect(errorCodeOf(() => normalisePassword('good pass\u0000word'))).toBe('password_invalid_characters');
+    expect(errorCodeOf(() => normalisePassword('good pass\nword'))).toBe('password_invalid_characters');
   });
 
   it('when a password is not a string, it is a 400 invalid_request', () => {
-    expect(codeOf(() => normalisePassword(12345678))).toBe('invalid_request');
-    expect(codeOf(() => normalisePassword({ p: 'x' }))).toBe('invalid_request');
+    expect(errorCodeOf(() => normalisePassword(12345678))).toBe('invalid_request');
+    expect(errorCodeOf(() => normalisePassword({ p: 'x' }))).toBe('invalid_request');
   });
 
   it('normalises with NFKC, so compatibility forms of one password are the same password', () => {
@@ -75,6 +68,6 @@ describe('the password policy', () => {
   });
 
   it('when a full-width "ｐａｓｓｗｏｒｄ" is given, NFKC makes it the common "password" and it is refused', () => {
-    expect(codeOf(() => checkNewPassword(normalisePassword('ｐａｓｓｗｏｒｄ'), undefined, options))).toBe('password_common');
+    expect(errorCodeOf(() => checkNewPassword(normalisePassword('ｐａｓｓｗｏｒｄ'), undefined, options))).toBe('password_common');
   });
 });
