@@ -1,0 +1,8 @@
+import { connections } from '../lib/connections/runtime';
+import { httpHandler } from '../lib/http/handler';
+
+/** The browser's first stop: bind the connect transaction to it (cookie), then on to the provider. */
+export const handler = httpHandler({}, async (request) => {
+  const { location, cookie } = await connections().start(request.query.state);
+  return { statusCode: 302, headers: { Location: location, ...(cookie ? { 'Set-Cookie': cookie } : {}) } };
+});
