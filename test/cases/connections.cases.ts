@@ -164,17 +164,26 @@ export const connectionsCases: ConnectionsCase[] = [
     run: async (ctx) => {
       const account = await readyAccount({ send: ctx.send, emulator: ctx.emulator });
       const id = await connectDemo(ctx.send, account.token);
+      const get = () => ctx.send({ method: 'GET', path: `/v1/connections/${id}/posts`, headers: bearer(account.token) });
+      // Warm-up, growing waves: over HTTP, serverless-offline starts one worker per concurrent
+      // request, and 20 simultaneous cold starts on a shared 2-core machine outlast the Lambda
+      // timeout (504, an artefact of the local runner). The race below must meet warm workers.
+      for (const wave of [4, 8, 12, 20]) await Promise.all(Array.from({ length: wave }, get));
       const [row] = await connectionRows(ctx, account.userId);
       await sleep(Math.max(0, Number(row.accessExpiresAtMs) - Date.now()) + 200);
 
-      const answers = await Promise.all(
-        Array.from({ length: 20 }, () => ctx.send({ method: 'GET', path: `/v1/connections/${id}/posts`, headers: bearer(account.token) })),
-      );
+      const burstStarted = Date.now();
+      const answers = await Promise.all(Array.from({ length: 20 }, get));
+      const burstMs = Date.now() - burstStarted;
 
       expect(answers.map((a) => a.status)).toEqual(Array(20).fill(200));
       const [after] = await connectionRows(ctx, account.userId);
-      // Exactly one refresh happened (rotation saved once), and the connection is still active.
-      expect({ version: after.version, status: after.status }).toEqual({ version: row.version + 1, status: 'active' });
+      // One refresh for the expired token (not twenty): more only if the burst itself outlasted a
+      // fresh token's usable life (lifetime minus the 1-second margin), as on a loaded machine.
+      const refreshes = Number(after.version) - Number(row.version);
+      expect(refreshes).toBeGreaterThanOrEqual(1);
+      expect(refreshes).toBeLessThanOrEqual(1 + Math.floor(burstMs / ((SOCIAL_TOKEN_TTL_SECONDS - 1) * 1000)));
+      expect(after.status).toBe('active');
       // The grant is alive: the next use still works without any refresh, and again after the next expiry.
       expect((await ctx.send({ method: 'GET', path: `/v1/connections/${id}/posts`, headers: bearer(account.token) })).status).toBe(200);
       await sleep(Math.max(0, Number(after.accessExpiresAtMs) - Date.now()) + 200);
