@@ -2,7 +2,7 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { dynamoBillingRepository } from '../lib/billing/dynamo-billing-repository';
 import { processBillingBatch } from '../lib/billing/worker';
 import { boolEnv, requireEnv } from '../lib/platform/config';
-import { logger } from '../lib/platform/logger';
+import { loggedHandler } from '../lib/platform/logger';
 import { sesMailer } from '../lib/platform/mailer';
 
 const deps = {
@@ -13,11 +13,4 @@ const deps = {
 };
 
 /** SQS event source (batch, ReportBatchItemFailures): applies Stripe events to billing state. */
-export const handler = async (event: SQSEvent, context: { awsRequestId?: string }): Promise<SQSBatchResponse> => {
-  logger.appendKeys({ requestId: context?.awsRequestId });
-  try {
-    return await processBillingBatch(event.Records ?? [], deps);
-  } finally {
-    logger.removeKeys(['requestId']);
-  }
-};
+export const handler = loggedHandler(async (event: SQSEvent): Promise<SQSBatchResponse> => processBillingBatch(event.Records ?? [], deps));

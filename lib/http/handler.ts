@@ -1,6 +1,7 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyResult, Context } from 'aws-lambda';
 import { bodyParser, errorMapper, type ParsedEvent, requestLogging, responseSerializer, securityHeaders } from './middleware';
+import { lambdaLogging } from '../platform/logger';
 import type { BodyMode, HttpHandlerFn, HttpRequest } from './types';
 
 export interface HttpHandlerOptions {
@@ -52,6 +53,7 @@ export function toHttpRequest(event: ParsedEvent, context: Context): HttpRequest
  */
 export function httpHandler(options: HttpHandlerOptions, fn: HttpHandlerFn) {
   return middy<ParsedEvent, APIGatewayProxyResult, Error, Context>()
+    .use(lambdaLogging())
     .use(securityHeaders())
     .use(requestLogging())
     .use(errorMapper())
