@@ -1,5 +1,6 @@
 import { BadRequestError } from '../platform/errors';
 import { INCIDENT_SCOPES, type IncidentScope } from './model';
+import { PLAIN_NAME_RULE, plainNameProblem } from './plain-text';
 
 export const SUMMARY_MAX = 200;
 export const DETAILS_MAX = 20_000;
@@ -39,13 +40,12 @@ function requiredText(body: Record<string, unknown>, name: string, max: number, 
 
 /**
  * Checks a report from `POST /v1/incidents`. Text is kept exactly as typed (trimmed): HTML or
- * script is just text here and is never rendered anywhere. A filled honeypot is reported as such
- * so the handler can drop it quietly.
+ * script in the report's text is just text and is never rendered anywhere; only `creditAs`, which
+ * is published, must be a plain-text name. A filled honeypot is reported as such, after the report
+ * passed every check, so the handler can drop it quietly.
  */
 export function parseIncidentReport(body: unknown): ParsedReport {
   const b = (body ?? {}) as Record<string, unknown>;
-  const honeypot = b[HONEYPOT_FIELD];
-  if (honeypot !== undefined && honeypot !== null && honeypot !== '') return { kind: 'honeypot' };
 
   const rawEmail = b.email;
   if (rawEmail === undefined || rawEmail === null) throw new BadRequestError('missing_email', '"email" is required.');
@@ -65,6 +65,8 @@ export function parseIncidentReport(body: unknown): ParsedReport {
   let creditAs: string | null = null;
   if (b.creditAs !== undefined && b.creditAs !== null && b.creditAs !== '') {
     creditAs = requiredText(b, 'creditAs', CREDIT_MAX, false, 'credit_as');
+    // Credit is published in advisories: plain text only, refused rather than escaped.
+    if (plainNameProblem(creditAs)) throw new BadRequestError('invalid_credit_as', `"creditAs" must be ${PLAIN_NAME_RULE}.`);
     // Credit is public: publish a name only when the reporter said so explicitly.
     if (b.creditConsent !== true) {
       throw new BadRequestError('credit_consent_required', '"creditAs" needs "creditConsent": true, your consent to be named in the published advisory.');
@@ -72,6 +74,11 @@ export function parseIncidentReport(body: unknown): ParsedReport {
   } else if (b.creditConsent !== undefined && typeof b.creditConsent !== 'boolean') {
     throw new BadRequestError('invalid_credit_consent', '"creditConsent" must be true or false.');
   }
+
+  // The honeypot is looked at only after everything else passed: a bot's invalid report gets the
+  // same 400 as anyone's, and a valid one the same 202, so the field never gives itself away.
+  const honeypot = b[HONEYPOT_FIELD];
+  if (honeypot !== undefined && honeypot !== null && honeypot !== '') return { kind: 'honeypot' };
 
   return { kind: 'report', report: { email, summary, details, scope: scope as IncidentScope, creditAs } };
 }
