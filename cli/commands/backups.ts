@@ -1,4 +1,4 @@
-import type { ExportListing, ExportRunOutcome } from '../../../lib/backups/exports';
+import type { ExportListing, ExportRunOutcome } from '../../lib/backups/exports';
 import { table } from '../format';
 import { UsageError, type CliContext, type CommandSpec } from '../types';
 

@@ -1,11 +1,11 @@
-import type { AuditListing } from '../../../lib/access/audit-report';
-import type { CustomerRecord } from '../../../lib/access/customer-record';
-import type { Insights } from '../../../lib/access/insights';
+import type { AuditListing } from '../../lib/access/audit-report';
+import type { CustomerRecord } from '../../lib/access/customer-record';
+import type { Insights } from '../../lib/access/insights';
 import { keyValues, table } from '../format';
-import type { CommandSpec } from '../types';
+import { EXIT, type CommandSpec } from '../types';
 
 /** Exit status of `audit list` when the chain is broken: the listing worked, the log did not. */
-export const CHAIN_BROKEN_EXIT = 3;
+export const CHAIN_BROKEN_EXIT = EXIT.integrity;
 
 /**
  * Employee access: one customer's record for a stated reason (audited), the audit log with its
