@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { REASON_MAX_LENGTH, requireAccessReason } from '../lib/access/reason';
 import { audit } from '../lib/audit';
 import { backupsDepsFromEnv } from '../lib/backups/config';
 import { advanceDrill, startDrill } from '../lib/backups/drill';
@@ -81,17 +82,19 @@ export const handler = opsHandler({
 
   restore: action(
     // startRestore holds the rules beyond shape: a known table, a new target name, one source.
-    z.object({ table: requiredText(255), to: requiredText(255), export: optionalText(200), 'to-time': optionalText(40), reason: optionalText(500) }),
-    async ({ table, to: targetTable, export: exportId, 'to-time': toTime, reason }, ctx) => {
-      const restore = await startRestore(deps, { table, targetTable, exportId, toTime, reason, actor: ctx.actor.id });
+    z.object({ table: requiredText(255), to: requiredText(255), export: optionalText(200), 'to-time': optionalText(40), reason: optionalText(REASON_MAX_LENGTH * 2) }),
+    async ({ table, to: targetTable, export: exportId, 'to-time': toTime, reason: given }, ctx) => {
+      // A restore copies every customer's data into a new table: like `customers show`, it needs a
+      // ticket or incident reference, and the audit entry is written before anything starts.
+      const reason = requireAccessReason(given);
       await audit({
         actor: ctx.actor.id,
         action: 'backups.restore',
-        subject: restore.table,
+        subject: table,
         reason,
-        details: { targetTable: restore.targetTable, method: restore.method, exportId: restore.exportId ?? null, toTime: restore.toTime ?? null },
+        details: { targetTable, exportId: exportId ?? null, toTime: toTime ?? null },
       });
-      return restore;
+      return startRestore(deps, { table, targetTable, exportId, toTime, reason, actor: ctx.actor.id });
     },
   ),
 

@@ -1,5 +1,6 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { dynamoBillingRepository } from '../lib/billing/dynamo-billing-repository';
+import { dynamoEventClaims } from '../lib/billing/dynamo-event-claims';
 import { processBillingBatch } from '../lib/billing/worker';
 import { boolEnv, requireEnv } from '../lib/platform/config';
 import { loggedHandler } from '../lib/platform/logger';
@@ -7,6 +8,7 @@ import { sesMailer } from '../lib/platform/mailer';
 
 const deps = {
   repository: dynamoBillingRepository(requireEnv('BILLING_TABLE'), requireEnv('ACCOUNTS_TABLE')),
+  receipts: dynamoEventClaims(requireEnv('BILLING_TABLE')),
   mailer: sesMailer(),
   livemode: boolEnv('STRIPE_LIVEMODE', true),
   billingUrl: `${requireEnv('WEBSITE_URL')}/account/billing`,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_EMAIL_LENGTH, normaliseEmail } from '../platform/email';
 import { BadRequestError } from '../platform/errors';
 
 /**
@@ -32,6 +33,19 @@ export function choice<const T extends readonly [string, ...string[]]>(values: T
   const word = z.enum(values, { error: (issue) => `--${kebab(String(issue.path?.[0] ?? 'argument'))} must be one of: ${values.join(', ')}.` });
   return z.preprocess(blankToUndefined, word.default(fallback as never));
 }
+
+/** An email address the caller may give, by the system's one email rule (lib/platform/email.ts): normalised, or `invalid_email`. */
+export const optionalEmail = (flagName: string) =>
+  optionalText(MAX_EMAIL_LENGTH + 64).transform((raw, issues) => {
+    if (raw === undefined) return undefined;
+    try {
+      return normaliseEmail(raw);
+    } catch (error) {
+      if (!(error instanceof BadRequestError)) throw error;
+      issues.addIssue({ code: 'custom', ...refusal(error.code, `--${flagName} is not a valid email address.`) });
+      return z.NEVER;
+    }
+  });
 
 /** A boolean flag (absent is false). */
 export const flag = () => z.preprocess(blankToUndefined, z.boolean().default(false));

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { choice, flag, optionalText, parseArgs, refusal, requiredText, wholeNumber } from '../../../lib/ops/args';
+import { choice, flag, optionalEmail, optionalText, parseArgs, refusal, requiredText, wholeNumber } from '../../../lib/ops/args';
 import { BadRequestError } from '../../../lib/platform/errors';
 
 /** How an ops action's arguments are read: what the CLI sends in, what the action gets or the error the CLI prints. */
@@ -50,5 +50,18 @@ describe('ops action arguments', () => {
 
   it('never repeats the value in the message', () => {
     expect(refusalOf({ id: 'hs_secret_value_that_is_long' }).message).not.toContain('hs_secret');
+  });
+});
+
+describe('an email argument', () => {
+  const withEmail = z.object({ contactEmail: optionalEmail('contact-email') });
+
+  it('follows the system\'s one email rule: normalised when valid, absent when not given', () => {
+    expect(parseArgs(withEmail, { contactEmail: '  Carol@Example.COM ' })).toEqual({ contactEmail: 'carol@example.com' });
+    expect(parseArgs(withEmail, {})).toEqual({ contactEmail: undefined });
+  });
+
+  it.each(['not-an-email', 'carol@localhost', 'c\u0430rol@example.com'])('refuses %p with invalid_email, naming the flag', (contactEmail) => {
+    expect(() => parseArgs(withEmail, { contactEmail })).toThrow(expect.objectContaining({ code: 'invalid_email', message: '--contact-email is not a valid email address.' }));
   });
 });

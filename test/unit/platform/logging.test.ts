@@ -31,7 +31,7 @@ const web = httpHandler({ body: 'json' }, async (request) => {
   return json(200, { ok: true });
 });
 
-const post = (body: unknown) => apiGatewayEvent({ method: 'POST', path: '/v1/thing', body }, '/v1/thing', {});
+const post = (body: Record<string, unknown>) => apiGatewayEvent({ method: 'POST', path: '/v1/thing', body }, '/v1/thing', {});
 
 const savedStage = process.env.STAGE;
 beforeAll(() => {
