@@ -1,10 +1,11 @@
 import { connections } from '../lib/connections/runtime';
-import { httpHandler } from '../lib/http/handler';
+import { deleteConnectionRoute } from '../lib/connections/schemas';
+import { httpRoute } from '../lib/http/handler';
 import { noContent } from '../lib/http/responses';
 import { authenticate } from '../lib/identity/authenticate';
 
-export const handler = httpHandler({}, async (request) => {
+export const handler = httpRoute(deleteConnectionRoute, async (request) => {
   const { userId } = await authenticate(request);
-  await connections().disconnect(userId, request.params.id ?? '');
+  await connections().disconnect(userId, request.input.params.id);
   return noContent();
 });

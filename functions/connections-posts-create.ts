@@ -1,9 +1,10 @@
 import { connections } from '../lib/connections/runtime';
-import { httpHandler } from '../lib/http/handler';
+import { publishPostRoute } from '../lib/connections/schemas';
+import { httpRoute } from '../lib/http/handler';
 import { json } from '../lib/http/responses';
 import { authenticate } from '../lib/identity/authenticate';
 
-export const handler = httpHandler({ body: 'json', maxBodyBytes: 8 * 1024 }, async (request) => {
+export const handler = httpRoute(publishPostRoute, async (request) => {
   const { userId } = await authenticate(request);
-  return json(201, { post: await connections().publishPost(userId, request.params.id ?? '', request.body) });
+  return json(201, { post: await connections().publishPost(userId, request.input.params.id, request.input.body.text) });
 });

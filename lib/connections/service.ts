@@ -16,7 +16,7 @@ import {
 import type { OAuthClient } from './oauth-client';
 import { AccessTokenRejectedError, type Post, type ProviderApi } from './provider-api';
 import type { ProviderConfig } from './providers';
-import { ConnectionIdSchema, CreateConnectionBody, PublishPostBody } from './schemas';
+import { CONNECTION_ID } from './schemas';
 import type { ConnectionStore } from './dynamo-connection-store';
 import type { TokenVault } from './token-vault';
 
@@ -81,6 +81,13 @@ export interface ConnectionView {
   status: 'active' | 'needs_reauth';
   createdAt: string;
   lastUsedAt: string | null;
+}
+
+export interface CallbackQuery {
+  code?: string | null;
+  state?: string | null;
+  iss?: string | null;
+  error?: string | null;
 }
 
 export function digest(value: string): string {
@@ -149,19 +156,17 @@ export function connectionsService(deps: ConnectionsDeps) {
   }
 
   function connectionIdOrNotFound(id: string): string {
-    if (!ConnectionIdSchema.safeParse(id).success) throw new ConnectionNotFoundError();
+    if (!CONNECTION_ID.test(id)) throw new ConnectionNotFoundError();
     return id;
   }
 
   // ---------------------------------------------------------------- connect
 
-  async function beginConnect(userId: string, body: unknown): Promise<{ connectUrl: string; expiresAt: string }> {
-    const raw = (body ?? {}) as Record<string, unknown>;
-    const provider = typeof raw.provider === 'string' ? byId.get(raw.provider) : undefined;
+  /** Input already shaped by the route's schema; the provider and its scopes are checked here. */
+  async function beginConnect(userId: string, body: { provider: string; scopes?: string[] | null }): Promise<{ connectUrl: string; expiresAt: string }> {
+    const provider = byId.get(body.provider);
     if (!provider) throw new BadRequestError('unknown_provider', 'No such provider. GET /v1/connections/providers lists them.');
-    const parsed = CreateConnectionBody.safeParse(body);
-    if (!parsed.success) throw new BadRequestError('invalid_scope', 'scopes must be a non-empty list of the scopes the provider offers.');
-    const scopes = parsed.data.scopes ? [...new Set(parsed.data.scopes)] : provider.scopes;
+    const scopes = body.scopes ? [...new Set(body.scopes)] : provider.scopes;
     const notOffered = scopes.filter((s) => !provider.scopes.includes(s));
     if (notOffered.length > 0) throw new BadRequestError('invalid_scope', `Scopes not offered by ${provider.id}: ${notOffered.join(', ')}.`);
     const state = randomBytes(32).toString('base64url');
@@ -180,7 +185,7 @@ export function connectionsService(deps: ConnectionsDeps) {
   }
 
   /** The browser arrives: bind the transaction to it with a cookie, then send it to the provider. */
-  async function start(state: string | undefined): Promise<{ location: string; cookie?: string }> {
+  async function start(state: string | null | undefined): Promise<{ location: string; cookie?: string }> {
     if (!state || state.length > 128) return { location: appRedirect({ status: 'error', reason: 'invalid_state' }) };
     const binding = randomBytes(32).toString('base64url');
     const txn = await store.bindTransaction(digest(state), digest(binding), now());
@@ -194,7 +199,7 @@ export function connectionsService(deps: ConnectionsDeps) {
   const clearCookie = `${BINDING_COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax${secureCookie ? '; Secure' : ''}`;
 
   /** The provider sends the browser back. Every failure is the error redirect, with nothing stored. */
-  async function callback(query: Record<string, string>, cookieHeader: string | undefined): Promise<{ location: string; cookie: string }> {
+  async function callback(query: CallbackQuery, cookieHeader: string | undefined): Promise<{ location: string; cookie: string }> {
     try {
       const connection = await completeConnect(query, cookieHeader);
       return { location: appRedirect({ status: 'connected', connection }), cookie: clearCookie };
@@ -207,7 +212,7 @@ export function connectionsService(deps: ConnectionsDeps) {
     }
   }
 
-  async function completeConnect(query: Record<string, string>, cookieHeader: string | undefined): Promise<string> {
+  async function completeConnect(query: CallbackQuery, cookieHeader: string | undefined): Promise<string> {
     const state = query.state;
     if (!state || state.length > 128) throw new ConnectFailedError('invalid_state');
     const binding = readCookie(cookieHeader, BINDING_COOKIE);
@@ -218,12 +223,15 @@ export function connectionsService(deps: ConnectionsDeps) {
     const provider = providerOf(txn.provider);
     if (query.error) throw new ConnectFailedError(query.error === 'access_denied' ? 'access_denied' : 'provider_error');
     // RFC 9207: when the provider names itself, it must be the issuer this transaction began with.
-    if (query.iss !== undefined && query.iss !== txn.issuer) throw new ConnectFailedError('issuer_mismatch');
-    if (query.iss === undefined && provider.issParameterSupported) throw new ConnectFailedError('issuer_mismatch');
+    if (query.iss != null && query.iss !== txn.issuer) throw new ConnectFailedError('issuer_mismatch');
+    if (query.iss == null && provider.issParameterSupported) throw new ConnectFailedError('issuer_mismatch');
     if (!query.code) throw new ConnectFailedError('provider_error');
 
     const current = new URL(txn.redirectUri);
-    for (const key of ['code', 'state', 'iss']) if (query[key] !== undefined) current.searchParams.set(key, query[key]);
+    for (const key of ['code', 'state', 'iss'] as const) {
+      const value = query[key];
+      if (value != null) current.searchParams.set(key, value);
+    }
     let grant;
     try {
       grant = await oauth.exchangeCode(provider, current, { state, codeVerifier: txn.codeVerifier, requestedScopes: txn.scopes });
@@ -374,12 +382,11 @@ export function connectionsService(deps: ConnectionsDeps) {
     return withProvider(userId, id, 'posts.read', (provider, token) => api.listPosts(provider, token), true);
   }
 
-  async function publishPost(userId: string, id: string, body: unknown): Promise<Post> {
-    const parsed = PublishPostBody.safeParse(body);
-    if (!parsed.success) throw new BadRequestError('invalid_text', parsed.error.issues[0]?.message ?? 'Send {"text": "..."} with 1 to 280 characters.');
+  /** The text arrives checked by the route's schema (1–280 characters). */
+  async function publishPost(userId: string, id: string, text: string): Promise<Post> {
     // A 401 means the provider did not publish: retrying with a refreshed token cannot double-post.
     // Anything else (timeout, 5xx) may have published, so it is never retried.
-    return withProvider(userId, id, 'posts.write', (provider, token) => api.publishPost(provider, token, parsed.data.text), true);
+    return withProvider(userId, id, 'posts.write', (provider, token) => api.publishPost(provider, token, text), true);
   }
 
   // ---------------------------------------------------------------- revocation

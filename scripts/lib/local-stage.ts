@@ -20,7 +20,7 @@ export interface LocalStageState {
   service: string;
   pid: number;
   /** The stand-in social provider (provider `demo`). */
-  socialProviderUrl: string;
+  socialProviderUrl?: string;
 }
 
 export interface LocalStageOptions {
