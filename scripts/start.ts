@@ -17,12 +17,23 @@ function port(name: string, fallback: number): number {
   return value;
 }
 
+function seconds(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1 || value > 86_400) {
+    console.error(`${name} must be a whole number of seconds between 1 and 86400, got "${raw}"`);
+    process.exit(2);
+  }
+  return value;
+}
+
 async function main(): Promise<void> {
   const apiPort = port('PORT', 3000);
   const lambdaPort = port('LAMBDA_PORT', 3002);
   const emulatorPort = port('AWS_EMULATOR_PORT', 4566);
   const socialProviderPort = port('SOCIAL_PROVIDER_PORT', 4610);
-  const socialTtl = port('SOCIAL_ACCESS_TOKEN_TTL_SECONDS', 300);
+  const socialTtl = seconds('SOCIAL_ACCESS_TOKEN_TTL_SECONDS', 300);
   const verbose = process.env.VERBOSE === '1';
   const started = Date.now();
 
