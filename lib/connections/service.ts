@@ -362,7 +362,10 @@ export function connectionsService(deps: ConnectionsDeps) {
       try {
         const result = await call(provider, accessToken);
         const nowMs = now();
-        await store.touch(userId, connectionId, nowMs, nowMs - LAST_USED_RESOLUTION_MS);
+        // lastUsedAt at a minute's resolution: no write at all (not even a refused one) within it.
+        if (record.lastUsedAtMs === null || record.lastUsedAtMs <= nowMs - LAST_USED_RESOLUTION_MS) {
+          await store.touch(userId, connectionId, nowMs, nowMs - LAST_USED_RESOLUTION_MS);
+        }
         return result;
       } catch (error) {
         if (error instanceof AccessTokenRejectedError && attempt === 0 && retryOnRejectedToken) {
@@ -410,10 +413,11 @@ export function connectionsService(deps: ConnectionsDeps) {
     }
   }
 
-  async function disconnectRecord(record: ConnectionRecord, by: { actor: string; reason: string }): Promise<{ revokedAtProvider: boolean }> {
+  /** Undefined when the connection does not exist (or another delete won). */
+  async function disconnectRecord(record: { userId: string; connectionId: string }, by: { actor: string; reason: string }): Promise<{ revokedAtProvider: boolean } | undefined> {
     const owner = `delete-${randomBytes(8).toString('hex')}`;
     const leased = await leaseForDelete(record.userId, record.connectionId, owner);
-    if (!leased) return { revokedAtProvider: false };
+    if (!leased) return undefined;
     const provider = byId.get(leased.provider);
     let revokedAtProvider = false;
     if (provider) {
@@ -437,7 +441,7 @@ export function connectionsService(deps: ConnectionsDeps) {
         queuedAt: new Date(now()).toISOString(),
       });
     }
-    await store.deleteConnection(leased.userId, leased.connectionId, owner);
+    if (!(await store.deleteConnection(leased.userId, leased.connectionId, owner))) return undefined;
     await deps.audit({
       actor: by.actor,
       action: 'connections.disconnect',
@@ -450,9 +454,8 @@ export function connectionsService(deps: ConnectionsDeps) {
 
   async function disconnect(userId: string, rawId: string): Promise<void> {
     const connectionId = connectionIdOrNotFound(rawId);
-    const record = await store.getConnection(userId, connectionId);
-    if (!record) throw new ConnectionNotFoundError();
-    await disconnectRecord(record, { actor: `user:${userId}`, reason: 'disconnected by the customer' });
+    const outcome = await disconnectRecord({ userId, connectionId }, { actor: `user:${userId}`, reason: 'disconnected by the customer' });
+    if (!outcome) throw new ConnectionNotFoundError();
   }
 
   /** Emergency: every connection of a customer, each revoked at the provider (ops, audited). */
@@ -461,7 +464,7 @@ export function connectionsService(deps: ConnectionsDeps) {
     const results = [];
     for (const record of await store.listConnections(userId)) {
       const outcome = await disconnectRecord(record, by);
-      results.push({ connection: record.connectionId, provider: record.provider, revokedAtProvider: outcome.revokedAtProvider });
+      if (outcome) results.push({ connection: record.connectionId, provider: record.provider, revokedAtProvider: outcome.revokedAtProvider });
     }
     return { user: userId, connections: results };
   }

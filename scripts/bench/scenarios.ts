@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { BenchContext, ThroughputSpec, WarmScenario } from './types';
 import { emulatorDocumentClient } from '../lib/emulator-clients';
+import { CONNECTION_SCENARIOS } from './connections';
 
 /**
  * THE BENCH'S DATA. One entry per measured route. A scenario whose route (or a route its setup
@@ -257,6 +258,7 @@ export const WARM_SCENARIOS: WarmScenario<any>[] = [ // eslint-disable-line @typ
     request: () => ({ method: 'GET', path: '/v1/security/advisories' }),
     expect: [200],
   },
+  ...CONNECTION_SCENARIOS,
 ];
 
 // ------------------------------------------------------------------ Stripe helpers
