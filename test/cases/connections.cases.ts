@@ -1,4 +1,5 @@
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { createHash } from 'node:crypto';
+import { ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { emulatorDocumentClient } from '../../scripts/lib/emulator-clients';
 import { issuedTokens, revokeAllAtProvider, setProviderFaults } from '../../scripts/lib/social-provider';
@@ -259,6 +260,17 @@ export const connectionsCases: ConnectionsCase[] = [
       const d = await flow();
       expect(redirectOf(await returnToCallback(ctx.send, d.callback, d.started.cookie)).searchParams.get('status')).toBe('connected');
       expectErrorRedirect(await returnToCallback(ctx.send, d.callback, d.started.cookie), 'invalid_state');
+      // an expired transaction (its 10 minutes are over): refused even with the right cookie
+      const f = await flow();
+      await emulatorDocumentClient(ctx.emulator).send(
+        new UpdateCommand({
+          TableName: CONNECTIONS_TABLE,
+          Key: { pk: `CONNECT#${createHash('sha256').update(f.started.state).digest('base64url')}`, sk: 'CONNECT' },
+          UpdateExpression: 'SET expiresAtMs = :past',
+          ExpressionAttributeValues: { ':past': Date.now() - 1000 },
+        }),
+      );
+      expectErrorRedirect(await returnToCallback(ctx.send, f.callback, f.started.cookie), 'invalid_state');
       // a start link works once
       const e = await beginConnect(ctx.send, account.token);
       await startInBrowser(ctx.send, e.json.connectUrl);
