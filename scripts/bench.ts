@@ -4,7 +4,8 @@
  * as it goes and writes bench/results.json and bench/summary.md (and the README's bench section
  * on a full run).
  *
- * Environment: BENCH_QUICK=1 (few iterations, for the bench's own test), BENCH_OUT_DIR (default
+ * Environment: BENCH_QUICK=1 (few iterations, for the bench's own test), BENCH_WARM_ITERATIONS
+ * (default 500) and BENCH_COLD_RUNS (default 15) for a shorter full run, BENCH_OUT_DIR (default
  * bench/), BENCH_ONLY_FUNCTIONS=a,b (limit the bundle/cold-init part), BENCH_UPDATE_README=0.
  * The scenarios are data: scripts/bench/scenarios.ts.
  */
@@ -50,7 +51,13 @@ const OUT_DIR = path.resolve(PROJECT_ROOT, process.env.BENCH_OUT_DIR ?? 'bench')
 const BUILD_DIR = path.join(PROJECT_ROOT, '.esbuild-bench');
 const SIZES = QUICK
   ? { coldRuns: 3, warm: 20, emulatorCalls: 20, argon2: 3, events: 20 }
-  : { coldRuns: 15, warm: 500, emulatorCalls: 200, argon2: 20, events: THROUGHPUT.events };
+  : {
+      coldRuns: Number(process.env.BENCH_COLD_RUNS ?? 15),
+      warm: Number(process.env.BENCH_WARM_ITERATIONS ?? 500),
+      emulatorCalls: 200,
+      argon2: 20,
+      events: THROUGHPUT.events,
+    };
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
