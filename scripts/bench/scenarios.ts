@@ -92,6 +92,7 @@ export const WARM_SCENARIOS: WarmScenario<any>[] = [ // eslint-disable-line @typ
     request: (ctx, account: Account) => ({ method: 'POST', path: '/v1/sessions', body: { email: account.email, password: account.password }, sourceIp: ctx.nextIp() }),
     expect: [201],
     compareWithArgon2: true,
+    awsCalls: { max: 3 }, // reserve, one read, one write (issue 14's floor)
   },
   {
     name: 'me',
