@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { AppError, BadRequestError, ServiceUnavailableError, TooManyRequestsError, UnauthorizedError } from '../platform/errors';
 import type { Mailer } from '../platform/mailer';
 import type { BreachedPasswordCheck } from './breached-passwords';
-import { normaliseEmail } from './email';
+import { normaliseEmail } from '../platform/email';
 import { identityMails } from './mails';
 import type { Credential, IdentityStore, LoginThrottleStore, UserRecord } from './model';
 import type { PasswordHasher } from './password-hasher';
