@@ -129,35 +129,31 @@ export function accountService(deps: AccountDeps) {
       const limit = await deps.limiter.consume('signup-ip', ip);
       if (!limit.allowed) throw new TooManyRequestsError(limit.retryAfterSeconds, 'too_many_requests', 'Too many signups from this address. Try again later.');
 
-      // Hashing happens for registered emails too, and every path below is one read and one
-      // write, so the answers take the same time whether or not the address is registered.
+      // Hashing happens for registered emails too. A new or a verified address is two requests
+      // (rate limit, one transaction that fails on a taken address and returns what holds it),
+      // so the answers take the same time whether or not the address is registered.
       const passwordHash = await hasher.hash(password);
       const nowMs = now();
       const pendingUntilMs = nowMs + PENDING_ACCOUNT_MS;
-      // An expired pending account is replaced like a pending one (its owner never confirmed it).
-      const existing = (await store.findCredential(email)).credential;
-      let outcome: string;
+      const user: UserRecord = { userId: newUserId(), email, name, emailVerified: false, createdAt: new Date(nowMs).toISOString() };
+      const verification = verificationFor(user.userId, email, 0, nowMs);
+      const credential: Credential = { userId: user.userId, email, passwordHash, version: 0, emailVerified: false, pendingUntilMs, verifyMailMs: nowMs };
+      const created = await store.createUser(user, credential, verification.record);
       let mailed: string | undefined;
-      if (!existing) {
-        const user: UserRecord = { userId: newUserId(), email, name, emailVerified: false, createdAt: new Date(nowMs).toISOString() };
-        const verification = verificationFor(user.userId, email, 0, nowMs);
-        const credential: Credential = { userId: user.userId, email, passwordHash, version: 0, emailVerified: false, pendingUntilMs, verifyMailMs: nowMs };
-        outcome = await store.createUser(user, credential, verification.record);
-        if (outcome === 'created') mailed = verification.token;
-        log({ event: 'signup', outcome, email, ip, userId: outcome === 'created' ? user.userId : undefined });
-      } else if (!existing.emailVerified) {
+      if (created.outcome === 'created') {
+        mailed = verification.token;
+        log({ event: 'signup', outcome: 'created', email, ip, userId: user.userId });
+      } else if (created.existing && !created.existing.emailVerified) {
         // A pending (or expired) account: the newest signup replaces its password and its
         // verification link, so nobody can squat an address or pre-set the password its owner
-        // later verifies.
-        const verification = verificationFor(existing.userId, email, existing.version + 1, nowMs);
-        const replaced = await store.replacePending(existing, passwordHash, name, verification.record, pendingUntilMs, nowMs);
-        outcome = replaced ? 'pending_replaced' : 'email_taken';
-        if (replaced) mailed = verification.token;
-        log({ event: 'signup', outcome, email, ip, userId: existing.userId });
+        // later verifies. (An expired pending account is replaced the same way.)
+        const existing = created.existing;
+        const fresh = verificationFor(existing.userId, email, existing.version + 1, nowMs);
+        const replaced = await store.replacePending(existing, passwordHash, name, fresh.record, pendingUntilMs, nowMs);
+        if (replaced) mailed = fresh.token;
+        log({ event: 'signup', outcome: replaced ? 'pending_replaced' : 'email_taken', email, ip, userId: existing.userId });
       } else {
-        await store.noteSignupAttempt(email, nowMs);
-        outcome = 'email_taken';
-        log({ event: 'signup', outcome, email, ip });
+        log({ event: 'signup', outcome: 'email_taken', email, ip });
       }
       await mailer.send(mailed ? mails.verification(email, mailed, settings.verificationLifetimeMs) : mails.signupAttempt(email));
     },

@@ -29,7 +29,8 @@ import type { Credential, ExtraWrites, IdentityStore, IssueGuard, OneTimeTokenRe
  * tokens table
  *   USER#<userId>  / TOKEN#<tokenId>  a bearer token (digest, kind, name, credentialVersion, times, ttl)
  *   USER#<userId>  / REVOCATION       { credentialVersion, exceptTokenId }: the revocation mark,
- *                                     written in the same transaction as every version change
+ *                                     written by verification and in the same transaction as
+ *                                     every version change of a verified account
  *
  * Bearer tokens sit in their user's partition: the token and the mark are read together in one
  * strongly consistent BatchGetItem, a token listing is one Query, and a DELETE of another user's
@@ -109,6 +110,24 @@ function toCredential(item: Record<string, unknown> | undefined): Credential | u
     pendingUntilMs: item.pendingUntilMs === undefined ? undefined : Number(item.pendingUntilMs),
     verifyMailMs: item.verifyMailMs === undefined ? undefined : Number(item.verifyMailMs),
   };
+}
+
+/**
+ * An item as a cancellation reason carries it (DynamoDB's typed form: { S }, { N }, { BOOL },
+ * { NULL }); only the scalar types the credential item holds are needed.
+ */
+function plainItem(item: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  if (!item) return undefined;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(item)) {
+    const typed = value as { S?: string; N?: string; BOOL?: boolean; NULL?: boolean };
+    if (typed === null || typeof typed !== 'object') out[key] = value;
+    else if (typed.S !== undefined) out[key] = typed.S;
+    else if (typed.N !== undefined) out[key] = Number(typed.N);
+    else if (typed.BOOL !== undefined) out[key] = typed.BOOL;
+    else if (typed.NULL) out[key] = null;
+  }
+  return out;
 }
 
 function toOneTime(purpose: OneTimeTokenRecord['purpose'], digest: string, item: Record<string, unknown> | undefined): OneTimeTokenRecord | undefined {
@@ -215,6 +234,7 @@ export function dynamoIdentityStore(tables: IdentityTables): IdentityStore {
                 ...(credential.pendingUntilMs ? { ttl: pendingTtl(credential.pendingUntilMs) } : {}),
               },
               ConditionExpression: 'attribute_not_exists(pk)',
+              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
             },
           },
           { Put: { TableName: tables.accounts, Item: oneTimeItem(verification), ConditionExpression: 'attribute_not_exists(pk)' } },
@@ -225,15 +245,18 @@ export function dynamoIdentityStore(tables: IdentityTables): IdentityStore {
       for (let attempt = 0; ; attempt += 1) {
         try {
           await documentClient.send(new TransactWriteCommand(input));
-          return 'created';
+          return { outcome: 'created' as const };
         } catch (error) {
           if (awsErrorName(error) !== 'TransactionCanceledException') throw error;
           const codes = cancellationCodes(error);
-          if (codes[1] === 'ConditionalCheckFailed') return 'email_taken';
+          if (codes[1] === 'ConditionalCheckFailed') {
+            const reasons = (error as { CancellationReasons?: Array<{ Item?: Record<string, unknown> }> }).CancellationReasons ?? [];
+            return { outcome: 'email_taken' as const, existing: toCredential(plainItem(reasons[1]?.Item)) };
+          }
           if (codes.length === 0) {
             // No reasons given (some emulators): decide by reading the lock.
             const lock = await documentClient.send(new GetCommand({ TableName: tables.accounts, Key: lockKey(user.email), ConsistentRead: true }));
-            if (lock.Item) return 'email_taken';
+            if (lock.Item) return { outcome: 'email_taken' as const, existing: toCredential(lock.Item) };
           }
           if (attempt >= 4) throw new ServiceUnavailableError(undefined, { cause: error });
           if (codes.every((c) => c === 'None' || c === 'TransactionConflict')) {
@@ -269,27 +292,12 @@ export function dynamoIdentityStore(tables: IdentityTables): IdentityStore {
               ExpressionAttributeValues: { ':u': current.userId, ':e': current.email, ':name': name, ':f': false, ':at': new Date(nowMs).toISOString(), ':ttl': pendingTtl(pendingUntilMs) },
             },
           },
+          // No mark here: a pending account has no bearer tokens. Verification writes the mark.
           { Put: { TableName: tables.accounts, Item: oneTimeItem({ ...verification, credentialVersion: next }), ConditionExpression: 'attribute_not_exists(pk)' } },
-          markPut(current.userId, next),
         ],
       });
     },
 
-    async noteSignupAttempt(email, nowMs) {
-      try {
-        await documentClient.send(
-          new UpdateCommand({
-            TableName: tables.accounts,
-            Key: lockKey(email),
-            UpdateExpression: 'SET lastSignupAttemptMs = :now',
-            ConditionExpression: 'attribute_exists(pk)',
-            ExpressionAttributeValues: { ':now': nowMs },
-          }),
-        );
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-      }
-    },
 
     putFreshVerification(current, verification, nowMs, extra) {
       return transact({
@@ -360,6 +368,9 @@ export function dynamoIdentityStore(tables: IdentityTables): IdentityStore {
               ExpressionAttributeValues: { ':t': true, ':at': verifiedAt },
             },
           },
+          // The mark starts equal to the version the account is verified under (a pending
+          // account's version moves without one: it has no bearer tokens to revoke).
+          markPut(userId, token.credentialVersion),
         ],
       });
     },

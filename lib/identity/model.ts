@@ -104,16 +104,17 @@ export type IssueGuard =
 export interface IdentityStore {
   /** The credential item of an email (one strongly consistent read), plus `also` read in the same request. */
   findCredential(email: string, also?: ExtraRead): Promise<{ credential?: Credential; also: Record<string, unknown>[] }>;
-  /** One transaction: user item, credential (email lock) and the verification token. */
-  createUser(user: UserRecord, credential: Credential, verification: OneTimeTokenRecord): Promise<'created' | 'email_taken'>;
+  /**
+   * One transaction: user item, credential (email lock) and the verification token. When the email
+   * is taken, the credential found there comes back from the same request (no second read).
+   */
+  createUser(user: UserRecord, credential: Credential, verification: OneTimeTokenRecord): Promise<{ outcome: 'created' } | { outcome: 'email_taken'; existing?: Credential }>;
   /**
    * A new signup for an unverified (or expired) pending account: replaces the pending password,
    * moves the version on (older verification and reset tokens die) and stores the new verification
    * token. False if the credential changed meanwhile or was verified.
    */
   replacePending(current: Credential, passwordHash: string, name: string | null, verification: OneTimeTokenRecord, pendingUntilMs: number, nowMs: number): Promise<boolean>;
-  /** Notes a signup attempt for a verified address (keeps every signup at the same requests). */
-  noteSignupAttempt(email: string, nowMs: number): Promise<void>;
   /** A fresh verification token for an unverified account, at most one per window (condition on the last mail time). */
   putFreshVerification(current: Credential, verification: OneTimeTokenRecord, nowMs: number, extra: ExtraWrites): Promise<boolean>;
   /** Applies writes of another store on their own (one request). */

@@ -51,12 +51,16 @@ describe('AWS requests per identity call (warm function)', () => {
     expect(all.dynamodb).toEqual(['BatchGetCommand', 'TransactWriteCommand']);
   });
 
-  it('a signup is three DynamoDB requests (rate limit, credential read, one write) and the email, registered address or not', async () => {
+  it('a signup is two DynamoDB requests (rate limit, one transaction) and the email, registered address or not; a pending address one more write', async () => {
     await signup(ctx, { email: newEmail('warm'), password: newPassword() }); // warm: pepper cached
     const account = await readyAccount(ctx);
+    const pending = newEmail('pending');
+    await signup(ctx, { email: pending, password: newPassword() });
     const fresh = await awsCalls(() => signup(ctx, { email: newEmail('count'), password: newPassword() }));
     const taken = await awsCalls(() => signup(ctx, { email: account.email, password: newPassword() }));
-    expect(fresh).toEqual({ dynamodb: ['UpdateCommand', 'GetCommand', 'TransactWriteCommand'], ses: 1, secrets: 0 });
-    expect(taken).toEqual({ dynamodb: ['UpdateCommand', 'GetCommand', 'UpdateCommand'], ses: 1, secrets: 0 });
+    const replaced = await awsCalls(() => signup(ctx, { email: pending, password: newPassword() }));
+    expect(fresh).toEqual({ dynamodb: ['UpdateCommand', 'TransactWriteCommand'], ses: 1, secrets: 0 });
+    expect(taken).toEqual(fresh);
+    expect(replaced).toEqual({ dynamodb: ['UpdateCommand', 'TransactWriteCommand', 'TransactWriteCommand'], ses: 1, secrets: 0 });
   });
 });

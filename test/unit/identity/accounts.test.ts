@@ -23,7 +23,7 @@ function setup(user?: Partial<Credential>, overrides: Partial<AccountDeps> = {})
     },
   };
   const store = {
-    createUser: async () => 'created',
+    createUser: async () => ({ outcome: 'created' }),
     findCredential: async (email: string) => ({ credential: stored && email === stored.email ? stored : undefined, also: [] }),
     putFreshVerification: async (_c: Credential, _v: unknown, _now: number, extra: unknown[]) => {
       calls.freshMails += 1;
@@ -133,7 +133,7 @@ describe('signup and the breached-password setting (domain, with fakes)', () => 
     let created = 0;
     const failClosed = setup(undefined, {
       breachCheck: { isBreached: async () => undefined },
-      store: { createUser: async () => ((created += 1), 'created'), findCredential: async () => ({ credential: undefined, also: [] }) } as unknown as IdentityStore,
+      store: { createUser: async () => ((created += 1), { outcome: 'created' }), findCredential: async () => ({ credential: undefined, also: [] }) } as unknown as IdentityStore,
       settings: { stage: 'local', minPasswordLength: 8, sessionLifetimeMs: 1, verificationLifetimeMs: 1, resetLifetimeMs: 1, breachCheckFailOpen: false, websiteUrl: 'https://helpshelf.test' },
     });
     expect(await codeOf(failClosed.service.signup(body, '203.0.113.9'))).toBe('service_unavailable');
