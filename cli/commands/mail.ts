@@ -1,4 +1,4 @@
-import { mailSentTo, readSentMail, type SentMail } from '../../lib/emulator-clients';
+import { mailSentTo, readSentMail, type SentMail } from '../../scripts/lib/emulator-clients';
 import { OpsCommandError, type CommandSpec } from '../types';
 
 /**
