@@ -1,6 +1,7 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyResult, Context } from 'aws-lambda';
 import { bodyParser, errorMapper, type ParsedEvent, requestLogging, responseSerializer, securityHeaders } from './middleware';
+import type { HeaderProfile } from './security-headers';
 import type { BodyMode, HttpHandlerFn, HttpRequest } from './types';
 
 export interface HttpHandlerOptions {
@@ -8,6 +9,8 @@ export interface HttpHandlerOptions {
   body?: BodyMode;
   /** Largest accepted body in bytes, after base64 decoding. */
   maxBodyBytes?: number;
+  /** `page` for routes that serve HTML: the pages' CSP, and a Cache-Control the handler may set. */
+  headers?: HeaderProfile;
 }
 
 function lowerCaseHeaders(event: ParsedEvent): { headers: Record<string, string>; multiHeaders: Record<string, string[]> } {
@@ -52,7 +55,7 @@ export function toHttpRequest(event: ParsedEvent, context: Context): HttpRequest
  */
 export function httpHandler(options: HttpHandlerOptions, fn: HttpHandlerFn) {
   return middy<ParsedEvent, APIGatewayProxyResult, Error, Context>()
-    .use(securityHeaders())
+    .use(securityHeaders(options.headers ?? 'api'))
     .use(requestLogging())
     .use(errorMapper())
     .use(responseSerializer())

@@ -4,7 +4,7 @@ import { AppError, PayloadTooLargeError, ServiceUnavailableError, UnsupportedMed
 import { isTransientAwsError } from '../platform/aws/errors';
 import { describeError, logger } from '../platform/logger';
 import { nowEpochMillis } from '../platform/time';
-import { withSecurityHeaders } from './security-headers';
+import { withSecurityHeaders, type HeaderProfile } from './security-headers';
 import type { BodyMode, HttpResponse } from './types';
 
 /** What the body middleware leaves on the event for the handler. */
@@ -151,9 +151,9 @@ export function responseSerializer(): Middleware {
 }
 
 /** Registered first so it runs last: every response, errors included, carries the headers. */
-export function securityHeaders(): Middleware {
+export function securityHeaders(profile: HeaderProfile = 'api'): Middleware {
   const apply = (request: Request) => {
-    if (request.response) request.response = withSecurityHeaders(request.response as APIGatewayProxyResult);
+    if (request.response) request.response = withSecurityHeaders(request.response as APIGatewayProxyResult, profile);
   };
   return { after: apply, onError: apply };
 }
