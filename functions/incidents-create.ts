@@ -1,10 +1,11 @@
-import { httpHandler } from '../lib/http/handler';
+import { httpRoute } from '../lib/http/handler';
 import { json } from '../lib/http/responses';
 import type { HttpRequest } from '../lib/http/types';
 import { authenticateIfPresent } from '../lib/identity/authenticate';
 import { acknowledgeBy } from '../lib/incidents/business-days';
 import { incidentDepsFromEnv } from '../lib/incidents';
-import { parseIncidentReport } from '../lib/incidents/intake';
+import { isHoneypot } from '../lib/incidents/intake';
+import { createIncidentRoute } from '../lib/incidents/schemas';
 import { newIncidentId, newTrackingToken } from '../lib/incidents/secrets';
 import { submitIncident, type IncidentDeps } from '../lib/incidents/service';
 import { intEnv, requireEnv } from '../lib/platform/config';
@@ -28,21 +29,20 @@ const perIp: RateLimitRule = {
   windowSeconds: intEnv('INCIDENT_RATE_WINDOW_SECONDS', 3600, { min: 1 }),
 };
 
-/** POST /v1/incidents: a report in, `{id, trackingToken, status, acknowledgeBy}` out (202). */
+/** POST /v1/incidents: the report arrives checked by its schema (lib/incidents/schemas.ts). */
 export function createIncidentHandler(options: CreateIncidentOptions) {
   const deps = options.incidents ?? incidents;
-  return httpHandler({ body: 'json', maxBodyBytes: 128 * 1024 }, async (request) => {
+  return httpRoute(createIncidentRoute, async (request) => {
     const limit = await consumeRateLimit(rateLimitsTable, perIp, request.sourceIp);
     if (!limit.allowed) throw new TooManyRequestsError(limit.retryAfterSeconds, 'too_many_reports', 'Too many reports from this address. Try again later.');
 
-    const parsed = parseIncidentReport(request.body);
-    if (parsed.kind === 'honeypot') {
+    if (isHoneypot(request.body)) {
       // Looks accepted, so a bot learns nothing; nothing is stored and nobody is mailed.
       logger.info('incident honeypot triggered');
       return json(202, { id: newIncidentId(), trackingToken: newTrackingToken(), status: 'received', acknowledgeBy: new Date(acknowledgeBy(deps.now(), deps.calendar)).toISOString() });
     }
     const userId = await options.identifyReporter(request);
-    return json(202, await submitIncident(deps, parsed.report, { userId }));
+    return json(202, await submitIncident(deps, request.input.body, { userId }));
   });
 }
 

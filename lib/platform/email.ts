@@ -1,4 +1,4 @@
-import { BadRequestError } from '../platform/errors';
+import { BadRequestError } from './errors';
 
 /** RFC 5321 limits: 64 octets of local part, 254 in all (the 256 of a path minus the brackets). */
 export const MAX_EMAIL_LENGTH = 254;

@@ -1,4 +1,4 @@
-import type { LocalStageState } from '../lib/local-stage';
+import type { LocalStageState } from '../scripts/lib/local-stage';
 
 export type OptionType = 'string' | 'boolean' | 'multiple';
 
@@ -30,16 +30,27 @@ export interface CommandSpec {
   /** e.g. ['incidents', 'list'] */
   path: string[];
   summary: string;
-  /** Positional arguments, in order; a trailing `?` marks one optional. */
+  /** Positional arguments, in order (lower case; shown upper case); a trailing `?` marks one optional. */
   positionals?: string[];
   options?: Record<string, OptionSpec>;
   /** Commands that only make sense against the local stage. */
   localOnly?: boolean;
   run(context: CliContext, args: ParsedArgs): Promise<unknown>;
   format?(result: unknown): string;
-  /** The exit status for a result that was printed (default 0), e.g. a finding scripts must notice. */
+  /** The exit status for a result that was printed (default EXIT.ok), e.g. EXIT.integrity for a finding scripts must notice. */
   exitCode?(result: unknown): number;
 }
+
+/** The CLI's exit statuses (documented in cli/README.md and docs/api.md). */
+export const EXIT = {
+  ok: 0,
+  /** An ops function refused, or something failed (one line on stderr). */
+  failed: 1,
+  /** A usage mistake: unknown command or option, missing argument (with the command's help). */
+  usage: 2,
+  /** The command worked and found an integrity problem (e.g. a broken audit chain); its output is printed. */
+  integrity: 3,
+} as const;
 
 /** A usage mistake: printed with the command's help, exit status 2. */
 export class UsageError extends Error {

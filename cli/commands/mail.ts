@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
-import { mailSentTo, readSentMail, type SentMail } from '../../lib/emulator-clients';
-import { receiveLocally, type InboundOutcome } from '../../lib/inbound-mail';
+import { mailSentTo, readSentMail, type SentMail } from '../../scripts/lib/emulator-clients';
+import { receiveLocally, type InboundOutcome } from '../../scripts/lib/inbound-mail';
 import { OpsCommandError, type CommandSpec } from '../types';
 
 /**

@@ -1,7 +1,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
-import { AUDIENCE_HEADER, GET_CALLER_IDENTITY_BODY, type SignedStsRequest } from '../../lib/ops/types';
+import { AUDIENCE_HEADER, GET_CALLER_IDENTITY_BODY, type SignedStsRequest } from '../lib/ops/types';
 
 /** SHA-256 / HMAC-SHA256 from node:crypto in the shape SignatureV4 expects. */
 export class Sha256 {

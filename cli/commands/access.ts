@@ -1,11 +1,11 @@
-import type { AuditListing } from '../../../lib/access/audit-report';
-import type { CustomerRecord } from '../../../lib/access/customer-record';
-import type { Insights } from '../../../lib/access/insights';
+import type { AuditListing } from '../../lib/access/audit-report';
+import type { CustomerRecord } from '../../lib/access/customer-record';
+import type { Insights } from '../../lib/access/insights';
 import { keyValues, table } from '../format';
-import type { CommandSpec } from '../types';
+import { EXIT, type CommandSpec } from '../types';
 
 /** Exit status of `audit list` when the chain is broken: the listing worked, the log did not. */
-export const CHAIN_BROKEN_EXIT = 3;
+export const CHAIN_BROKEN_EXIT = EXIT.integrity;
 
 /**
  * Employee access: one customer's record for a stated reason (audited), the audit log with its
@@ -15,13 +15,13 @@ export const CHAIN_BROKEN_EXIT = 3;
 export const accessCommands: CommandSpec[] = [
   {
     path: ['customers', 'show'],
-    summary: 'One customer\'s record by id or email; needs --reason (a ticket/incident reference or 15+ characters); every use is audited',
+    summary: 'One customer\'s record by id or email; needs --reason with a ticket or incident reference (ticket 4411, INC-2041, #1234); every use is audited',
     positionals: ['customer'],
     options: {
       reason: {
         type: 'string',
         required: true,
-        description: 'why: "ticket 4411", "INC-2041", "#1234", or at least 15 characters of explanation',
+        description: 'why: a ticket or incident reference, e.g. "ticket 4411", "INC-2041", "incident inc_…", "#1234"',
       },
     },
     run: (context, args) => context.invoke('opsCustomers', 'show', { customer: args.positionals[0], reason: args.options.reason }),

@@ -1,4 +1,4 @@
-import { normaliseEmail } from '../../../lib/identity/email';
+import { normaliseEmail } from '../../../lib/platform/email';
 import { errorCodeOf } from '../../support/error-code';
 
 

@@ -4,5 +4,5 @@ import { incidentCommands } from './commands/incidents';
 import { mailCommands } from './commands/mail';
 import type { CommandSpec } from './types';
 
-/** Every ops CLI command. Each capability adds its own list from scripts/ops/commands/. */
+/** Every ops CLI command. Each capability adds its own list from cli/commands/ (cli/README.md). */
 export const COMMANDS: CommandSpec[] = [...mailCommands, ...accessCommands, ...backupsCommands, ...incidentCommands];
