@@ -13,10 +13,13 @@ import {
   showIncident,
   TEXT_LIMITS,
 } from '../lib/incidents/service';
+import { dynamoInboxRecords } from '../lib/inbox/dynamo-inbox-records';
 import { opsHandler, stringArg } from '../lib/ops/handler';
+import { requireEnv } from '../lib/platform/config';
 import { BadRequestError } from '../lib/platform/errors';
 
 const incidents = incidentDepsFromEnv();
+const inboxRecords = dynamoInboxRecords(requireEnv('INCIDENTS_TABLE'));
 
 function idArg(args: Record<string, unknown>): string {
   const id = stringArg(args, 'id', { required: true, max: 100 }).trim();
@@ -51,8 +54,8 @@ export const handler = opsHandler({
     const found = await listIncidents(incidents, status);
     await audit({ actor: ctx.actor.id, action: 'incidents.list', subject: 'incidents', details: { status: status ?? null, count: found.length } });
     return {
-      incidents: found.map(({ id, status: s, scope, summary, createdAt, acknowledgeBy, acknowledgedAt, contact, escalatedAt }) => ({
-        id, status: s, scope, summary, createdAt, acknowledgeBy, acknowledgedAt, contact, escalatedAt,
+      incidents: found.map(({ id, status: s, scope, summary, createdAt, acknowledgeBy, acknowledgedAt, contact, escalatedAt, source, flags }) => ({
+        id, status: s, scope, source: source ?? 'web', flags: flags ?? [], summary, createdAt, acknowledgeBy, acknowledgedAt, contact, escalatedAt,
       })),
     };
   },
@@ -66,6 +69,16 @@ export const handler = opsHandler({
     const id = idArg(args);
     await audit({ actor: ctx.actor.id, action: 'incidents.show', subject: id, reason: `incident ${id}` });
     return showIncident(incidents, id);
+  },
+
+  /** The security inbox's ignored messages (auto-replies, bounces, duplicates, rate-limited), newest first. */
+  async ignored(args, ctx) {
+    const raw = stringArg(args, 'limit', { max: 4 }) ?? '50';
+    const limit = Number(raw);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new BadRequestError('invalid_argument', '--limit must be a whole number from 1 to 500.');
+    const messages = await inboxRecords.listIgnored(limit);
+    await audit({ actor: ctx.actor.id, action: 'incidents.inbox-ignored', subject: 'inbox', details: { count: messages.length } });
+    return { messages };
   },
 
   async ack(args, ctx) {

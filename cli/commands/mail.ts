@@ -1,6 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { mailSentTo, readSentMail, type SentMail } from '../../scripts/lib/emulator-clients';
 import { receiveLocally, type InboundOutcome } from '../../scripts/lib/inbound-mail';
+import { table } from '../format';
 import { OpsCommandError, type CommandSpec } from '../types';
 
 /**
@@ -62,6 +63,16 @@ export const mailCommands: CommandSpec[] = [
     format(result) {
       const r = result as Omit<InboundOutcome, 'objectKey'>;
       return [`outcome: ${r.outcome}`, ...(r.incidentId ? [`incident: ${r.incidentId}`] : []), ...(r.reason ? [`reason: ${r.reason}`] : [])].join('\n');
+    },
+  },
+  {
+    path: ['mail', 'ignored'],
+    summary: 'Messages the security inbox received and recorded as ignored (auto-replies, bounces, lists, duplicates, rate-limited), newest first',
+    options: { limit: { type: 'string', description: 'how many (default 50, at most 500)' } },
+    run: (context, args) => context.invoke('opsIncidents', 'ignored', { limit: args.options.limit }),
+    format(result) {
+      const { messages } = result as { messages: Array<Record<string, unknown>> };
+      return table(messages, ['receivedAt', 'reason', 'from', 'incidentId', 'objectKey']);
     },
   },
 ];
