@@ -1,8 +1,10 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyResult, Context } from 'aws-lambda';
-import { bodyParser, errorMapper, type ParsedEvent, requestLogging, responseSerializer, securityHeaders } from './middleware';
+import type { RouteContract, RouteInput } from './contract';
+import { bodyParser, errorMapper, inputParser, type ParsedEvent, requestLogging, responseSerializer, securityHeaders } from './middleware';
+import { lambdaLogging } from '../platform/logger';
 import type { HeaderProfile } from './security-headers';
-import type { BodyMode, HttpHandlerFn, HttpRequest } from './types';
+import type { BodyMode, HttpHandlerFn, HttpRequest, HttpResponse } from './types';
 
 export interface HttpHandlerOptions {
   /** How the body is read: `json` (default for routes with a body), `form`, `raw` (signed webhooks) or `none`. */
@@ -55,10 +57,37 @@ export function toHttpRequest(event: ParsedEvent, context: Context): HttpRequest
  */
 export function httpHandler(options: HttpHandlerOptions, fn: HttpHandlerFn) {
   return middy<ParsedEvent, APIGatewayProxyResult, Error, Context>()
+    .use(lambdaLogging())
     .use(securityHeaders(options.headers ?? 'api'))
     .use(requestLogging())
     .use(errorMapper())
     .use(responseSerializer())
     .use(bodyParser({ mode: options.body ?? 'none', maxBytes: options.maxBodyBytes ?? 64 * 1024 }))
     .handler(async (event, context) => (await fn(toHttpRequest(event, context))) as unknown as APIGatewayProxyResult);
+}
+
+/** The request a contract route's handler sees: `input` holds what the route's schemas output. */
+export type RouteRequest<R extends RouteContract> = HttpRequest & { input: RouteInput<R> };
+
+/**
+ * A public route declared by its contract (lib/<capability>/schemas.ts): the body is read in the
+ * contract's mode and size limit, then path parameters, query and body are parsed by its schemas
+ * in the shared stack before `fn` runs. The contract rides on the handler (`handler.route`) so
+ * tests can check that each function serves the route it declares.
+ */
+export function httpRoute<R extends RouteContract>(route: R, fn: (request: RouteRequest<R>) => Promise<HttpResponse>) {
+  const handler = middy<ParsedEvent, APIGatewayProxyResult, Error, Context>()
+    .use(lambdaLogging())
+    .use(securityHeaders())
+    .use(requestLogging())
+    .use(errorMapper())
+    .use(responseSerializer())
+    .use(bodyParser({ mode: route.body?.mode ?? 'none', maxBytes: route.body?.maxBytes ?? 64 * 1024 }))
+    .use(inputParser(route))
+    .handler(async (event, context) => {
+      const request = toHttpRequest(event, context) as RouteRequest<R>;
+      request.input = event.helpshelf?.input as RouteInput<R>;
+      return (await fn(request)) as unknown as APIGatewayProxyResult;
+    });
+  return Object.assign(handler, { route });
 }

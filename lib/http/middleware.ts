@@ -4,12 +4,14 @@ import { AppError, PayloadTooLargeError, ServiceUnavailableError, UnsupportedMed
 import { isTransientAwsError } from '../platform/aws/errors';
 import { describeError, logger } from '../platform/logger';
 import { nowEpochMillis } from '../platform/time';
+import type { RouteContract } from './contract';
+import { parsePart } from './issues';
 import { withSecurityHeaders, type HeaderProfile } from './security-headers';
 import type { BodyMode, HttpResponse } from './types';
 
-/** What the body middleware leaves on the event for the handler. */
+/** What the body and input middlewares leave on the event for the handler. */
 export interface ParsedEvent extends APIGatewayProxyEvent {
-  helpshelf?: { rawBody: string; body: unknown };
+  helpshelf?: { rawBody: string; body: unknown; input?: { body: unknown; query: unknown; params: unknown } };
 }
 
 type Request = middy.Request<ParsedEvent, APIGatewayProxyResult | HttpResponse, Error, Context>;
@@ -30,7 +32,7 @@ export function headerValue(event: APIGatewayProxyEvent, name: string): string |
   return undefined;
 }
 
-/** Puts the API Gateway request id on every log line of the invocation and logs one access line. */
+/** Logs one access line per request (lambdaLogging, first in the stack, puts the correlation id on it). */
 export function requestLogging(): Middleware {
   const started = new WeakMap<object, number>();
   const finish = (request: Request, status: number) => {
@@ -40,13 +42,10 @@ export function requestLogging(): Middleware {
       status,
       durationMs: nowEpochMillis() - (started.get(request) ?? nowEpochMillis()),
     });
-    logger.removeKeys(['requestId', 'route']);
   };
   return {
     before: (request) => {
       started.set(request, nowEpochMillis());
-      logger.addContext(request.context);
-      logger.appendKeys({ requestId: request.event.requestContext?.requestId ?? request.context.awsRequestId });
     },
     after: (request) => finish(request, (request.response as APIGatewayProxyResult | undefined)?.statusCode ?? 0),
     onError: (request) => finish(request, (request.response as APIGatewayProxyResult | undefined)?.statusCode ?? 500),
@@ -96,6 +95,27 @@ export function bodyParser(opts: Partial<{ mode: BodyMode; maxBytes: number }> =
         body = Object.fromEntries(new URLSearchParams(rawBody));
       }
       event.helpshelf = { rawBody, body };
+    },
+  };
+}
+
+const defined = (values: Record<string, string | undefined> | null | undefined) =>
+  Object.fromEntries(Object.entries(values ?? {}).filter(([, v]) => v !== undefined));
+
+/**
+ * The contract's parse step: path parameters, query and body (json and form modes; a raw body
+ * is left for the handler to verify first) go through the route's zod schemas, and the first
+ * problem becomes a 400 with the field's code (lib/http/issues.ts). The handler runs only with
+ * input that passed, as `request.input`.
+ */
+export function inputParser(route: RouteContract): Middleware {
+  return {
+    before: (request) => {
+      const event = request.event;
+      const params = route.params ? parsePart(route.params, defined(event.pathParameters), 'params') : {};
+      const query = route.query ? parsePart(route.query, defined(event.queryStringParameters), 'query') : {};
+      const parsed = route.body && route.body.mode !== 'raw' ? parsePart(route.body.schema, event.helpshelf?.body, 'body') : undefined;
+      event.helpshelf = { rawBody: event.helpshelf?.rawBody ?? '', body: event.helpshelf?.body, input: { body: parsed, query, params } };
     },
   };
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { AppError, BadRequestError, ForbiddenError, ServiceUnavailableError, TooManyRequestsError, UnauthorizedError } from '../platform/errors';
 import type { Mailer } from '../platform/mailer';
 import type { BreachedPasswordCheck } from './breached-passwords';
-import { normaliseEmail } from './email';
+import { normaliseEmail } from '../platform/email';
 import { retryAfterSeconds } from './login-throttle';
 import { identityMails } from './mails';
 import type { IdentityStore, LoginThrottleStore, UserRecord } from './model';

@@ -1,14 +1,16 @@
 import { TooManyRequestsError } from '../platform/errors';
 import { logger } from '../platform/logger';
+import { countMetric } from '../platform/metrics';
 import { acknowledgeBy } from './business-days';
 import { parseIncidentReport } from './intake';
 import { newIncidentId, newTrackingToken } from './secrets';
 import { submitIncident, type IncidentDeps, type SubmittedIncident } from './service';
 
 /**
- * Receiving a report from the outside, whatever the door: POST /v1/incidents (JSON) and the
- * report page's plain form (POST /security/report) both come through here, so the limits, the
- * per-address budget, the honeypot and the checks are the same by construction.
+ * Receiving a report through the report page's plain form (POST /security/report): the same
+ * schema as POST /v1/incidents (parseIncidentReport runs lib/incidents/schemas.ts), the same
+ * per-address budget (reportIntakeFromEnv: the same rate-limit scope and settings), the same
+ * honeypot rule, the same submitIncident and metric.
  */
 export interface ReportIntake {
   incidents: IncidentDeps;
@@ -34,5 +36,7 @@ export async function receiveReport(intake: ReportIntake, body: unknown, reporte
     return { id: newIncidentId(), trackingToken: newTrackingToken(), status: 'received', acknowledgeBy: new Date(acknowledgeBy(deps.now(), deps.calendar)).toISOString() };
   }
   const userId = await reporter.identify();
-  return submitIncident(intake.incidents, parsed.report, { userId });
+  const submitted = await submitIncident(intake.incidents, parsed.report, { userId });
+  countMetric('IncidentOpened');
+  return submitted;
 }

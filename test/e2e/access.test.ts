@@ -51,7 +51,7 @@ describe('employee access, against the local stage', () => {
       const customer = await seedCustomer(db, ACCOUNTS);
       const res = await opsCli(['customers', 'show', customer.email]);
       expect(res.code).toBe(2);
-      expect(res.stderr.split('\n')[0]).toBe('error: --reason is required.');
+      expect(res.stderr.split('\n')[0]).toBe("error: required option '--reason <reason>' not specified");
       expect(res.stdout).not.toContain(customer.userId);
       const listed = await opsCli(['audit', 'list', '--json']);
       expect(listed.json.entries.filter((e: { subject: string }) => e.subject === customer.userId)).toEqual([]);
@@ -88,7 +88,7 @@ describe('employee access, against the local stage', () => {
       const results = await Promise.all(commands.map((command) => opsCli([...command.split(' '), '--help'])));
       results.forEach((res, i) => {
         expect(res.code).toBe(0);
-        expect(res.stdout).toContain(`Usage: npm run ops -- ${commands[i]}`);
+        expect(res.stdout).toContain(`Usage: helpshelf-ops ${commands[i]}`);
       });
     });
 

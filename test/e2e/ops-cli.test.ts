@@ -17,14 +17,21 @@ describe('the ops CLI against the local stage', () => {
   it('refuses an unknown option naming it, with the command help', async () => {
     const res = await opsCli(['mail', 'list', '--bogus']);
     expect(res.code).toBe(2);
-    expect(res.stderr).toContain("Unknown option '--bogus'");
-    expect(res.stderr).toContain('Usage: npm run ops -- mail list');
+    expect(res.stderr).toContain("unknown option '--bogus'");
+    expect(res.stderr).toContain('Usage: helpshelf-ops mail list');
   });
 
   it('prints the sent mail as one JSON document with --json', async () => {
     const res = await opsCli(['mail', 'list', '--json', '--to', 'nobody@helpshelf.test']);
     expect(res.code).toBe(0);
     expect(res.json).toEqual({ messages: [] });
+  });
+
+  it('takes the global options anywhere on the line, before the command too', async () => {
+    const [before, after] = await Promise.all([opsCli(['--stage', 'local', 'incidents', 'list', '--json']), opsCli(['incidents', '--json', 'list', '--stage', 'local'])]);
+    expect(before.code).toBe(0);
+    expect(before.json).toEqual({ incidents: expect.any(Array) });
+    expect(after.json).toEqual(before.json);
   });
 
   it('refuses local-only commands on another stage', async () => {

@@ -28,10 +28,10 @@ export interface CliResult {
   json: any;
 }
 
-/** Runs the real ops CLI against the e2e local stage. */
+/** Runs the real ops CLI (its `helpshelf-ops` bin, as npx would) against the e2e local stage. */
 export async function opsCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
   try {
-    const { stdout, stderr } = await run(path.join(ROOT, 'node_modules/.bin/tsx'), [path.join(ROOT, 'scripts/ops.ts'), ...args], {
+    const { stdout, stderr } = await run(process.execPath, [path.join(ROOT, 'cli/bin/helpshelf-ops.cjs'), ...args], {
       cwd: ROOT,
       env: { ...process.env, HELPSHELF_LOCAL_STATE_FILE: process.env.E2E_STATE_FILE, HELPSHELF_ENGINEER: 'e2e-engineer', ...env },
       maxBuffer: 16 * 1024 * 1024,

@@ -14,7 +14,7 @@ describe('the website in front of the pages and the API (stage prod)', () => {
 
   it('has one CloudFront distribution on the website domain, HTTPS only with TLS 1.2 at least', () => {
     expect(resourcesOfType(template, 'AWS::CloudFront::Distribution')).toHaveLength(1);
-    expect(config.Aliases).toEqual(['helpshelf.com']);
+    expect(config.Aliases).toEqual(['helpshelf.co']);
     expect(config.ViewerCertificate).toMatchObject({ SslSupportMethod: 'sni-only', MinimumProtocolVersion: 'TLSv1.2_2021' });
     expect(config.ViewerCertificate.AcmCertificateArn).toMatch(/^arn:aws:acm:us-east-1:/);
     for (const b of behaviors) expect({ path: b.PathPattern ?? 'default', policy: b.ViewerProtocolPolicy }).toEqual({ path: b.PathPattern ?? 'default', policy: 'redirect-to-https' });
@@ -22,7 +22,7 @@ describe('the website in front of the pages and the API (stage prod)', () => {
 
   it('serves the API and the pages from the API origin over TLS 1.2, and /assets/* from the private bucket through origin access control', () => {
     expect(config.DefaultCacheBehavior.TargetOriginId).toBe('api');
-    expect(origin('api')).toMatchObject({ DomainName: 'api.helpshelf.com', CustomOriginConfig: { OriginProtocolPolicy: 'https-only', OriginSSLProtocols: ['TLSv1.2'] } });
+    expect(origin('api')).toMatchObject({ DomainName: 'api.helpshelf.co', CustomOriginConfig: { OriginProtocolPolicy: 'https-only', OriginSSLProtocols: ['TLSv1.2'] } });
     const assets = behaviors.find((b) => b.PathPattern === '/assets/*')!;
     expect(assets.TargetOriginId).toBe('assets');
     expect(origin('assets')).toMatchObject({

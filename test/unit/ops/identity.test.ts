@@ -1,4 +1,4 @@
-import { signIdentityProof } from '../../../scripts/ops/identity-proof';
+import { signIdentityProof } from '../../../cli/identity-proof';
 import { checkProofShape } from '../../../lib/ops/identity';
 import { AUDIENCE_HEADER, type SignedStsRequest } from '../../../lib/ops/types';
 
@@ -7,7 +7,7 @@ const AUDIENCE = 'helpshelf-prod-opsCustomers';
 const SIGNED_AT = new Date('2026-11-24T06:00:00Z');
 const NOW = SIGNED_AT.getTime() + 30_000;
 
-/** A proof built by the ops CLI's own signer (scripts/ops/identity-proof.ts), with throwaway credentials. */
+/** A proof built by the ops CLI's own signer (cli/identity-proof.ts), with throwaway credentials. */
 async function proof(options: { region?: string; audience?: string; body?: string; signAudience?: boolean; signedAt?: Date } = {}): Promise<SignedStsRequest> {
   return signIdentityProof({
     region: options.region ?? REGION,

@@ -1,0 +1,105 @@
+import { z } from 'zod';
+import type { BodyMode } from './types';
+
+/**
+ * A route's contract: what it accepts and what it answers, as zod schemas. The same object
+ * drives the shared middleware's parse step (lib/http/handler.ts `httpRoute`), the OpenAPI
+ * document and the public route table. How to declare one: docs/contract.md.
+ */
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/**
+ * Who may call: `none`; `bearer` (any of our tokens); `bearer-optional` (a token, if sent, is
+ * checked); `session` (a login session, not an access token); `tracking-token` (the
+ * X-Tracking-Token header); `stripe-signature` (the Stripe-Signature header over the raw body).
+ */
+export type RouteAuth = 'none' | 'bearer' | 'bearer-optional' | 'session' | 'tracking-token' | 'stripe-signature';
+
+export interface ResponseSpec {
+  description: string;
+  /** Defaults to `application/json` when a schema is given; no body when neither is. */
+  contentType?: string;
+  schema?: z.ZodType;
+  /** Response headers worth documenting (name → description), e.g. Retry-After. */
+  headers?: Record<string, string>;
+}
+
+type ObjectSchema = z.ZodObject | z.ZodPipe<z.ZodObject, z.ZodType>;
+
+export interface BodySpec<S extends z.ZodType = z.ZodType> {
+  /** How the middleware reads the body: `json`, `form` (urlencoded) or `raw` (signed webhooks: never parsed before the signature is checked). */
+  mode: Exclude<BodyMode, 'none'>;
+  /** Parsed by the middleware for `json` and `form`; documentation only for `raw`. */
+  schema: S;
+  /** Largest accepted body in bytes, after base64 decoding (default 64 KiB). */
+  maxBytes?: number;
+  description?: string;
+}
+
+export interface RouteContract<
+  B extends z.ZodType | undefined = z.ZodType | undefined,
+  Q extends ObjectSchema | undefined = ObjectSchema | undefined,
+  P extends ObjectSchema | undefined = ObjectSchema | undefined,
+> {
+  /** Unique, camelCase: the OpenAPI operationId. */
+  id: string;
+  method: HttpMethod;
+  /** API Gateway's template, e.g. `/v1/tokens/{id}`. */
+  path: string;
+  summary: string;
+  description?: string;
+  /** The OpenAPI tag: the capability that owns the route. */
+  tag: string;
+  auth: RouteAuth;
+  body?: B extends z.ZodType ? BodySpec<B> : undefined;
+  query?: Q;
+  params?: P;
+  /** Every status the route answers on its own (the middleware's shared ones are added to the document). */
+  responses: Record<number, ResponseSpec>;
+}
+
+/** Declares a route; `const` keeps the literal method/path and the exact schema types. */
+export function defineRoute<B extends z.ZodType | undefined = undefined, Q extends ObjectSchema | undefined = undefined, P extends ObjectSchema | undefined = undefined>(
+  route: RouteContract<B, Q, P>,
+): RouteContract<B, Q, P> {
+  return route;
+}
+
+type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
+type OutMap<S> = S extends z.ZodType ? z.output<S> : Record<string, never>;
+
+/** What a handler receives after the parse step: the body, query and path parameters as the schemas output them. */
+export interface RouteInput<R extends RouteContract> {
+  body: R extends RouteContract<infer B, ObjectSchema | undefined, ObjectSchema | undefined> ? Out<B> : never;
+  query: R extends RouteContract<z.ZodType | undefined, infer Q, ObjectSchema | undefined> ? OutMap<Q> : never;
+  params: R extends RouteContract<z.ZodType | undefined, ObjectSchema | undefined, infer P> ? OutMap<P> : never;
+}
+
+// ---------------------------------------------------------------- error codes
+
+/**
+ * The codes a field's problems are reported with. By default they come from the field's name
+ * (`creditAs` → `missing_credit_as`, `invalid_credit_as`, `credit_as_too_long`,
+ * `empty_credit_as`); a field registered here with `codedField` says otherwise, e.g. the
+ * identity routes that have always answered `invalid_request` for a missing field.
+ */
+export interface FieldCodes {
+  missing?: string;
+  invalid?: string;
+  tooLong?: string;
+  empty?: string;
+}
+
+export const fieldCodes = z.registry<FieldCodes>();
+
+/** A copy of the field's schema with its own error codes (the shared schema keeps the default ones). */
+export function codedField<S extends z.ZodType>(schema: S, codes: FieldCodes): S {
+  const copy = schema.clone() as S;
+  fieldCodes.add(copy, codes);
+  return copy;
+}
+
+/** Issue code for a domain rule (an AppError's code) raised from inside a schema. */
+export interface DomainIssueParams {
+  code: string;
+}

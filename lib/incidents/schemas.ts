@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import { defineRoute } from '../http/contract';
+import { emailAddress, errorBody, isoTimestamp, plainText } from '../http/fields';
+import { INCIDENT_SCOPES } from './model';
+import { PLAIN_NAME_RULE, plainNameProblem } from './plain-text';
+
+/** The contract of the incident routes: what they accept and answer (docs/contract.md). */
+
+export const SUMMARY_MAX = 200;
+export const DETAILS_MAX = 20_000;
+export const CREDIT_MAX = 100;
+/** A field no person fills in (hidden in the web form); bots that fill every field give themselves away. */
+export const HONEYPOT_FIELD = 'website';
+
+/** An optional text field that a form may send empty: "" means "not given". */
+const optionalText = (max: number) => z.preprocess((value) => (value === '' ? undefined : value), plainText(max).nullish());
+
+export const incidentReportBody = z
+  .object({
+    email: emailAddress.meta({ description: 'where the receipt and reporter-visible updates go' }),
+    summary: plainText(SUMMARY_MAX).meta({ description: 'one line' }),
+    details: plainText(DETAILS_MAX, { lines: true }).meta({ description: 'what happened; kept as plain text, never rendered' }),
+    scope: z.enum(INCIDENT_SCOPES).meta({ description: '`security` for a vulnerability or breach, `account` for a problem with one account' }),
+    // Published in advisories: a plain-text name, refused (never escaped) when it holds markup (lib/incidents/plain-text.ts).
+    creditAs: optionalText(CREDIT_MAX)
+      .refine((value) => value === null || value === undefined || plainNameProblem(value) === undefined, { message: `must be ${PLAIN_NAME_RULE}` })
+      .meta({ description: 'the name to credit in the published advisory (needs creditConsent); plain text: no `<` or `>`, no control or invisible formatting characters' }),
+    creditConsent: z.boolean().nullish().meta({ description: 'true: you agree to be named in the published advisory' }),
+  })
+  .superRefine((report, ctx) => {
+    // Credit is public: publish a name only when the reporter said so explicitly.
+    if (report.creditAs && report.creditConsent !== true) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['creditConsent'],
+        message: '"creditAs" needs "creditConsent": true, your consent to be named in the published advisory.',
+        params: { code: 'credit_consent_required' },
+      });
+    }
+  })
+  .transform(({ creditConsent: _consent, creditAs, ...report }) => ({ ...report, creditAs: creditAs ?? null }));
+
+export type IncidentReport = z.output<typeof incidentReportBody>;
+
+export const incidentReceipt = z.object({
+  id: z.string().meta({ description: 'the incident id', example: 'inc_3q2-7wXkQmRrVb1Y' }),
+  trackingToken: z.string().meta({ description: 'shown once: send it as X-Tracking-Token to read the status' }),
+  status: z.literal('received'),
+  acknowledgeBy: isoTimestamp.meta({ description: 'one business day after receipt, in the team\'s time zone and holiday calendar' }),
+});
+
+export const createIncidentRoute = defineRoute({
+  id: 'createIncident',
+  method: 'POST',
+  path: '/v1/incidents',
+  tag: 'incidents',
+  summary: 'Report a security incident or an account problem',
+  auth: 'bearer-optional',
+  body: { mode: 'json', schema: incidentReportBody, maxBytes: 128 * 1024 },
+  responses: {
+    202: { description: 'Received; acknowledged within one business day', schema: incidentReceipt },
+    400: { description: 'A field is missing or not valid (`missing_email`, `invalid_scope`, `summary_too_long`, `credit_consent_required`, `invalid_credit_as`, …)', schema: errorBody },
+    401: { description: 'A bearer token was sent and is not valid', schema: errorBody, headers: { 'WWW-Authenticate': 'Bearer' } },
+    429: { description: '`too_many_reports` from this address', schema: errorBody, headers: { 'Retry-After': 'seconds to wait' } },
+  },
+});
