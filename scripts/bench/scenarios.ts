@@ -92,7 +92,7 @@ export const WARM_SCENARIOS: WarmScenario<any>[] = [ // eslint-disable-line @typ
     setup: (ctx) => signUpAndLogIn(ctx),
     request: (ctx, account: Account) => ({ method: 'POST', path: '/v1/sessions', body: { email: account.email, password: account.password }, sourceIp: ctx.nextIp() }),
     expect: [201],
-    awsCalls: { max: 3 },
+    awsCalls: { max: 3 }, // reserve, one read, one write (issue 14's floor)
     compareWithArgon2: true,
     argon2Ops: 1,
   },
