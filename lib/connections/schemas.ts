@@ -13,18 +13,26 @@ const TAG = 'connections';
 const scopeName = z.string().min(1).max(100);
 
 export const createConnectionBody = z.object({
-  provider: codedField(z.string().max(64), { missing: 'unknown_provider', invalid: 'unknown_provider', tooLong: 'unknown_provider' }).meta({
-    description: 'a provider id from GET /v1/connections/providers',
-    example: 'demo',
+  // codedField last: .meta() makes a copy, which would not carry the codes.
+  provider: codedField(z.string().max(64).meta({ description: 'a provider id from GET /v1/connections/providers', example: 'demo' }), {
+    missing: 'unknown_provider',
+    invalid: 'unknown_provider',
+    tooLong: 'unknown_provider',
+    empty: 'unknown_provider',
   }),
-  scopes: codedField(z.array(scopeName).min(1).max(20).nullish(), { invalid: 'invalid_scope', tooLong: 'invalid_scope' }).meta({
-    description: 'scopes to ask for, among those the provider offers (default: all of them)',
+  scopes: codedField(z.array(scopeName).min(1).max(20).nullish().meta({ description: 'scopes to ask for, among those the provider offers (default: all of them)' }), {
+    invalid: 'invalid_scope',
+    tooLong: 'invalid_scope',
+    empty: 'invalid_scope',
   }),
 });
 
 export const publishPostBody = z.object({
-  text: codedField(plainText(POST_TEXT_MAX, { lines: true }), { missing: 'invalid_text', invalid: 'invalid_text', tooLong: 'invalid_text', empty: 'invalid_text' }).meta({
-    description: '1–280 characters (an emoji counts as one)',
+  text: codedField(plainText(POST_TEXT_MAX, { lines: true }).meta({ description: '1–280 characters (an emoji counts as one)' }), {
+    missing: 'invalid_text',
+    invalid: 'invalid_text',
+    tooLong: 'invalid_text',
+    empty: 'invalid_text',
   }),
 });
 
