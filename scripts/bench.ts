@@ -36,6 +36,7 @@ import {
 import { THROUGHPUT, WARM_SCENARIOS } from './bench/scenarios';
 import { median, round } from './bench/stats';
 import { runThroughput } from './bench/throughput';
+import { runInboxBench } from './bench/inbox';
 import { runWarmScenario, type WarmResult } from './bench/warm';
 
 const QUICK = process.env.BENCH_QUICK === '1';
@@ -159,6 +160,7 @@ async function main(): Promise<void> {
     const tpTable = new ProgressTable(THROUGHPUT_HEADER, [10, 10, 10, 10, 44, 5, 14]);
     const throughput = await runThroughput(config, ctx, THROUGHPUT, SIZES.events);
     tpTable.row(throughputRow(throughput));
+    await runInboxBench(config, emulator.endpoint, Number(process.env.BENCH_INBOX_ROUNDS ?? (QUICK ? 5 : 100)), OUT_DIR, say);
 
     const results: BenchResults = {
       schemaVersion: 1,
