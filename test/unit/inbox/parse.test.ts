@@ -40,6 +40,13 @@ describe('parseMessage (mailparser)', () => {
     expect([m.from, m.messageId, m.text.trim()]).toEqual([[], null, 'TEST']);
   });
 
+  it('names an unknown charset as a problem (mailparser leaves replacement characters) and keeps what it could read', async () => {
+    const raw = Buffer.from('From: a@x.test\r\nSubject: s\r\nContent-Type: text/plain; charset=x-klingon\r\n\r\nHello \xe9\xe8 world\r\n', 'latin1');
+    const m = await parseMessage(raw);
+    expect(m.problems).toEqual(['undecodable_characters']);
+    expect(m.text).toMatch(/^Hello .* world/);
+  });
+
   it('accepts only well-formed Message-IDs (they go back out in our headers)', () => {
     expect(validMessageId('<a.b@c.test>')).toBe('<a.b@c.test>');
     expect(validMessageId('a.b@c.test')).toBe('<a.b@c.test>');
