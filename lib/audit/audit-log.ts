@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { retry, TryAgainError } from '../platform/retry';
 
 /**
  * The access audit log: an append-only hash chain. Each entry stores the hash of the one before
@@ -57,14 +58,16 @@ export class AuditWriteError extends Error {
 
 /** Appends one entry, retrying when a concurrent writer took the next sequence number first. */
 export async function appendAuditEntry(store: AuditStore, event: AuditEvent, now: () => string, maxAttempts = 20): Promise<AuditEntry> {
-  for (let attempt = 0; attempt < maxAttempts; attempt += 1) {
-    const latest = await store.latest();
-    const base = { ...event, seq: (latest?.seq ?? 0) + 1, at: now(), prevHash: latest?.hash ?? GENESIS_HASH };
-    const entry: AuditEntry = { ...base, hash: hashEntry(base) };
-    if (await store.insert(entry)) return entry;
-    await new Promise((r) => setTimeout(r, Math.random() * 20 * (attempt + 1)));
-  }
-  throw new AuditWriteError('Could not append to the audit log: too much contention.');
+  return retry(
+    async () => {
+      const latest = await store.latest();
+      const base = { ...event, seq: (latest?.seq ?? 0) + 1, at: now(), prevHash: latest?.hash ?? GENESIS_HASH };
+      const entry: AuditEntry = { ...base, hash: hashEntry(base) };
+      if (await store.insert(entry)) return entry;
+      throw new TryAgainError();
+    },
+    { attempts: maxAttempts, baseDelayMs: 10, maxDelayMs: 200, exhausted: () => new AuditWriteError('Could not append to the audit log: too much contention.') },
+  );
 }
 
 export interface ChainBreak {
