@@ -13,10 +13,13 @@ import {
   showIncident,
   TEXT_LIMITS,
 } from '../lib/incidents/service';
-import { flag, optionalEmail, optionalText, refusal, requiredText } from '../lib/ops/args';
+import { dynamoInboxRecords } from '../lib/inbox/dynamo-inbox-records';
+import { flag, optionalEmail, optionalText, refusal, requiredText, wholeNumber } from '../lib/ops/args';
 import { action, opsHandler } from '../lib/ops/handler';
+import { requireEnv } from '../lib/platform/config';
 
 const incidents = incidentDepsFromEnv();
+const inboxRecords = dynamoInboxRecords(requireEnv('INCIDENTS_TABLE'));
 
 /** An incident id (`inc_…`). */
 const incidentId = requiredText(100).pipe(z.string().regex(/^inc_[A-Za-z0-9_-]{1,64}$/, 'ID must be an incident id (inc_…).'));
@@ -43,8 +46,8 @@ export const handler = opsHandler({
       const found = await listIncidents(incidents, status as IncidentStatus | undefined);
       await audit({ actor: ctx.actor.id, action: 'incidents.list', subject: 'incidents', details: { status: status ?? null, count: found.length } });
       return {
-        incidents: found.map(({ id, status: s, scope, summary, createdAt, acknowledgeBy, acknowledgedAt, contact, escalatedAt }) => ({
-          id, status: s, scope, summary, createdAt, acknowledgeBy, acknowledgedAt, contact, escalatedAt,
+        incidents: found.map(({ id, status: s, scope, summary, createdAt, acknowledgeBy, acknowledgedAt, contact, escalatedAt, source, flags }) => ({
+          id, status: s, scope, source: source ?? 'web', flags: flags ?? [], summary, createdAt, acknowledgeBy, acknowledgedAt, contact, escalatedAt,
         })),
       };
     },
@@ -58,6 +61,13 @@ export const handler = opsHandler({
   show: action(z.object({ id: incidentId }), async ({ id }, ctx) => {
     await audit({ actor: ctx.actor.id, action: 'incidents.show', subject: id, reason: `incident ${id}` });
     return showIncident(incidents, id);
+  }),
+
+  /** The security inbox's ignored messages (auto-replies, bounces, lists, duplicates, rate-limited), newest first. */
+  ignored: action(z.object({ limit: wholeNumber(1, 500, 50) }), async ({ limit }, ctx) => {
+    const messages = await inboxRecords.listIgnored(limit);
+    await audit({ actor: ctx.actor.id, action: 'incidents.inbox-ignored', subject: 'inbox', details: { count: messages.length } });
+    return { messages };
   }),
 
   ack: action(z.object({ id: incidentId, contact: requiredText(TEXT_LIMITS.contact), contactEmail }), async ({ id, contact, contactEmail: email }, ctx) => {
