@@ -1,6 +1,4 @@
 import {
-  BatchGetCommand,
-  BatchWriteCommand,
   DeleteCommand,
   GetCommand,
   PutCommand,
@@ -8,12 +6,12 @@ import {
   TransactWriteCommand,
   UpdateCommand,
   type BatchGetCommandInput,
-  type BatchGetCommandOutput,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { documentClient } from '../platform/aws/dynamodb';
+import { batchGetAll, batchWriteAll, documentClient } from '../platform/aws/dynamodb';
 import { awsErrorName } from '../platform/aws/errors';
 import { ServiceUnavailableError } from '../platform/errors';
+import { retry, TryAgainError, type RetryPolicy } from '../platform/retry';
 import type { Credential, ExtraWrites, IdentityStore, IssueGuard, OneTimeTokenRecord, RevocationMark, TokenRecord, UserRecord } from './model';
 
 /**
@@ -151,21 +149,8 @@ function oneTimeItem(token: OneTimeTokenRecord) {
   };
 }
 
-/** BatchGetItem until every key is answered (DynamoDB may leave some unprocessed under load). */
-export async function batchGetAll(requestItems: NonNullable<BatchGetCommandInput['RequestItems']>): Promise<Record<string, Record<string, unknown>[]>> {
-  const out: Record<string, Record<string, unknown>[]> = {};
-  let pending: BatchGetCommandInput['RequestItems'] | undefined = requestItems;
-  for (let attempt = 0; pending && Object.keys(pending).length > 0; attempt += 1) {
-    if (attempt > 0) {
-      if (attempt > 4) throw new ServiceUnavailableError();
-      await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
-    }
-    const res: BatchGetCommandOutput = await documentClient.send(new BatchGetCommand({ RequestItems: pending }));
-    for (const [table, items] of Object.entries(res.Responses ?? {})) (out[table] ??= []).push(...(items as Record<string, unknown>[]));
-    pending = res.UnprocessedKeys;
-  }
-  return out;
-}
+/** Transactions that lose a race to another transaction (TransactionConflict, real DynamoDB) run again. */
+const CONFLICT_RETRY: RetryPolicy = { attempts: 5, baseDelayMs: 20, maxDelayMs: 200 };
 
 export function dynamoIdentityStore(tables: IdentityTables): IdentityStore {
   const find = (items: Record<string, unknown>[] | undefined, key: { pk: string; sk: string }) =>
@@ -173,20 +158,20 @@ export function dynamoIdentityStore(tables: IdentityTables): IdentityStore {
 
   /** One transaction; false when a condition failed. Write conflicts (real DynamoDB) are retried. */
   async function transact(input: TransactWriteCommandInput): Promise<boolean> {
-    for (let attempt = 0; ; attempt += 1) {
-      try {
-        await documentClient.send(new TransactWriteCommand(input));
-        return true;
-      } catch (error) {
-        const codes = cancellationCodes(error);
-        if (attempt < 3 && codes.includes('TransactionConflict') && !codes.includes('ConditionalCheckFailed')) {
-          await new Promise((r) => setTimeout(r, 10 + Math.random() * 40 * (attempt + 1)));
-          continue;
+    return retry(
+      async () => {
+        try {
+          await documentClient.send(new TransactWriteCommand(input));
+          return true;
+        } catch (error) {
+          const codes = cancellationCodes(error);
+          if (codes.includes('TransactionConflict') && !codes.includes('ConditionalCheckFailed')) throw new TryAgainError(error);
+          if (isConditionFailure(error)) return false;
+          throw error;
         }
-        if (isConditionFailure(error)) return false;
-        throw error;
-      }
-    }
+      },
+      { ...CONFLICT_RETRY, attempts: 4 },
+    );
   }
 
   const markPut = (userId: string, version: number, exceptTokenId?: string) => ({
@@ -242,30 +227,29 @@ export function dynamoIdentityStore(tables: IdentityTables): IdentityStore {
       };
       // Concurrent transactions on one lock can be cancelled with TransactionConflict rather than a
       // failed condition: try again, and the loser then sees the lock taken.
-      for (let attempt = 0; ; attempt += 1) {
-        try {
-          await documentClient.send(new TransactWriteCommand(input));
-          return { outcome: 'created' as const };
-        } catch (error) {
-          if (awsErrorName(error) !== 'TransactionCanceledException') throw error;
-          const codes = cancellationCodes(error);
-          if (codes[1] === 'ConditionalCheckFailed') {
-            const reasons = (error as { CancellationReasons?: Array<{ Item?: Record<string, unknown> }> }).CancellationReasons ?? [];
-            return { outcome: 'email_taken' as const, existing: toCredential(plainItem(reasons[1]?.Item)) };
+      return retry(
+        async () => {
+          try {
+            await documentClient.send(new TransactWriteCommand(input));
+            return { outcome: 'created' as const };
+          } catch (error) {
+            if (awsErrorName(error) !== 'TransactionCanceledException') throw error;
+            const codes = cancellationCodes(error);
+            if (codes[1] === 'ConditionalCheckFailed') {
+              const reasons = (error as { CancellationReasons?: Array<{ Item?: Record<string, unknown> }> }).CancellationReasons ?? [];
+              return { outcome: 'email_taken' as const, existing: toCredential(plainItem(reasons[1]?.Item)) };
+            }
+            if (codes.length === 0) {
+              // No reasons given (some emulators): decide by reading the lock.
+              const lock = await documentClient.send(new GetCommand({ TableName: tables.accounts, Key: lockKey(user.email), ConsistentRead: true }));
+              if (lock.Item) return { outcome: 'email_taken' as const, existing: toCredential(lock.Item) };
+            }
+            if (codes.every((c) => c === 'None' || c === 'TransactionConflict')) throw new TryAgainError(error);
+            throw error;
           }
-          if (codes.length === 0) {
-            // No reasons given (some emulators): decide by reading the lock.
-            const lock = await documentClient.send(new GetCommand({ TableName: tables.accounts, Key: lockKey(user.email), ConsistentRead: true }));
-            if (lock.Item) return { outcome: 'email_taken' as const, existing: toCredential(lock.Item) };
-          }
-          if (attempt >= 4) throw new ServiceUnavailableError(undefined, { cause: error });
-          if (codes.every((c) => c === 'None' || c === 'TransactionConflict')) {
-            await new Promise((r) => setTimeout(r, 10 + Math.random() * 40 * (attempt + 1)));
-            continue;
-          }
-          throw error;
-        }
-      }
+        },
+        { ...CONFLICT_RETRY, exhausted: (last) => new ServiceUnavailableError(undefined, { cause: last }) },
+      );
     },
 
     replacePending(current, passwordHash, name, verification, pendingUntilMs, nowMs) {
@@ -569,15 +553,7 @@ export function dynamoIdentityStore(tables: IdentityTables): IdentityStore {
     },
 
     async deleteTokens(userId, tokenIds) {
-      for (let i = 0; i < tokenIds.length; i += 25) {
-        let pending: Record<string, unknown[]> | undefined = {
-          [tables.tokens]: tokenIds.slice(i, i + 25).map((id) => ({ DeleteRequest: { Key: tokenKey(userId, id) } })),
-        };
-        for (let attempt = 0; pending && Object.keys(pending).length > 0 && attempt < 4; attempt += 1) {
-          const res = await documentClient.send(new BatchWriteCommand({ RequestItems: pending as never }));
-          pending = res.UnprocessedItems as Record<string, unknown[]> | undefined;
-        }
-      }
+      await batchWriteAll(tables.tokens, tokenIds.map((id) => ({ DeleteRequest: { Key: tokenKey(userId, id) } })));
     },
   };
 }

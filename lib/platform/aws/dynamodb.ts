@@ -1,10 +1,12 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
+  BatchWriteCommand,
   DynamoDBDocumentClient,
   paginatedBatchGet,
   paginateQuery,
   paginateScan,
   type BatchGetCommandInput,
+  type BatchWriteCommandInput,
   type QueryCommandInput,
   type ScanCommandInput,
 } from '@aws-sdk/lib-dynamodb';
@@ -66,4 +68,23 @@ export async function batchGetAll(requestItems: NonNullable<BatchGetCommandInput
     await sleep(backoffDelay(round, BATCH_RETRY));
   }
   return out;
+}
+
+type WriteRequest = NonNullable<BatchWriteCommandInput['RequestItems']>[string][number];
+
+/**
+ * BatchWriteItem for any number of puts or deletes on one table: 25 per call, the unprocessed
+ * ones sent again with a backoff; a 503 if DynamoDB keeps some back (never a silent partial write).
+ */
+export async function batchWriteAll(tableName: string, requests: WriteRequest[]): Promise<void> {
+  for (let i = 0; i < requests.length; i += 25) {
+    let pending: WriteRequest[] = requests.slice(i, i + 25);
+    for (let round = 1; pending.length > 0; round += 1) {
+      const res = await documentClient.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
+      pending = (res.UnprocessedItems?.[tableName] ?? []) as WriteRequest[];
+      if (pending.length === 0) break;
+      if (round >= BATCH_RETRY.attempts) throw new ServiceUnavailableError();
+      await sleep(backoffDelay(round, BATCH_RETRY));
+    }
+  }
 }

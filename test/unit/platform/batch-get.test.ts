@@ -1,5 +1,5 @@
-import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
-import { BATCH_RETRY, batchGetAll, documentClient } from '../../../lib/platform/aws/dynamodb';
+import { BatchGetCommand, BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BATCH_RETRY, batchGetAll, batchWriteAll, documentClient } from '../../../lib/platform/aws/dynamodb';
 import { ServiceUnavailableError } from '../../../lib/platform/errors';
 
 /**
@@ -28,6 +28,29 @@ describe('batchGetAll when DynamoDB leaves keys unprocessed', () => {
   it('gives up with a 503 after a bounded number of rounds', async () => {
     const send = jest.spyOn(documentClient, 'send').mockImplementation(async () => ({ Responses: {}, UnprocessedKeys: { t: { Keys: [key(1)] } } }));
     await expect(batchGetAll({ t: { Keys: [key(1)] } })).rejects.toBeInstanceOf(ServiceUnavailableError);
+    expect(send).toHaveBeenCalledTimes(BATCH_RETRY.attempts);
+  });
+});
+
+describe('batchWriteAll when DynamoDB leaves writes unprocessed', () => {
+  afterEach(() => jest.restoreAllMocks());
+  const del = (n: number) => ({ DeleteRequest: { Key: { pk: 'P', sk: String(n) } } });
+
+  it('sends 25 per call and sends the unprocessed ones again', async () => {
+    const calls: number[][] = [];
+    jest.spyOn(documentClient, 'send').mockImplementation(async (command: unknown) => {
+      const batch = (command as BatchWriteCommand).input.RequestItems!.t;
+      calls.push(batch.map((r) => Number(r.DeleteRequest!.Key!.sk)));
+      // The first call leaves its last two writes unprocessed.
+      return calls.length === 1 ? { UnprocessedItems: { t: batch.slice(-2) } } : { UnprocessedItems: {} };
+    });
+    await batchWriteAll('t', Array.from({ length: 30 }, (_, i) => del(i)));
+    expect(calls).toEqual([Array.from({ length: 25 }, (_, i) => i), [23, 24], [25, 26, 27, 28, 29]]);
+  });
+
+  it('never stops silently with writes left: a 503 after a bounded number of rounds', async () => {
+    const send = jest.spyOn(documentClient, 'send').mockImplementation(async (command: unknown) => ({ UnprocessedItems: (command as BatchWriteCommand).input.RequestItems }));
+    await expect(batchWriteAll('t', [del(1)])).rejects.toBeInstanceOf(ServiceUnavailableError);
     expect(send).toHaveBeenCalledTimes(BATCH_RETRY.attempts);
   });
 });
