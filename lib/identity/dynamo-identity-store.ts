@@ -11,7 +11,6 @@ import {
 import { batchGetAll, batchWriteAll, documentClient } from '../platform/aws/dynamodb';
 import { awsErrorName } from '../platform/aws/errors';
 import { ServiceUnavailableError } from '../platform/errors';
-import { retry, TryAgainError, type RetryPolicy } from '../platform/retry';
 import type { Credential, ExtraWrites, IdentityStore, IssueGuard, OneTimeTokenRecord, RevocationMark, TokenRecord, UserRecord } from './model';
 
 /**
@@ -149,29 +148,26 @@ function oneTimeItem(token: OneTimeTokenRecord) {
   };
 }
 
-/** Transactions that lose a race to another transaction (TransactionConflict, real DynamoDB) run again. */
-const CONFLICT_RETRY: RetryPolicy = { attempts: 5, baseDelayMs: 20, maxDelayMs: 200 };
-
 export function dynamoIdentityStore(tables: IdentityTables): IdentityStore {
   const find = (items: Record<string, unknown>[] | undefined, key: { pk: string; sk: string }) =>
     items?.find((i) => i.pk === key.pk && i.sk === key.sk);
 
   /** One transaction; false when a condition failed. Write conflicts (real DynamoDB) are retried. */
   async function transact(input: TransactWriteCommandInput): Promise<boolean> {
-    return retry(
-      async () => {
-        try {
-          await documentClient.send(new TransactWriteCommand(input));
-          return true;
-        } catch (error) {
-          const codes = cancellationCodes(error);
-          if (codes.includes('TransactionConflict') && !codes.includes('ConditionalCheckFailed')) throw new TryAgainError(error);
-          if (isConditionFailure(error)) return false;
-          throw error;
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        await documentClient.send(new TransactWriteCommand(input));
+        return true;
+      } catch (error) {
+        const codes = cancellationCodes(error);
+        if (attempt < 3 && codes.includes('TransactionConflict') && !codes.includes('ConditionalCheckFailed')) {
+          await new Promise((r) => setTimeout(r, 10 + Math.random() * 40 * (attempt + 1)));
+          continue;
         }
-      },
-      { ...CONFLICT_RETRY, attempts: 4 },
-    );
+        if (isConditionFailure(error)) return false;
+        throw error;
+      }
+    }
   }
 
   const markPut = (userId: string, version: number, exceptTokenId?: string) => ({
@@ -227,29 +223,30 @@ export function dynamoIdentityStore(tables: IdentityTables): IdentityStore {
       };
       // Concurrent transactions on one lock can be cancelled with TransactionConflict rather than a
       // failed condition: try again, and the loser then sees the lock taken.
-      return retry(
-        async () => {
-          try {
-            await documentClient.send(new TransactWriteCommand(input));
-            return { outcome: 'created' as const };
-          } catch (error) {
-            if (awsErrorName(error) !== 'TransactionCanceledException') throw error;
-            const codes = cancellationCodes(error);
-            if (codes[1] === 'ConditionalCheckFailed') {
-              const reasons = (error as { CancellationReasons?: Array<{ Item?: Record<string, unknown> }> }).CancellationReasons ?? [];
-              return { outcome: 'email_taken' as const, existing: toCredential(plainItem(reasons[1]?.Item)) };
-            }
-            if (codes.length === 0) {
-              // No reasons given (some emulators): decide by reading the lock.
-              const lock = await documentClient.send(new GetCommand({ TableName: tables.accounts, Key: lockKey(user.email), ConsistentRead: true }));
-              if (lock.Item) return { outcome: 'email_taken' as const, existing: toCredential(lock.Item) };
-            }
-            if (codes.every((c) => c === 'None' || c === 'TransactionConflict')) throw new TryAgainError(error);
-            throw error;
+      for (let attempt = 0; ; attempt += 1) {
+        try {
+          await documentClient.send(new TransactWriteCommand(input));
+          return { outcome: 'created' as const };
+        } catch (error) {
+          if (awsErrorName(error) !== 'TransactionCanceledException') throw error;
+          const codes = cancellationCodes(error);
+          if (codes[1] === 'ConditionalCheckFailed') {
+            const reasons = (error as { CancellationReasons?: Array<{ Item?: Record<string, unknown> }> }).CancellationReasons ?? [];
+            return { outcome: 'email_taken' as const, existing: toCredential(plainItem(reasons[1]?.Item)) };
           }
-        },
-        { ...CONFLICT_RETRY, exhausted: (last) => new ServiceUnavailableError(undefined, { cause: last }) },
-      );
+          if (codes.length === 0) {
+            // No reasons given (some emulators): decide by reading the lock.
+            const lock = await documentClient.send(new GetCommand({ TableName: tables.accounts, Key: lockKey(user.email), ConsistentRead: true }));
+            if (lock.Item) return { outcome: 'email_taken' as const, existing: toCredential(lock.Item) };
+          }
+          if (attempt >= 4) throw new ServiceUnavailableError(undefined, { cause: error });
+          if (codes.every((c) => c === 'None' || c === 'TransactionConflict')) {
+            await new Promise((r) => setTimeout(r, 10 + Math.random() * 40 * (attempt + 1)));
+            continue;
+          }
+          throw error;
+        }
+      }
     },
 
     replacePending(current, passwordHash, name, verification, pendingUntilMs, nowMs) {
