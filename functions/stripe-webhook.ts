@@ -5,6 +5,8 @@ import { receiveStripeEvent } from '../lib/billing/receipt';
 import { sqsEventQueue } from '../lib/billing/sqs-event-queue';
 import { stripeSignatureVerifier } from '../lib/billing/stripe-signature';
 import { requireEnv } from '../lib/platform/config';
+import { AppError } from '../lib/platform/errors';
+import { countMetric } from '../lib/platform/metrics';
 
 /** Stripe events are small; a generous limit still refuses abuse before any work is done. */
 export const MAX_WEBHOOK_BODY_BYTES = 256 * 1024;
@@ -16,6 +18,13 @@ const deps = {
 };
 
 export const handler = httpHandler({ body: 'raw', maxBodyBytes: MAX_WEBHOOK_BODY_BYTES }, async (request) => {
-  await receiveStripeEvent(request.rawBody, request.headers['stripe-signature'], deps);
+  try {
+    await receiveStripeEvent(request.rawBody, request.headers['stripe-signature'], deps);
+  } catch (error) {
+    // A refused delivery (bad signature, stale timestamp, malformed event); outages are not counted here.
+    if (error instanceof AppError && error.status < 500) countMetric('WebhookRejected');
+    throw error;
+  }
+  countMetric('WebhookReceived');
   return json(200, { received: true });
 });

@@ -6,7 +6,7 @@ import { describeError, logger } from '../platform/logger';
 import { nowEpochMillis } from '../platform/time';
 import type { RouteContract } from './contract';
 import { parsePart } from './issues';
-import { withSecurityHeaders } from './security-headers';
+import { withSecurityHeaders, type HeaderProfile } from './security-headers';
 import type { BodyMode, HttpResponse } from './types';
 
 /** What the body and input middlewares leave on the event for the handler. */
@@ -32,7 +32,7 @@ export function headerValue(event: APIGatewayProxyEvent, name: string): string |
   return undefined;
 }
 
-/** Puts the API Gateway request id on every log line of the invocation and logs one access line. */
+/** Logs one access line per request (lambdaLogging, first in the stack, puts the correlation id on it). */
 export function requestLogging(): Middleware {
   const started = new WeakMap<object, number>();
   const finish = (request: Request, status: number) => {
@@ -42,13 +42,10 @@ export function requestLogging(): Middleware {
       status,
       durationMs: nowEpochMillis() - (started.get(request) ?? nowEpochMillis()),
     });
-    logger.removeKeys(['requestId', 'route']);
   };
   return {
     before: (request) => {
       started.set(request, nowEpochMillis());
-      logger.addContext(request.context);
-      logger.appendKeys({ requestId: request.event.requestContext?.requestId ?? request.context.awsRequestId });
     },
     after: (request) => finish(request, (request.response as APIGatewayProxyResult | undefined)?.statusCode ?? 0),
     onError: (request) => finish(request, (request.response as APIGatewayProxyResult | undefined)?.statusCode ?? 500),
@@ -174,9 +171,9 @@ export function responseSerializer(): Middleware {
 }
 
 /** Registered first so it runs last: every response, errors included, carries the headers. */
-export function securityHeaders(): Middleware {
+export function securityHeaders(profile: HeaderProfile = 'api'): Middleware {
   const apply = (request: Request) => {
-    if (request.response) request.response = withSecurityHeaders(request.response as APIGatewayProxyResult);
+    if (request.response) request.response = withSecurityHeaders(request.response as APIGatewayProxyResult, profile);
   };
   return { after: apply, onError: apply };
 }

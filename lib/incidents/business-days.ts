@@ -1,4 +1,4 @@
-import Holidays from 'date-holidays';
+import holidayData from './holidays.generated.json';
 
 /**
  * The business-day clock of the incident promise ("acknowledged within one business day").
@@ -36,6 +36,7 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 
 function formatter(timeZone: string): Intl.DateTimeFormat {
   let f = formatters.get(timeZone);
+  // Stryker disable next-line ConditionalExpression: a cache; building the formatter every time gives the same readings
   if (!f) {
     f = new Intl.DateTimeFormat('en-GB', {
       timeZone,
@@ -64,9 +65,8 @@ export function assertTimeZone(timeZone: string): void {
 /** The local wall-clock reading of an instant in a time zone. */
 export function toLocal(instantMillis: number, timeZone: string): LocalDateTime {
   const parts: Record<string, number> = {};
-  for (const p of formatter(timeZone).formatToParts(new Date(instantMillis))) {
-    if (p.type !== 'literal') parts[p.type] = Number(p.value);
-  }
+  // Literal parts ("/", ", ", ":") land under `literal` and are never read.
+  for (const p of formatter(timeZone).formatToParts(new Date(instantMillis))) parts[p.type] = Number(p.value);
   return {
     year: parts.year,
     month: parts.month,
@@ -97,12 +97,14 @@ export function fromLocal(local: LocalDateTime, timeZone: string): number {
   const wall = wallMillis(local);
   const before = offsetAt(wall - 36 * 3_600_000, timeZone);
   const after = offsetAt(wall + 36 * 3_600_000, timeZone);
-  const exact = [wall - before, wall - after].filter((c) => wallMillis(toLocal(c, timeZone)) === wall).sort((a, b) => a - b);
+  // Where both readings are exact (a repeated hour), the offset from before the change is the
+  // larger one, so its reading is the earlier instant and comes first.
+  const exact = [wall - before, wall - after].filter((c) => wallMillis(toLocal(c, timeZone)) === wall);
   return exact[0] ?? wall - before;
 }
 
 export function formatLocalDate(d: LocalDate): string {
-  return `${String(d.year).padStart(4, '0')}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}`;
+  return `${d.year}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}`;
 }
 
 function addCalendarDays(d: LocalDate, days: number): LocalDate {
@@ -123,6 +125,7 @@ export function isBusinessDay(d: LocalDate, calendar: BusinessCalendar): boolean
 function nextBusinessDay(d: LocalDate, calendar: BusinessCalendar): LocalDate {
   let next = addCalendarDays(d, 1);
   // A calendar with no business day at all would loop forever; ten years is far beyond any real one.
+  // Stryker disable next-line EqualityOperator: one day more or less of a ten-year search changes no outcome
   for (let i = 0; i < 3660 && !isBusinessDay(next, calendar); i += 1) next = addCalendarDays(next, 1);
   if (!isBusinessDay(next, calendar)) throw new RangeError('The business calendar has no business day within ten years');
   return next;
@@ -149,35 +152,41 @@ export function acknowledgeBy(receivedAtMillis: number, calendar: BusinessCalend
   return addBusinessDays(receivedAtMillis, 1, calendar);
 }
 
+/** Thrown for a date outside the generated holiday data: the calendar must be regenerated. */
+export class HolidayDataRangeError extends RangeError {
+  constructor(localDate: string) {
+    super(
+      `No holiday data for ${localDate}: lib/incidents/holidays.generated.json covers ${holidayData.firstYear}-${holidayData.lastYear}. ` +
+        'Extend HOLIDAY_YEARS in scripts/holidays.ts, run npx tsx scripts/holidays.ts and deploy.',
+    );
+    this.name = 'HolidayDataRangeError';
+  }
+}
+
 /**
- * A calendar backed by `date-holidays` (public and bank holidays of a country, optionally a region,
- * e.g. GB / ENG, a date-holidays country and state). Holiday lists are computed once per year and kept.
+ * The business calendar of a configured country (and region) in a time zone, from the holiday
+ * data generated at build time (scripts/holidays.ts, from date-holidays). An unknown zone, or a
+ * calendar the data does not hold, fails by name at cold start; a date outside the data's years
+ * throws HolidayDataRangeError rather than silently treating it as a business day.
  */
 export function holidayCalendar(options: { timeZone: string; country: string; region?: string }): BusinessCalendar {
   assertTimeZone(options.timeZone);
-  const catalogue = new Holidays();
   const country = options.country.toUpperCase();
   const region = options.region?.toUpperCase();
-  if (!catalogue.getCountries()[country]) throw new RangeError(`Unknown holiday country "${options.country}"`);
-  // date-holidays calls a country's first-level subdivision a "state" (GB: ENG, NIR, SCT, WLS).
-  if (region && !catalogue.getStates(country)?.[region]) throw new RangeError(`Unknown holiday region "${options.region}" of ${country}`);
-  const hd = region ? new Holidays(country, region) : new Holidays(country);
-  const byYear = new Map<number, Set<string>>();
-  const holidaysOf = (year: number): Set<string> => {
-    let set = byYear.get(year);
-    if (!set) {
-      set = new Set(
-        hd
-          .getHolidays(year)
-          .filter((h) => h.type === 'public' || h.type === 'bank')
-          .map((h) => h.date.slice(0, 10)),
-      );
-      byYear.set(year, set);
-    }
-    return set;
-  };
+  const key = region ? `${country}-${region}` : country;
+  const dates = (holidayData.calendars as Record<string, string[] | undefined>)[key];
+  if (!dates) {
+    // Stryker disable next-line StringLiteral: the data holds one calendar today, so the separator never shows
+    const known = Object.keys(holidayData.calendars).join(', ');
+    throw new RangeError(`Unknown holiday calendar "${key}" (country "${options.country}"${region ? `, region "${options.region}"` : ''}): the generated holiday data holds ${known}; add it to CONFIGURED_CALENDARS in scripts/holidays.ts`);
+  }
+  const holidays = new Set(dates);
   return {
     timeZone: options.timeZone,
-    isHoliday: (localDate) => holidaysOf(Number(localDate.slice(0, 4))).has(localDate),
+    isHoliday: (localDate) => {
+      const year = Number(localDate.slice(0, 4));
+      if (!(year >= holidayData.firstYear && year <= holidayData.lastYear)) throw new HolidayDataRangeError(localDate);
+      return holidays.has(localDate);
+    },
   };
 }
