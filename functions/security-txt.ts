@@ -1,7 +1,7 @@
 import { httpHandler } from '../lib/http/handler';
 import { text } from '../lib/http/responses';
 import { intEnv, requireEnv } from '../lib/platform/config';
-import { buildSecurityTxt, type SecurityTxtConfig } from '../lib/security-txt';
+import { buildSecurityTxt, type SecurityTxtConfig } from '../lib/incidents/security-txt';
 import { nowEpochMillis } from '../lib/platform/time';
 
 const config: SecurityTxtConfig = {
