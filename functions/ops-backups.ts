@@ -1,3 +1,4 @@
+import { REASON_MAX_LENGTH, requireAccessReason } from '../lib/access/reason';
 import { audit } from '../lib/audit';
 import { backupsDepsFromEnv } from '../lib/backups/config';
 import { advanceDrill, startDrill } from '../lib/backups/drill';
@@ -93,16 +94,17 @@ export const handler = opsHandler({
     const targetTable = stringArg(args, 'to', { required: true, max: 255 });
     const exportId = stringArg(args, 'export', { max: 200 });
     const toTime = stringArg(args, 'to-time', { max: 40 });
-    const reason = stringArg(args, 'reason', { max: 500 });
-    const restore = await startRestore(deps, { table, targetTable, exportId, toTime, reason, actor: ctx.actor.id });
+    // A restore copies every customer's data into a new table: like `customers show`, it needs a
+    // ticket or incident reference, and the audit entry is written before anything starts.
+    const reason = requireAccessReason(stringArg(args, 'reason', { max: REASON_MAX_LENGTH * 2 }));
     await audit({
       actor: ctx.actor.id,
       action: 'backups.restore',
-      subject: restore.table,
+      subject: table,
       reason,
-      details: { targetTable: restore.targetTable, method: restore.method, exportId: restore.exportId ?? null, toTime: restore.toTime ?? null },
+      details: { targetTable, exportId: exportId ?? null, toTime: toTime ?? null },
     });
-    return restore;
+    return startRestore(deps, { table, targetTable, exportId, toTime, reason, actor: ctx.actor.id });
   },
 
   async 'restore-status'(args) {

@@ -15,13 +15,13 @@ export const CHAIN_BROKEN_EXIT = EXIT.integrity;
 export const accessCommands: CommandSpec[] = [
   {
     path: ['customers', 'show'],
-    summary: 'One customer\'s record by id or email; needs --reason (a ticket/incident reference or 15+ characters); every use is audited',
+    summary: 'One customer\'s record by id or email; needs --reason with a ticket or incident reference (ticket 4411, INC-2041, #1234); every use is audited',
     positionals: ['customer'],
     options: {
       reason: {
         type: 'string',
         required: true,
-        description: 'why: "ticket 4411", "INC-2041", "#1234", or at least 15 characters of explanation',
+        description: 'why: a ticket or incident reference, e.g. "ticket 4411", "INC-2041", "incident inc_…", "#1234"',
       },
     },
     run: (context, args) => context.invoke('opsCustomers', 'show', { customer: args.positionals[0], reason: args.options.reason }),

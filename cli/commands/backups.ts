@@ -124,7 +124,7 @@ export const backupsCommands: CommandSpec[] = [
       export: { type: 'string', description: 'the export id to restore (see `backups list`)' },
       'to-time': { type: 'string', description: 'an ISO instant within the last 35 days (default: latest restorable time)' },
       to: { type: 'string', description: 'the new table, named <service>-<stage>-restored-<name>', required: true },
-      reason: { type: 'string', description: 'why (kept in the audit log)' },
+      reason: { type: 'string', description: 'required: a ticket or incident reference (ticket 4411, INC-2041, #1234), audited before the restore starts' },
       'no-wait': { type: 'boolean', description: 'return at once; follow with `backups restore-status`' },
     },
     async run(context, args) {

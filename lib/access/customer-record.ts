@@ -1,6 +1,6 @@
 import { BadRequestError, NotFoundError } from '../platform/errors';
 import type { AuditEntry, AuditEvent } from '../audit/audit-log';
-import { checkAccessReason } from './reason';
+import { requireAccessReason } from './reason';
 
 /** The user item of the accounts table as stored (shared data contract); only some fields leave. */
 export interface StoredUserItem {
@@ -87,8 +87,7 @@ export async function showCustomer(
   ports: { directory: CustomerDirectory; audit: AuditWriter },
   request: { query: string; reason: unknown; actor: string },
 ): Promise<{ customer: CustomerRecord; auditSeq: number }> {
-  const reason = checkAccessReason(request.reason);
-  if (!reason.ok) throw new BadRequestError(reason.code, reason.message);
+  const reason = requireAccessReason(request.reason);
   const query = request.query.trim();
   if (!query) throw new BadRequestError('missing_argument', 'Name the customer: an id (usr_…) or an email address.');
 
@@ -100,7 +99,7 @@ export async function showCustomer(
     actor: request.actor,
     action: CUSTOMER_SHOW_ACTION,
     subject,
-    reason: reason.reason,
+    reason,
     details: { lookup: byEmail ? 'email' : 'id' },
   });
   const item = userId ? await ports.directory.profile(userId) : undefined;

@@ -15,10 +15,13 @@ export function isHoneypot(body: unknown): boolean {
 
 /**
  * Checks a report from any channel against the same schema as `POST /v1/incidents`
- * (lib/incidents/schemas.ts). Text is kept exactly as typed (trimmed): HTML or script is just text
- * here and is never rendered anywhere. A filled honeypot is reported as such, unchecked.
+ * (lib/incidents/schemas.ts). Text is kept exactly as typed (trimmed): HTML or script in the
+ * report's text is just text and is never rendered anywhere; only `creditAs`, which is published,
+ * must be a plain-text name. The honeypot is looked at only after the report passed every check:
+ * an invalid report gets the same 400 with or without it, so the field never gives itself away.
  */
 export function parseIncidentReport(body: unknown): ParsedReport {
+  const report = parsePart(incidentReportBody, body ?? {}, 'body');
   if (isHoneypot(body)) return { kind: 'honeypot' };
-  return { kind: 'report', report: parsePart(incidentReportBody, body ?? {}, 'body') };
+  return { kind: 'report', report };
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineRoute } from '../http/contract';
 import { emailAddress, errorBody, isoTimestamp, plainText } from '../http/fields';
 import { INCIDENT_SCOPES } from './model';
+import { PLAIN_NAME_RULE, plainNameProblem } from './plain-text';
 
 /** The contract of the incident routes: what they accept and answer (docs/contract.md). */
 
@@ -20,7 +21,10 @@ export const incidentReportBody = z
     summary: plainText(SUMMARY_MAX).meta({ description: 'one line' }),
     details: plainText(DETAILS_MAX, { lines: true }).meta({ description: 'what happened; kept as plain text, never rendered' }),
     scope: z.enum(INCIDENT_SCOPES).meta({ description: '`security` for a vulnerability or breach, `account` for a problem with one account' }),
-    creditAs: optionalText(CREDIT_MAX).meta({ description: 'the name to credit in the published advisory (needs creditConsent)' }),
+    // Published in advisories: a plain-text name, refused (never escaped) when it holds markup (lib/incidents/plain-text.ts).
+    creditAs: optionalText(CREDIT_MAX)
+      .refine((value) => value === null || value === undefined || plainNameProblem(value) === undefined, { message: `must be ${PLAIN_NAME_RULE}` })
+      .meta({ description: 'the name to credit in the published advisory (needs creditConsent); plain text: no `<` or `>`, no control or invisible formatting characters' }),
     creditConsent: z.boolean().nullish().meta({ description: 'true: you agree to be named in the published advisory' }),
   })
   .superRefine((report, ctx) => {
@@ -55,7 +59,7 @@ export const createIncidentRoute = defineRoute({
   body: { mode: 'json', schema: incidentReportBody, maxBytes: 128 * 1024 },
   responses: {
     202: { description: 'Received; acknowledged within one business day', schema: incidentReceipt },
-    400: { description: 'A field is missing or not valid (`missing_email`, `invalid_scope`, `summary_too_long`, `credit_consent_required`, …)', schema: errorBody },
+    400: { description: 'A field is missing or not valid (`missing_email`, `invalid_scope`, `summary_too_long`, `credit_consent_required`, `invalid_credit_as`, …)', schema: errorBody },
     401: { description: 'A bearer token was sent and is not valid', schema: errorBody, headers: { 'WWW-Authenticate': 'Bearer' } },
     429: { description: '`too_many_reports` from this address', schema: errorBody, headers: { 'Retry-After': 'seconds to wait' } },
   },

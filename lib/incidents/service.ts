@@ -3,6 +3,7 @@ import { describeError, logger } from '../platform/logger';
 import type { Mail, Mailer } from '../platform/mailer';
 import { acknowledgeBy, addBusinessDays, type BusinessCalendar } from './business-days';
 import type { IncidentReport } from './intake';
+import { PLAIN_NAME_RULE, plainNameProblem } from './plain-text';
 import {
   acknowledgedMail,
   escalationMail,
@@ -159,6 +160,8 @@ async function transition(deps: IncidentDeps, incident: Incident, target: Incide
 }
 
 export async function acknowledgeIncident(deps: IncidentDeps, id: string, input: { contact: string; contactEmail?: string }, actor: string) {
+  // The contact's name is mailed to the reporter and shown in the timeline: plain text only.
+  if (plainNameProblem(input.contact)) throw new BadRequestError('invalid_contact', `--contact must be ${PLAIN_NAME_RULE}.`);
   const incident = await requireIncident(deps, id);
   const at = iso(deps.now());
   await transition(deps, incident, 'acknowledged', {
@@ -196,6 +199,7 @@ export async function changeIncidentStatus(deps: IncidentDeps, id: string, targe
  * they consented; the reporter's email is never published unless it is the name they chose.
  */
 export async function publishIncident(deps: IncidentDeps, id: string, input: { title: string; summary: string; credits: string[] }, actor: string) {
+  if (input.credits.some((c) => plainNameProblem(c))) throw new BadRequestError('invalid_credit', `Each --credit must be ${PLAIN_NAME_RULE}.`);
   const incident = await requireIncident(deps, id);
   assertTransition(incident.status, 'published');
   const credits: string[] = [];
@@ -206,6 +210,8 @@ export async function publishIncident(deps: IncidentDeps, id: string, input: { t
   if (credits.some((c) => c.toLowerCase() === incident.email.toLowerCase() && c !== incident.creditAs)) {
     throw new BadRequestError('credit_without_consent', "A credit names the reporter's email address, which they did not consent to publish.");
   }
+  // A reporter's creditAs stored before names had to be plain text is checked again here.
+  if (credits.some((c) => plainNameProblem(c))) throw new BadRequestError('invalid_credit', `The reporter's stored credit name is not ${PLAIN_NAME_RULE}; ask them for another name before publishing.`);
   if (credits.length > TEXT_LIMITS.credits) throw new BadRequestError('invalid_argument', `At most ${TEXT_LIMITS.credits} credits.`);
   if (!incident.resolvedAt) throw new ConflictError('not_resolved', `Incident ${id} has no resolution time.`);
   const at = iso(deps.now());

@@ -79,6 +79,17 @@ export const billingWebhookCases: BillingCase[] = [
     },
   },
   {
+    name: 'when the signature timestamp is in the future (301 s, 10 days), it answers 400 invalid_signature and records nothing',
+    run: async (send, probe) => {
+      for (const ahead of [301, 10 * 86_400]) {
+        const event = checkoutEvent();
+        const res = await send(signedWebhook(event, { timestamp: Math.floor(Date.now() / 1000) + ahead }));
+        await expectRefused(res, 400, 'invalid_signature');
+        expect(await probe.receiptOf(event.id)).toBeUndefined();
+      }
+    },
+  },
+  {
     name: 'when the body is changed after signing, it answers 400 invalid_signature and records nothing',
     run: async (send, probe) => {
       const event = checkoutEvent();

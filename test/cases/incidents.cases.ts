@@ -153,6 +153,10 @@ export const incidentCases: IncidentCase[] = [
       ['a missing scope', { scope: undefined }, 'missing_scope'],
       ['an unknown scope', { scope: 'billing' }, 'invalid_scope'],
       ['a creditAs without consent', { creditAs: 'Ada' }, 'credit_consent_required'],
+      ['a creditAs with an HTML link', { creditAs: '<a href="https://evil.example">Ada</a>', creditConsent: true }, 'invalid_credit_as'],
+      ['a creditAs with a line break', { creditAs: 'Ada\nLovelace', creditConsent: true }, 'invalid_credit_as'],
+      ['a filled honeypot and an invalid email', { website: 'http://spam.example', email: 'not-an-email' }, 'invalid_email'],
+      ['a filled honeypot and no summary', { website: 'http://spam.example', summary: undefined }, 'missing_summary'],
       ['a non-string summary', { summary: ['a'] }, 'invalid_summary'],
     ] as const
   ).map(
@@ -215,6 +219,20 @@ export const incidentCases: IncidentCase[] = [
       expect(await env.table.byEmail(body.email as string)).toEqual([]);
       expect(await env.mailTo(body.email as string)).toEqual([]);
       expect((await env.send(status(res.json.id, res.json.trackingToken))).status).toBe(404);
+    },
+  },
+  {
+    name: 'when the point of contact given to ack has a line break or markup, it is refused and the incident is unchanged',
+    run: async (env) => {
+      // Prepare
+      const { id } = (await env.send(submit(report()))).json;
+      // Act
+      const refused = [await env.ops.refused('ack', id, 'Dana\nSecurity Team'), await env.ops.refused('ack', id, '<b>Dana</b>')];
+      // Assess
+      for (const r of refused) expect(r.message).toContain('plain text');
+      const shown = await env.ops.show(id);
+      expect(shown).toMatchObject({ status: 'received', contact: null });
+      expect(shown.timeline.filter((e: { kind: string }) => e.kind === 'status')).toHaveLength(0);
     },
   },
   {

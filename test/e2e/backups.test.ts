@@ -54,7 +54,7 @@ describe('backups through the ops CLI against the local stage', () => {
   });
 
   it('refuses a restore into a live table name with one clear line and a non-zero status', async () => {
-    const res = await opsCli(['backups', 'restore', '--table', 'accounts', '--to', 'helpshelf-local-accounts'], fast);
+    const res = await opsCli(['backups', 'restore', '--table', 'accounts', '--to', 'helpshelf-local-accounts', '--reason', 'ticket 4411'], fast);
     expect(res.code).toBe(1);
     expect(res.stderr.trim().split('\n')).toHaveLength(1);
     expect(res.stderr).toContain('--to must be a new table named helpshelf-local-restored-');

@@ -45,11 +45,11 @@ describe('customers show (opsCustomers), in-process against the emulator', () =>
     expect(Number.isFinite(Date.parse(entries[0].at))).toBe(true);
   });
 
-  it('when looked up by id with a 15-character explanation, it returns the record; an unlinked account shows billing null', async () => {
+  it('when looked up by id with an incident reference and an explanation, it returns the record; an unlinked account shows billing null', async () => {
     const customer = await seedCustomer(documentClient, ACCOUNTS, { billing: undefined, name: null, emailVerified: false, verifiedAt: undefined });
-    const outcome = await invokeOps('opsCustomers', 'show', { customer: customer.userId, reason: 'customer cannot log in since Monday' });
+    const outcome = await invokeOps('opsCustomers', 'show', { customer: customer.userId, reason: 'incident inc_8f3k2: customer cannot log in since Monday' });
     expect(outcome).toMatchObject({ ok: true, result: { customer: { id: customer.userId, name: null, verified: false, verifiedAt: null, billing: null } } });
-    expect(await entriesAbout(customer.userId)).toEqual([expect.objectContaining({ details: { lookup: 'id' }, reason: 'customer cannot log in since Monday' })]);
+    expect(await entriesAbout(customer.userId)).toEqual([expect.objectContaining({ details: { lookup: 'id' }, reason: 'incident inc_8f3k2: customer cannot log in since Monday' })]);
   });
 
   it('when the email differs only in case and spaces, it finds the customer', async () => {
@@ -63,6 +63,9 @@ describe('customers show (opsCustomers), in-process against the emulator', () =>
     ['an empty reason', '   ', 'reason_required'],
     ['a vague reason', 'because', 'reason_too_vague'],
     ['punctuation padding', '...............!!', 'reason_too_vague'],
+    ['an explanation without a reference', 'customer cannot log in since Monday', 'reason_too_vague'],
+    ['15 repeated letters', 'aaaaaaaaaaaaaaa', 'reason_too_vague'],
+    ['a control character', 'ticket 4411\u001b[2J', 'invalid_reason'],
     ['a reason over 500 characters', 'x '.repeat(300), 'reason_too_long'],
   ])('when given %s, it refuses with a 400, returns nothing and writes no audit entry', async (_label, reason, code) => {
     // Prepare

@@ -237,14 +237,15 @@ describe('backups: scheduled exports and the restore drill (against the emulator
   it('refuses a restore with a bad target, both sources, an unknown table or export, and changes nothing', async () => {
     const id = randomUUID().slice(0, 8);
     const deps = backupsDepsFromEnv();
+    const reason = 'ticket 4411';
     const cases: Array<[Record<string, unknown>, number, string]> = [
-      [{ table: 'accounts', to: `helpshelf-local-accounts` }, 400, 'invalid_target'],
-      [{ table: 'accounts', to: `helpshelf-local-restored-${id}`, export: 'e', 'to-time': '2026-01-01T00:00:00Z' }, 400, 'invalid_argument'],
-      [{ table: 'nope', to: `helpshelf-local-restored-${id}` }, 400, 'unknown_table'],
-      [{ table: 'accounts', to: `helpshelf-local-restored-${id}`, export: 'no-such-export' }, 404, 'unknown_export'],
-      [{ table: 'accounts', to: `helpshelf-local-restored-${id}`, 'to-time': 'yesterday' }, 400, 'invalid_time'],
-      [{ table: 'accounts', to: `helpshelf-local-restored-${id}`, 'to-time': '2999-01-01T00:00:00Z' }, 400, 'invalid_time'],
-      [{ table: 'accounts' }, 400, 'missing_argument'],
+      [{ table: 'accounts', to: `helpshelf-local-accounts`, reason }, 400, 'invalid_target'],
+      [{ table: 'accounts', to: `helpshelf-local-restored-${id}`, export: 'e', 'to-time': '2026-01-01T00:00:00Z', reason }, 400, 'invalid_argument'],
+      [{ table: 'nope', to: `helpshelf-local-restored-${id}`, reason }, 400, 'unknown_table'],
+      [{ table: 'accounts', to: `helpshelf-local-restored-${id}`, export: 'no-such-export', reason }, 404, 'unknown_export'],
+      [{ table: 'accounts', to: `helpshelf-local-restored-${id}`, 'to-time': 'yesterday', reason }, 400, 'invalid_time'],
+      [{ table: 'accounts', to: `helpshelf-local-restored-${id}`, 'to-time': '2999-01-01T00:00:00Z', reason }, 400, 'invalid_time'],
+      [{ table: 'accounts', reason }, 400, 'missing_argument'],
     ];
     for (const [args, status, code] of cases) {
       const outcome = await invokeOps('opsBackups', 'restore', args);
@@ -266,6 +267,36 @@ describe('backups: scheduled exports and the restore drill (against the emulator
     expect(await invokeOps('opsBackups', 'restore-drill-status', { id: 'drl_nope' })).toMatchObject({ ok: false, error: { status: 404, code: 'unknown_drill' } });
   });
 
+  it('refuses a restore of the accounts table without a ticket or incident reference: no table, no audit entry', async () => {
+    // The attack: `backups restore --table accounts --to …` with no reason copied every password hash.
+    const id = randomUUID().slice(0, 8);
+    const target = `helpshelf-local-restored-noreason-${id}`;
+    const deps = backupsDepsFromEnv();
+    for (const [reason, code] of [
+      [undefined, 'reason_required'],
+      ['   ', 'reason_required'],
+      ['aaaaaaaaaaaaaaa', 'reason_too_vague'],
+      ['customer cannot log in since Monday', 'reason_too_vague'],
+      ['ticket 4411\u0000', 'invalid_reason'],
+    ] as const) {
+      const outcome = await invokeOps('opsBackups', 'restore', { table: 'accounts', to: target, reason });
+      expect({ reason, outcome }).toMatchObject({ reason, outcome: { ok: false, error: { status: 400, code } } });
+    }
+    expect(await deps.control.tableStatus(target)).toBeUndefined();
+    const audited: unknown[] = [];
+    for await (const entry of auditStore().all()) if (entry.details?.targetTable === target) audited.push(entry);
+    expect(audited).toEqual([]);
+  });
+
+  it('writes the audit entry of a restore before the restore starts: an attempt that fails is audited too', async () => {
+    const n = 100_000 + Math.floor(Math.random() * 900_000);
+    const outcome = await invokeOps('opsBackups', 'restore', { table: 'accounts', to: 'helpshelf-local-accounts', reason: `ticket ${n}` });
+    expect(outcome).toMatchObject({ ok: false, error: { code: 'invalid_target' } });
+    const audited: Array<{ action: string; subject: string }> = [];
+    for await (const entry of auditStore().all()) if (entry.reason === `ticket ${n}`) audited.push(entry);
+    expect(audited).toEqual([expect.objectContaining({ action: 'backups.restore', subject: 'accounts', actor: 'local:test-engineer' })]);
+  });
+
   it('restores a table to a point in time into a new table, audited', async () => {
     // Prepare
     const id = randomUUID().slice(0, 8);
@@ -273,17 +304,18 @@ describe('backups: scheduled exports and the restore drill (against the emulator
     const deps = backupsDepsFromEnv();
 
     // Act
-    const restore = await opsResult<{ method: string; targetTable: string; restoreId: string }>('opsBackups', 'restore', { table: 'billing', to: target, reason: `drill ${id}` });
+    const reason = `INC-${100_000 + Math.floor(Math.random() * 900_000)} restore test ${id}`;
+    const restore = await opsResult<{ method: string; targetTable: string; restoreId: string }>('opsBackups', 'restore', { table: 'billing', to: target, reason });
     const status = await opsResult<{ done: boolean; tableStatus: string }>('opsBackups', 'restore-status', { to: target });
 
     // Assess
     expect(restore).toMatchObject({ method: 'POINT_IN_TIME', targetTable: target });
     expect(status).toMatchObject({ done: true, tableStatus: 'ACTIVE' });
-    const again = await invokeOps('opsBackups', 'restore', { table: 'billing', to: target });
+    const again = await invokeOps('opsBackups', 'restore', { table: 'billing', to: target, reason });
     expect(again).toMatchObject({ ok: false, error: { status: 409, code: 'target_exists' } });
     const audited: string[] = [];
-    for await (const entry of auditStore().all()) if (entry.reason === `drill ${id}`) audited.push(entry.action);
-    expect(audited).toEqual(['backups.restore']);
+    for await (const entry of auditStore().all()) if (entry.reason === reason) audited.push(entry.action);
+    expect(audited).toEqual(['backups.restore', 'backups.restore']);
     await deps.control.deleteTable(target);
   });
 });

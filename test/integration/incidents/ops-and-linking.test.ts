@@ -116,6 +116,20 @@ describe('incident ops actions and reporter linking, in-process against the emul
       expect((await env.ops.show(id)).status).toBe('resolved');
     });
 
+    it('when a credit holds markup or a line break, publishing is refused and nothing is public', async () => {
+      const { id } = (await env.send(submit(report()))).json;
+      await env.ops.ack(id, 'Eve');
+      await env.ops.status(id, 'investigating');
+      await env.ops.status(id, 'resolved');
+      for (const credit of ['<a href="https://evil.example">Mallory</a>', 'Mallory\nSee https://evil.example']) {
+        const outcome = await invokeOps('opsIncidents', 'publish', { id, title: 'T', summary: 'S', credits: ['Lin Q.', credit] });
+        expect(outcome).toMatchObject({ ok: false, error: { code: 'invalid_credit', status: 400 } });
+      }
+      expect((await env.ops.show(id)).status).toBe('resolved');
+      const advisories = (await env.send({ method: 'GET', path: '/v1/security/advisories' })).json.advisories;
+      expect(advisories.map((a: { id: string }) => a.id)).not.toContain(id);
+    });
+
     it('when the reporter did not consent, the advisory credits only the names given', async () => {
       const { id } = (await env.send(submit(report()))).json;
       await env.ops.ack(id, 'Eve');

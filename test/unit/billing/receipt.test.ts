@@ -1,6 +1,6 @@
 import { receiveStripeEvent, type ClaimOutcome, type EventClaimStore, type ReceiptDeps } from '../../../lib/billing/receipt';
 import type { BillingEventMessage } from '../../../lib/billing/events';
-import { stripeSignatureVerifier } from '../../../lib/billing/stripe-signature';
+import { signedTimestamp, stripeSignatureVerifier } from '../../../lib/billing/stripe-signature';
 import { checkoutSessionObject, signatureHeader, stripeEvent } from '../../support/stripe';
 
 function fakeClaims(initial: ClaimOutcome['outcome'] | undefined = undefined) {
@@ -93,5 +93,33 @@ describe('the Stripe signature verifier', () => {
   it('when the stage has no signing secret configured, it fails loudly instead of refusing every event as unsigned', async () => {
     const unconfigured = stripeSignatureVerifier('helpshelf/prod/stripe-webhook', async () => ({ current: '', previous: '' }));
     await expect(unconfigured('{}', signatureHeader('{}', SECRET))).rejects.toThrow(/holds no Stripe signing secret/);
+  });
+
+  describe('the signed timestamp is checked in both directions', () => {
+    const NOW_MS = Date.UTC(2026, 11, 2, 6, 0, 0);
+    const nowS = NOW_MS / 1000;
+    const pinned = stripeSignatureVerifier('unit', async () => ({ current: SECRET }), () => NOW_MS);
+    const body = JSON.stringify(stripeEvent('checkout.session.completed', checkoutSessionObject({ customer: 'cus_1', userId: 'usr_1' })));
+
+    it.each([
+      ['exactly now', 0, true],
+      ['300 s ago (the edge)', -300, true],
+      ['300 s ahead (the edge)', 300, true],
+      ['301 s ago', -301, false],
+      ['301 s ahead', 301, false],
+      ['10 days ahead', 10 * 86_400, false],
+    ])('a signature dated %s (%i s) is accepted: %p', async (_label, offset, accepted) => {
+      const outcome = await pinned(body, signatureHeader(body, SECRET, nowS + offset));
+      expect(outcome.ok).toBe(accepted);
+      if (!accepted) expect(outcome).toEqual({ ok: false, reason: 'signature' });
+    });
+
+    it('a header with two timestamps or a non-numeric one is refused, even when one of them is signed', async () => {
+      const valid = signatureHeader(body, SECRET, nowS);
+      expect(await pinned(body, `t=${nowS + 86_400},${valid}`)).toEqual({ ok: false, reason: 'signature' });
+      expect(await pinned(body, valid.replace(`t=${nowS}`, `t=${nowS}abc`))).toEqual({ ok: false, reason: 'signature' });
+      expect(signedTimestamp(valid)).toBe(nowS);
+      expect(signedTimestamp('v1=abc')).toBeUndefined();
+    });
   });
 });

@@ -50,6 +50,17 @@ describe('the incident state machine', () => {
   });
 });
 
+/** What `fn` throws, as the client would see it (status, code, message); undefined when it does not throw. */
+function errorOf(fn: () => unknown): { status: number; code: string; message: string } | undefined {
+  try {
+    fn();
+    return undefined;
+  } catch (error) {
+    const { status, code, message } = error as { status: number; code: string; message: string };
+    return { status, code, message };
+  }
+}
+
 describe('the intake parser', () => {
   const good = { email: '  Ada@Example.TEST ', summary: ' Summary ', details: 'Line 1\nLine 2\tTabbed', scope: 'account' };
 
@@ -73,8 +84,24 @@ describe('the intake parser', () => {
     expect(() => parseIncidentReport({ ...good, details: 'a\u0000b' })).toThrow(expect.objectContaining({ code: 'invalid_details' }));
   });
 
-  it('when the honeypot is filled, it says so without checking anything else', () => {
-    expect(parseIncidentReport({ website: 'x' })).toEqual({ kind: 'honeypot' });
+  it('when the honeypot is filled on a valid report, it says so; on an invalid one, it refuses exactly as without it', () => {
+    expect(parseIncidentReport({ ...good, website: 'x' })).toEqual({ kind: 'honeypot' });
+    for (const bad of [{ email: 'not-an-email' }, { summary: '' }, { scope: 'nope' }, { creditAs: 'Ada' }]) {
+      const withoutHoneypot = errorOf(() => parseIncidentReport({ ...good, ...bad }));
+      const withHoneypot = errorOf(() => parseIncidentReport({ ...good, ...bad, website: 'http://spam.example' }));
+      expect(withHoneypot).toEqual(withoutHoneypot);
+      expect(withHoneypot).toMatchObject({ status: 400 });
+    }
+    expect(errorOf(() => parseIncidentReport({ website: 'x' }))).toMatchObject({ status: 400, code: 'missing_email' });
+  });
+
+  it.each([
+    ['an HTML link', '<a href="https://evil.example">Ada</a>'],
+    ['a tag', 'Ada <b>'],
+    ['a line break', 'Ada\nLovelace'],
+    ['a right-to-left override', 'Ada \u202eecalevol'],
+  ])('when creditAs holds %s, it is 400 invalid_credit_as', (_what, creditAs) => {
+    expect(errorOf(() => parseIncidentReport({ ...good, creditAs, creditConsent: true }))).toMatchObject({ status: 400, code: 'invalid_credit_as' });
   });
 });
 
