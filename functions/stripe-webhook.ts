@@ -1,13 +1,11 @@
-import { httpHandler } from '../lib/http/handler';
+import { httpRoute } from '../lib/http/handler';
 import { json } from '../lib/http/responses';
 import { dynamoEventClaims } from '../lib/billing/dynamo-event-claims';
 import { receiveStripeEvent } from '../lib/billing/receipt';
+import { stripeWebhookRoute } from '../lib/billing/schemas';
 import { sqsEventQueue } from '../lib/billing/sqs-event-queue';
 import { stripeSignatureVerifier } from '../lib/billing/stripe-signature';
 import { requireEnv } from '../lib/platform/config';
-
-/** Stripe events are small; a generous limit still refuses abuse before any work is done. */
-export const MAX_WEBHOOK_BODY_BYTES = 256 * 1024;
 
 const deps = {
   verify: stripeSignatureVerifier(requireEnv('STRIPE_WEBHOOK_SECRET_ID')),
@@ -15,7 +13,7 @@ const deps = {
   queue: sqsEventQueue(requireEnv('STRIPE_EVENTS_QUEUE')),
 };
 
-export const handler = httpHandler({ body: 'raw', maxBodyBytes: MAX_WEBHOOK_BODY_BYTES }, async (request) => {
+export const handler = httpRoute(stripeWebhookRoute, async (request) => {
   await receiveStripeEvent(request.rawBody, request.headers['stripe-signature'], deps);
   return json(200, { received: true });
 });
