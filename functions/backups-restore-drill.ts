@@ -1,13 +1,13 @@
 import { audit } from '../lib/audit';
 import { backupsDepsFromEnv } from '../lib/backups/config';
 import { advanceOpenDrills, startDrill } from '../lib/backups/drill';
-import { logger } from '../lib/platform/logger';
+import { loggedHandler, logger } from '../lib/platform/logger';
 
 const deps = backupsDepsFromEnv();
 const ACTOR = 'system:backupsRestoreDrill';
 
 /** Schedules: `{job: 'start'}` weekly starts a drill; `{job: 'advance'}` moves running drills on until they finish. */
-export const handler = async (event: { job?: string }) => {
+export const handler = loggedHandler(async (event: { job?: string }) => {
   if (event?.job === 'start') {
     const drill = await startDrill(deps, ACTOR);
     await audit({ actor: ACTOR, action: 'backups.restore_drill.start', subject: drill.drillId, details: { tables: drill.tables.length } });
@@ -20,4 +20,4 @@ export const handler = async (event: { job?: string }) => {
   }
   logger.info('restore drills advanced', { drills: drills.map((d) => `${d.drillId}:${d.status}`) });
   return { drills: drills.map((d) => ({ drillId: d.drillId, status: d.status })) };
-};
+});

@@ -4,9 +4,10 @@ import { authenticateWithProfile } from '../lib/identity/authenticate';
 import { PASSWORD_BODY_LIMIT } from '../lib/identity/http';
 import { argon2Hasher } from '../lib/identity/argon2-runtime';
 import { identityAccounts } from '../lib/identity/accounts-runtime';
+import { newPasswordRules } from '../lib/identity/new-password-rules';
 
 export const handler = httpHandler({ body: 'json', maxBodyBytes: PASSWORD_BODY_LIMIT }, async (request) => {
   const auth = await authenticateWithProfile(request, true);
-  await identityAccounts(argon2Hasher()).changePassword(auth, request.body as Record<string, unknown>, request.sourceIp);
+  await identityAccounts(argon2Hasher(), newPasswordRules).changePassword(auth, request.body as Record<string, unknown>, request.sourceIp);
   return noContent();
 });

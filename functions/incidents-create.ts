@@ -11,6 +11,7 @@ import { submitIncident, type IncidentDeps } from '../lib/incidents/service';
 import { intEnv, requireEnv } from '../lib/platform/config';
 import { TooManyRequestsError } from '../lib/platform/errors';
 import { logger } from '../lib/platform/logger';
+import { countMetric } from '../lib/platform/metrics';
 import { consumeRateLimit, type RateLimitRule } from '../lib/platform/rate-limit';
 
 /** Finds the reporter's account from the request (a bearer token, if sent); undefined when none. */
@@ -42,7 +43,9 @@ export function createIncidentHandler(options: CreateIncidentOptions) {
       return json(202, { id: newIncidentId(), trackingToken: newTrackingToken(), status: 'received', acknowledgeBy: new Date(acknowledgeBy(deps.now(), deps.calendar)).toISOString() });
     }
     const userId = await options.identifyReporter(request);
-    return json(202, await submitIncident(deps, request.input.body, { userId }));
+    const submitted = await submitIncident(deps, request.input.body, { userId });
+    countMetric('IncidentOpened');
+    return json(202, submitted);
   });
 }
 

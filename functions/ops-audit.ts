@@ -1,8 +1,10 @@
+import { z } from 'zod';
 import { auditStore } from '../lib/audit';
 import { listAudit } from '../lib/access/audit-report';
-import { opsHandler, stringArg } from '../lib/ops/handler';
+import { optionalText } from '../lib/ops/args';
+import { action, opsHandler } from '../lib/ops/handler';
 
 /** `audit list [--since ISO]`: verifies the whole hash chain, then lists the entries. */
 export const handler = opsHandler({
-  list: async (args) => listAudit(auditStore(), { since: stringArg(args, 'since', { max: 40 }) }),
+  list: action(z.object({ since: optionalText(40) }), (args) => listAudit(auditStore(), args)),
 });

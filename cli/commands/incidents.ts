@@ -3,6 +3,21 @@ import type { CommandSpec } from '../types';
 
 const FUNCTION = 'opsIncidents';
 
+interface Attachment {
+  name: string;
+  contentType: string;
+  size: number;
+  key?: string;
+  dropped?: string;
+}
+
+interface ReporterMessage {
+  at: string;
+  via: 'web' | 'email';
+  text: string;
+  attachments: Attachment[];
+}
+
 interface TimelineEntry {
   at: string;
   actor: string;
@@ -22,19 +37,35 @@ export const incidentCommands: CommandSpec[] = [
     run: (context, args) => context.invoke(FUNCTION, 'list', { status: args.options.status }),
     format(result) {
       const { incidents } = result as { incidents: Array<Record<string, unknown>> };
-      return table(incidents, ['id', 'status', 'scope', 'createdAt', 'acknowledgeBy', 'contact', 'summary']);
+      return table(incidents, ['id', 'status', 'scope', 'source', 'createdAt', 'acknowledgeBy', 'contact', 'flags', 'summary']);
     },
   },
   {
     path: ['incidents', 'show'],
-    summary: 'Everything about one incident, internal notes included',
+    summary: "Everything about one incident, internal notes, the reporter's messages and attachments included",
     positionals: ['id'],
     run: (context, args) => context.invoke(FUNCTION, 'show', { id: args.positionals[0] }),
     format(result) {
-      const { timeline, ...incident } = result as Record<string, unknown> & { timeline: TimelineEntry[] };
+      const { timeline, messages = [], attachments = [], ...incident } = result as Record<string, unknown> & { timeline: TimelineEntry[]; messages?: ReporterMessage[]; attachments?: Attachment[] };
       const { details, ...rest } = incident;
       const lines = timeline.map((e) => `${e.at}  ${e.visibility.padEnd(8)}  ${e.kind.padEnd(9)}  ${e.actor}${e.to ? `  ${e.from ?? ''}→${e.to}` : ''}${e.message ? `\n    ${e.message.replace(/\n/g, '\n    ')}` : ''}`);
-      return `${keyValues(rest)}\n\nDetails:\n${String(details)}\n\nTimeline:\n${lines.join('\n')}`;
+      const said = messages.map(
+        (m, i) => `#${i + 1} ${m.at} (${m.via})${m.attachments.length ? `  [${m.attachments.map((a) => a.name).join(', ')}]` : ''}\n    ${m.text.replace(/\n/g, '\n    ')}`,
+      );
+      const files = attachments.map((a) => `  ${a.name} (${a.contentType}, ${a.size} bytes): ${a.key ? `stored at ${a.key}` : `dropped (${a.dropped})`}`);
+      return [
+        keyValues(rest),
+        '',
+        'Details:',
+        String(details),
+        '',
+        `Reporter messages (${messages.length}):`,
+        ...said,
+        ...(files.length ? ['', 'Attachments:', ...files] : []),
+        '',
+        'Timeline:',
+        ...lines,
+      ].join('\n');
     },
   },
   {

@@ -1,4 +1,7 @@
+import { readFileSync, statSync } from 'node:fs';
 import { mailSentTo, readSentMail, type SentMail } from '../../scripts/lib/emulator-clients';
+import { receiveLocally, type InboundOutcome } from '../../scripts/lib/inbound-mail';
+import { table } from '../format';
 import { OpsCommandError, type CommandSpec } from '../types';
 
 /**
@@ -25,7 +28,51 @@ export const mailCommands: CommandSpec[] = [
     format(result) {
       const { messages } = result as { messages: SentMail[] };
       if (messages.length === 0) return '(no mail)';
-      return messages.map((m) => `To: ${m.to.join(', ')}\nFrom: ${m.from}\nSubject: ${m.subject}\n\n${m.body}\n${'-'.repeat(60)}`).join('\n');
+      return messages
+        .map((m) => {
+          const thread = m.headers?.['In-Reply-To'] ? `In-Reply-To: ${m.headers['In-Reply-To']}\n` : '';
+          return `To: ${m.to.join(', ')}\nFrom: ${m.from}\n${thread}Subject: ${m.subject}\n\n${m.body}\n${'-'.repeat(60)}`;
+        })
+        .join('\n');
+    },
+  },
+  {
+    path: ['mail', 'receive'],
+    summary: 'Local stage only: delivers a raw message (.eml) to the security inbox as SES receipt would',
+    options: { file: { type: 'string', description: 'the RFC 5322 message to deliver (.eml)', required: true } },
+    localOnly: true,
+    async run(context, args) {
+      const file = String(args.options.file);
+      let raw: Buffer;
+      try {
+        // SES refuses messages over 40 MB; so does the local path.
+        if (statSync(file).size > 40 * 1024 * 1024) throw new OpsCommandError(`${file} is larger than the 40 MB SES accepts.`, 'message_too_large');
+        raw = readFileSync(file);
+      } catch (error) {
+        if (error instanceof OpsCommandError) throw error;
+        throw new OpsCommandError(`Cannot read ${file}: ${(error as Error).message}`, 'unreadable_file');
+      }
+      const local = context.local!;
+      try {
+        const { objectKey: _key, ...outcome } = await receiveLocally({ ...local, stage: 'local' }, raw);
+        return outcome;
+      } catch (error) {
+        throw new OpsCommandError(`Delivering ${file} to the local inbox failed: ${(error as Error).message}`, 'receive_failed');
+      }
+    },
+    format(result) {
+      const r = result as Omit<InboundOutcome, 'objectKey'>;
+      return [`outcome: ${r.outcome}`, ...(r.incidentId ? [`incident: ${r.incidentId}`] : []), ...(r.reason ? [`reason: ${r.reason}`] : [])].join('\n');
+    },
+  },
+  {
+    path: ['mail', 'ignored'],
+    summary: 'Messages the security inbox received and recorded as ignored (auto-replies, bounces, lists, duplicates, rate-limited), newest first',
+    options: { limit: { type: 'string', description: 'how many (default 50, at most 500)' } },
+    run: (context, args) => context.invoke('opsIncidents', 'ignored', { limit: args.options.limit }),
+    format(result) {
+      const { messages } = result as { messages: Array<Record<string, unknown>> };
+      return table(messages, ['receivedAt', 'reason', 'from', 'incidentId', 'objectKey']);
     },
   },
 ];

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { requireEnv, optionalEnv } from '../platform/config';
 import { sesMailer } from '../platform/mailer';
+import { NAMESPACES, publishCounts } from '../platform/metrics';
 import { nowEpochMillis } from '../platform/time';
 import { dynamoBackupsRepository } from './dynamo-backups-repository';
 import { dynamoTableControl } from './dynamo-table-control';
-import { emfMetrics } from './emf-metrics';
 import { s3ExportStore } from './s3-export-store';
 import type { BackedUpTable, BackupsDeps } from './types';
 
@@ -29,7 +29,7 @@ export function backupsDepsFromEnv(overrides: Partial<BackupsDeps> = {}): Backup
     control: dynamoTableControl(),
     store: s3ExportStore(),
     mailer: sesMailer(),
-    metrics: emfMetrics(stage),
+    metrics: { publish: (values) => publishCounts(NAMESPACES.backups, values) },
     tables: parseBackupTables(requireEnv('BACKUP_TABLES')),
     bucket: requireEnv('BACKUPS_BUCKET'),
     opsEmail: requireEnv('OPS_EMAIL'),

@@ -162,7 +162,7 @@ export interface ExportStore {
 }
 
 export interface Metrics {
-  /** One Embedded Metric Format line; the alarms in sls/resources/backups.yml watch these. */
+  /** Counts in one Embedded Metric Format line (lib/platform/metrics.ts); the alarms in sls/resources/backups.yml watch these. */
   publish(values: Record<string, number>): void;
 }
 

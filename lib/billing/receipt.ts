@@ -1,23 +1,35 @@
-import { BadRequestError, ConflictError, ServiceUnavailableError } from '../platform/errors';
+import { BadRequestError, ServiceUnavailableError } from '../platform/errors';
 import { describeError, logger } from '../platform/logger';
 import { readEnvelope, toBillingMessage, type BillingEventMessage } from './events';
 
 /**
- * Receipt of a Stripe webhook, in the Powertools idempotency style: verify, claim the event id
- * (in progress, with a short expiry), hand the projection to the queue, mark the claim complete.
- * A failed hand-off releases the claim and answers 5xx, so Stripe's retry is accepted; a crash
- * between claim and completion leaves a claim that expires within seconds, for the same reason.
+ * Receipt of a Stripe webhook in two AWS calls: verify, claim the event id (one conditional write
+ * that also tells whether the worker already completed it), hand the projection to the queue,
+ * answer 200. The worker marks the receipt completed once the event is applied, so a later replay
+ * costs one call and is not queued again. A delivery that finds the event claimed but not yet
+ * completed is queued again rather than refused: it cannot know whether the first hand-off will
+ * succeed, and refusing would fail an immediate replay; the worker's applied marker makes the
+ * second copy a no-op. A failed hand-off releases this delivery's claim and answers 5xx, so
+ * Stripe's retry is accepted. Nothing is acknowledged before the queue has the event.
  */
 
 /** Verifies the signature over the exact bytes and returns the parsed body. */
 export type SignatureVerifier = (rawBody: string, signatureHeader: string) => Promise<{ ok: true; parsed: unknown } | { ok: false; reason: 'signature' | 'payload' }>;
 
-export type ClaimOutcome = { outcome: 'claimed'; token: string } | { outcome: 'completed' } | { outcome: 'in_progress' };
+export type ClaimOutcome = { outcome: 'claimed'; token: string } | { outcome: 'completed' };
 
 export interface EventClaimStore {
+  /** One write: claims the event for this delivery unless its processing is already completed. */
   claim(eventId: string, type: string): Promise<ClaimOutcome>;
-  complete(eventId: string, token: string): Promise<void>;
+  /** Releases this delivery's claim, if it still holds it. */
   release(eventId: string, token: string): Promise<void>;
+  /** Records an event that needs no processing as completed (one write). */
+  acknowledge(eventId: string, type: string): Promise<void>;
+}
+
+/** The worker's side: marks the receipt completed once the event is applied (or found a duplicate). */
+export interface ReceiptCompletion {
+  complete(eventId: string): Promise<void>;
 }
 
 export interface BillingEventQueue {
@@ -49,37 +61,29 @@ export async function receiveStripeEvent(rawBody: string, signatureHeader: strin
   if (!event) throw new BadRequestError('invalid_payload', 'The signed body is not a Stripe event.');
   const log = { eventId: event.id, type: event.type };
 
+  const message = toBillingMessage(event);
+  if (!message) {
+    await deps.claims.acknowledge(event.id, event.type);
+    logger.info('stripe event type not handled; acknowledged', log);
+    return 'ignored';
+  }
+
   const claim = await deps.claims.claim(event.id, event.type);
   if (claim.outcome === 'completed') {
     logger.info('stripe event already received', log);
     return 'duplicate';
   }
-  if (claim.outcome === 'in_progress') {
-    // Another delivery of this event is being handed off right now; if it fails, Stripe must
-    // retry, so this one is not acknowledged either.
-    throw new ConflictError('event_in_progress', 'This event is being processed; retry later.');
-  }
-
-  const message = toBillingMessage(event);
-  if (message) {
-    try {
-      await deps.queue.send(message);
-    } catch (error) {
-      logger.error('stripe event hand-off failed', { ...log, error: { name: describeError(error).name } });
-      try {
-        await deps.claims.release(event.id, claim.token);
-      } catch {
-        // The claim expires on its own within seconds; Stripe retries later than that.
-      }
-      throw new ServiceUnavailableError('The event could not be queued. Retry later.', { cause: error });
-    }
-  }
   try {
-    await deps.claims.complete(event.id, claim.token);
+    await deps.queue.send(message);
   } catch (error) {
-    // The event is safely queued; an uncompleted claim expires and a retry is de-duplicated by the worker.
-    logger.warn('stripe event claim not completed', { ...log, error: { name: describeError(error).name } });
+    logger.error('stripe event hand-off failed', { ...log, error: { name: describeError(error).name } });
+    try {
+      await deps.claims.release(event.id, claim.token);
+    } catch {
+      // A claim that is not completed never stops a retry from being queued.
+    }
+    throw new ServiceUnavailableError('The event could not be queued. Retry later.', { cause: error });
   }
-  logger.info(message ? 'stripe event queued' : 'stripe event type not handled; acknowledged', log);
-  return message ? 'accepted' : 'ignored';
+  logger.info('stripe event queued', log);
+  return 'accepted';
 }

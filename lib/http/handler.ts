@@ -2,6 +2,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { RouteContract, RouteInput } from './contract';
 import { bodyParser, errorMapper, inputParser, type ParsedEvent, requestLogging, responseSerializer, securityHeaders } from './middleware';
+import { lambdaLogging } from '../platform/logger';
 import type { BodyMode, HttpHandlerFn, HttpRequest, HttpResponse } from './types';
 
 export interface HttpHandlerOptions {
@@ -53,6 +54,7 @@ export function toHttpRequest(event: ParsedEvent, context: Context): HttpRequest
  */
 export function httpHandler(options: HttpHandlerOptions, fn: HttpHandlerFn) {
   return middy<ParsedEvent, APIGatewayProxyResult, Error, Context>()
+    .use(lambdaLogging())
     .use(securityHeaders())
     .use(requestLogging())
     .use(errorMapper())
@@ -72,6 +74,7 @@ export type RouteRequest<R extends RouteContract> = HttpRequest & { input: Route
  */
 export function httpRoute<R extends RouteContract>(route: R, fn: (request: RouteRequest<R>) => Promise<HttpResponse>) {
   const handler = middy<ParsedEvent, APIGatewayProxyResult, Error, Context>()
+    .use(lambdaLogging())
     .use(securityHeaders())
     .use(requestLogging())
     .use(errorMapper())

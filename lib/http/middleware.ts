@@ -32,7 +32,7 @@ export function headerValue(event: APIGatewayProxyEvent, name: string): string |
   return undefined;
 }
 
-/** Puts the API Gateway request id on every log line of the invocation and logs one access line. */
+/** Logs one access line per request (lambdaLogging, first in the stack, puts the correlation id on it). */
 export function requestLogging(): Middleware {
   const started = new WeakMap<object, number>();
   const finish = (request: Request, status: number) => {
@@ -42,13 +42,10 @@ export function requestLogging(): Middleware {
       status,
       durationMs: nowEpochMillis() - (started.get(request) ?? nowEpochMillis()),
     });
-    logger.removeKeys(['requestId', 'route']);
   };
   return {
     before: (request) => {
       started.set(request, nowEpochMillis());
-      logger.addContext(request.context);
-      logger.appendKeys({ requestId: request.event.requestContext?.requestId ?? request.context.awsRequestId });
     },
     after: (request) => finish(request, (request.response as APIGatewayProxyResult | undefined)?.statusCode ?? 0),
     onError: (request) => finish(request, (request.response as APIGatewayProxyResult | undefined)?.statusCode ?? 500),

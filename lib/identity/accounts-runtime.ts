@@ -5,7 +5,6 @@ import { consumeRateLimit, type RateLimitRule } from '../platform/rate-limit';
 import { nowEpochMillis } from '../platform/time';
 import { accountService, type AccountService, type RateLimiter } from './accounts';
 import { hibpCheck, NO_BREACH_CHECK } from './breached-passwords';
-import { commonPasswords } from './common-passwords';
 import { dynamoIdentityStore } from './dynamo-identity-store';
 import { dynamoLoginThrottle } from './dynamo-login-throttle';
 import type { PasswordHasher } from './password-hasher';
@@ -26,14 +25,31 @@ export const NO_HASHING: PasswordHasher = {
   verifyDummy: () => Promise.reject(new Error('This function does not hash passwords')),
 };
 
-const accounts = new WeakMap<PasswordHasher, AccountService>();
+/** What checks a new password against: only functions that accept one load the dictionary. */
+export interface NewPasswordRules {
+  commonPasswords: () => ReadonlySet<string>;
+}
+
+/** For the functions that never accept a new password (login, verification, reset request). */
+export const NO_NEW_PASSWORDS: NewPasswordRules = {
+  commonPasswords: () => {
+    throw new Error('This function does not check new passwords');
+  },
+};
+
+const accounts = new WeakMap<PasswordHasher, Map<NewPasswordRules, AccountService>>();
 
 /**
  * The account flows. Functions that hash pass `argon2Hasher()` from ./argon2-runtime (the only
- * module that loads the native binding); the others pass NO_HASHING.
+ * module that loads the native binding); the others pass NO_HASHING. Functions that accept a new
+ * password (signup, change, reset) pass `newPasswordRules` from ./new-password-rules, the only
+ * module that imports the 49,000-entry common-password dictionary; the others leave it out of
+ * their bundle.
  */
-export function identityAccounts(hasher: PasswordHasher): AccountService {
-  const built = accounts.get(hasher);
+export function identityAccounts(hasher: PasswordHasher, newPasswords: NewPasswordRules = NO_NEW_PASSWORDS): AccountService {
+  const byRules = accounts.get(hasher) ?? new Map<NewPasswordRules, AccountService>();
+  accounts.set(hasher, byRules);
+  const built = byRules.get(newPasswords);
   if (built) return built;
   const rateLimitsTable = requireEnv('RATE_LIMITS_TABLE');
   const hibpEnabled = boolEnv('HIBP_ENABLED', !isLocalStage());
@@ -43,7 +59,7 @@ export function identityAccounts(hasher: PasswordHasher): AccountService {
     throttle: dynamoLoginThrottle(rateLimitsTable),
     hasher,
     breachCheck: hibpEnabled ? hibpCheck({ timeoutMs: intEnv('HIBP_TIMEOUT_MS', 1500, { min: 100, max: 5000 }) }) : NO_BREACH_CHECK,
-    commonPasswords,
+    commonPasswords: newPasswords.commonPasswords,
     mailer: sesMailer(),
     limiter: { consume: (rule, key) => consumeRateLimit(rateLimitsTable, LIMITS[rule], key) },
     tokens: identityTokens(),
@@ -59,6 +75,6 @@ export function identityAccounts(hasher: PasswordHasher): AccountService {
     now: nowEpochMillis,
     securityLog: (event) => logger.info('security event', { securityEvent: event.event, outcome: event.outcome, emailHash: event.emailHash, userId: event.userId, ip: event.ip }),
   });
-  accounts.set(hasher, service);
+  byRules.set(newPasswords, service);
   return service;
 }

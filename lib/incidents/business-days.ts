@@ -1,4 +1,4 @@
-import Holidays from 'date-holidays';
+import holidayData from './holidays.generated.json';
 
 /**
  * The business-day clock of the incident promise ("acknowledged within one business day").
@@ -149,35 +149,40 @@ export function acknowledgeBy(receivedAtMillis: number, calendar: BusinessCalend
   return addBusinessDays(receivedAtMillis, 1, calendar);
 }
 
+/** Thrown for a date outside the generated holiday data: the calendar must be regenerated. */
+export class HolidayDataRangeError extends RangeError {
+  constructor(localDate: string) {
+    super(
+      `No holiday data for ${localDate}: lib/incidents/holidays.generated.json covers ${holidayData.firstYear}-${holidayData.lastYear}. ` +
+        'Extend HOLIDAY_YEARS in scripts/holidays.ts, run npx tsx scripts/holidays.ts and deploy.',
+    );
+    this.name = 'HolidayDataRangeError';
+  }
+}
+
 /**
- * A calendar backed by `date-holidays` (public and bank holidays of a country, optionally a region,
- * e.g. GB / ENG, a date-holidays country and state). Holiday lists are computed once per year and kept.
+ * The business calendar of a configured country (and region) in a time zone, from the holiday
+ * data generated at build time (scripts/holidays.ts, from date-holidays). An unknown zone, or a
+ * calendar the data does not hold, fails by name at cold start; a date outside the data's years
+ * throws HolidayDataRangeError rather than silently treating it as a business day.
  */
 export function holidayCalendar(options: { timeZone: string; country: string; region?: string }): BusinessCalendar {
   assertTimeZone(options.timeZone);
-  const catalogue = new Holidays();
   const country = options.country.toUpperCase();
   const region = options.region?.toUpperCase();
-  if (!catalogue.getCountries()[country]) throw new RangeError(`Unknown holiday country "${options.country}"`);
-  // date-holidays calls a country's first-level subdivision a "state" (GB: ENG, NIR, SCT, WLS).
-  if (region && !catalogue.getStates(country)?.[region]) throw new RangeError(`Unknown holiday region "${options.region}" of ${country}`);
-  const hd = region ? new Holidays(country, region) : new Holidays(country);
-  const byYear = new Map<number, Set<string>>();
-  const holidaysOf = (year: number): Set<string> => {
-    let set = byYear.get(year);
-    if (!set) {
-      set = new Set(
-        hd
-          .getHolidays(year)
-          .filter((h) => h.type === 'public' || h.type === 'bank')
-          .map((h) => h.date.slice(0, 10)),
-      );
-      byYear.set(year, set);
-    }
-    return set;
-  };
+  const key = region ? `${country}-${region}` : country;
+  const dates = (holidayData.calendars as Record<string, string[] | undefined>)[key];
+  if (!dates) {
+    const known = Object.keys(holidayData.calendars).join(', ');
+    throw new RangeError(`Unknown holiday calendar "${key}" (country "${options.country}"${region ? `, region "${options.region}"` : ''}): the generated holiday data holds ${known}; add it to CONFIGURED_CALENDARS in scripts/holidays.ts`);
+  }
+  const holidays = new Set(dates);
   return {
     timeZone: options.timeZone,
-    isHoliday: (localDate) => holidaysOf(Number(localDate.slice(0, 4))).has(localDate),
+    isHoliday: (localDate) => {
+      const year = Number(localDate.slice(0, 4));
+      if (!(year >= holidayData.firstYear && year <= holidayData.lastYear)) throw new HolidayDataRangeError(localDate);
+      return holidays.has(localDate);
+    },
   };
 }

@@ -22,7 +22,7 @@ const statusPartition = (status: IncidentStatus) => `STATUS#${status}`;
 const INCIDENT_FIELDS = [
   'id', 'status', 'scope', 'email', 'summary', 'details', 'creditAs', 'userId', 'trackingTokenDigest', 'createdAt', 'acknowledgeBy',
   'acknowledgedAt', 'contact', 'contactEmail', 'lastReporterUpdateAt', 'escalatedAt', 'reminderSentFor', 'resolvedAt', 'publishedAt',
-  'closedAt', 'updatedAt',
+  'closedAt', 'updatedAt', 'source', 'flags', 'rawMessageKey',
 ] as const satisfies ReadonlyArray<keyof Incident>;
 
 /** Fields that are absent until set, so conditions can say attribute_not_exists. */
@@ -39,8 +39,19 @@ function eventItem(id: string, event: TimelineEvent): Record<string, unknown> {
 }
 
 function toEvent(item: Record<string, unknown>): TimelineEvent {
-  const { at, actor, kind, visibility, from, to, message } = item as unknown as TimelineEvent;
-  return { at, actor, kind, visibility, ...(from ? { from } : {}), ...(to ? { to } : {}), ...(message !== undefined ? { message } : {}) };
+  const { at, actor, kind, visibility, from, to, message, via, attachments, rawMessageKey } = item as unknown as TimelineEvent;
+  return {
+    at,
+    actor,
+    kind,
+    visibility,
+    ...(from ? { from } : {}),
+    ...(to ? { to } : {}),
+    ...(message !== undefined ? { message } : {}),
+    ...(via ? { via } : {}),
+    ...(attachments ? { attachments } : {}),
+    ...(rawMessageKey ? { rawMessageKey } : {}),
+  };
 }
 
 function isConditionFailure(error: unknown): boolean {

@@ -1,5 +1,5 @@
 import type { Mail } from '../platform/mailer';
-import type { Incident } from './model';
+import type { Incident, MessageAttachment } from './model';
 
 /**
  * The incident emails, plain text only (the mailer sends no HTML part), so whatever a reporter
@@ -10,9 +10,16 @@ export interface MailContext {
   publicBaseUrl: string;
 }
 
+/** The status page; the token is typed there, never put in a URL (URLs end up in logs and histories). */
+export const trackingLink = (ctx: MailContext, id: string) => `${ctx.publicBaseUrl}/security/report/status?id=${encodeURIComponent(id)}`;
+
 const statusHelp = (ctx: MailContext, id: string) =>
   [
-    'To check the status of your report at any time:',
+    'To check the status of your report at any time, open',
+    '',
+    `  ${trackingLink(ctx, id)}`,
+    '',
+    'and enter your tracking token, or:',
     '',
     `  curl -H "X-Tracking-Token: <your tracking token>" ${ctx.publicBaseUrl}/v1/incidents/${id}`,
   ].join('\n');
@@ -39,7 +46,19 @@ export function receiptMail(ctx: MailContext, incident: Incident, trackingToken:
   };
 }
 
-export function teamAlertMail(to: string, incident: Incident): Mail {
+const attachmentLine = (a: MessageAttachment) => `  - ${a.name} (${a.contentType}, ${a.size} bytes)${a.dropped ? `: dropped (${a.dropped})` : ''}`;
+
+export function teamAlertMail(to: string, incident: Incident, mailed?: { problems: string[]; attachments: MessageAttachment[] }): Mail {
+  const fromMail = mailed
+    ? [
+        '',
+        `Arrived by mail to the security address${incident.email ? '' : ' from no single sender'}.`,
+        ...(incident.flags?.length ? [`Flags:     ${incident.flags.join(', ')}`] : []),
+        ...((incident.flags ?? []).includes('unverified_sender') ? ['The sender failed the receipt checks: nothing was mailed to the address it claims.'] : []),
+        ...(mailed.problems.length ? [`Problems:  ${mailed.problems.join('; ')} (the raw message is kept: ${incident.rawMessageKey})`] : []),
+        ...(mailed.attachments.length ? ['Attachments:', ...mailed.attachments.map(attachmentLine)] : []),
+      ]
+    : [];
   return {
     to,
     subject: `New ${incident.scope} report ${incident.id}`,
@@ -51,6 +70,7 @@ export function teamAlertMail(to: string, incident: Incident): Mail {
       `Received:  ${incident.createdAt}`,
       `Reporter:  ${incident.email}`,
       `Summary:   ${incident.summary}`,
+      ...fromMail,
       '',
       'The details stay in the incidents table; read them with:',
       `  npm run ops -- incidents show ${incident.id}`,
@@ -123,6 +143,21 @@ export function reminderMail(to: string, incident: Incident, businessDays: numbe
       `for ${businessDays} business days (last one ${incident.lastReporterUpdateAt ?? incident.acknowledgedAt}).`,
       '',
       `  npm run ops -- incidents update ${incident.id} --message TEXT --public`,
+    ].join('\n'),
+  };
+}
+
+export function reporterMessageMail(to: string, incident: Incident, attachments: MessageAttachment[], flags: string[]): Mail {
+  return {
+    to,
+    subject: `The reporter of ${incident.id} wrote again`,
+    text: [
+      `The reporter of ${incident.id} (${incident.status}) sent a further message${attachments.length ? ` with ${attachments.length} attachment(s)` : ''}.`,
+      ...(flags.length ? [`Flags: ${flags.join(', ')}`] : []),
+      ...(attachments.length ? ['', 'Attachments:', ...attachments.map(attachmentLine)] : []),
+      '',
+      'Read it with:',
+      `  npm run ops -- incidents show ${incident.id}`,
     ].join('\n'),
   };
 }

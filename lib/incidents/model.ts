@@ -82,9 +82,32 @@ export interface Incident {
   publishedAt: string | null;
   closedAt: string | null;
   updatedAt: string;
+  /** How the report arrived: the web form (or API), or mail to the security address. null on reports older than the inbox: web. */
+  source: 'web' | 'email' | null;
+  /** What the team must know before trusting or answering the report (e.g. `unverified_sender`, `parse_problem`); null: none. */
+  flags: string[] | null;
+  /** The raw message in the inbound bucket, for reports that arrived by mail. */
+  rawMessageKey: string | null;
 }
 
-export type TimelineKind = 'received' | 'status' | 'note' | 'escalated' | 'reminder';
+/**
+ * Whether mail may go to the reporter's address: not when the report names no sender, nor when
+ * the receipt's SPF/DKIM/DMARC verdicts failed (mailing a forged address is backscatter).
+ */
+export function mayMailReporter(incident: Pick<Incident, 'email' | 'flags'>): boolean {
+  return incident.email !== '' && !(incident.flags ?? []).includes('unverified_sender');
+}
+
+/** A file that came with a reporter's message: stored (S3 key) or listed as dropped, with why. */
+export interface MessageAttachment {
+  name: string;
+  contentType: string;
+  size: number;
+  key?: string;
+  dropped?: string;
+}
+
+export type TimelineKind = 'received' | 'status' | 'note' | 'escalated' | 'reminder' | 'message';
 
 /** One entry of an incident's timeline: every transition and note, with who and when. */
 export interface TimelineEvent {
@@ -96,6 +119,11 @@ export interface TimelineEvent {
   from?: IncidentStatus;
   to?: IncidentStatus;
   message?: string;
+  /** On `received` and `message` entries: how the reporter's words arrived. */
+  via?: 'web' | 'email';
+  attachments?: MessageAttachment[];
+  /** On entries from mail: the raw message in the inbound bucket. */
+  rawMessageKey?: string;
 }
 
 export interface Advisory {

@@ -11,6 +11,7 @@ import {
   publishedMail,
   receiptMail,
   reminderMail,
+  reporterMessageMail,
   teamAlertMail,
   type MailContext,
 } from './mail';
@@ -18,7 +19,9 @@ import {
   assertTransition,
   INCIDENT_STATUSES,
   InvalidTransitionError,
+  mayMailReporter,
   type Advisory,
+  type MessageAttachment,
   type Incident,
   type IncidentScope,
   type IncidentStatus,
@@ -29,6 +32,8 @@ import { newIncidentId, newTrackingToken, trackingTokenDigest } from './tracking
 
 export interface IncidentAddresses {
   securityTeam: string;
+  /** The public security address (the inbox); replies to acknowledgements go there. */
+  securityTeamInbox?: string;
   support: string;
   teamLead: string;
 }
@@ -52,9 +57,14 @@ const iso = (millis: number) => new Date(millis).toISOString();
 
 /** Sends mail without letting a mail failure undo what is already stored; says whether it went. */
 async function trySend(mailer: Mailer, mail: Mail, purpose: string, incidentId: string): Promise<boolean> {
+  return (await sendForId(mailer, mail, purpose, incidentId)) !== false;
+}
+
+/** As trySend, but hands back the transport's message id (what a reply's In-Reply-To will name). */
+async function sendForId(mailer: Mailer, mail: Mail, purpose: string, incidentId: string): Promise<string | undefined | false> {
   try {
-    await mailer.send(mail);
-    return true;
+    const sent = await mailer.send(mail);
+    return sent?.messageId;
   } catch (error) {
     logger.error('incident mail not sent', { purpose, incidentId, error: describeError(error) });
     return false;
@@ -75,18 +85,11 @@ export interface SubmittedIncident {
   acknowledgeBy: string;
 }
 
-export async function submitIncident(deps: IncidentDeps, report: IncidentReport, reporter: { userId?: string }): Promise<SubmittedIncident> {
+function newIncident(deps: IncidentDeps, fields: Pick<Incident, 'id' | 'scope' | 'email' | 'summary' | 'details' | 'creditAs' | 'userId' | 'source' | 'flags' | 'rawMessageKey'>, trackingToken: string): Incident {
   const now = deps.now();
-  const trackingToken = newTrackingToken();
-  const incident: Incident = {
-    id: newIncidentId(),
+  return {
+    ...fields,
     status: 'received',
-    scope: report.scope,
-    email: report.email,
-    summary: report.summary,
-    details: report.details,
-    creditAs: report.creditAs,
-    userId: reporter.userId ?? null,
     trackingTokenDigest: trackingTokenDigest(trackingToken),
     createdAt: iso(now),
     acknowledgeBy: iso(acknowledgeBy(now, deps.calendar)),
@@ -101,6 +104,15 @@ export async function submitIncident(deps: IncidentDeps, report: IncidentReport,
     closedAt: null,
     updatedAt: iso(now),
   };
+}
+
+export async function submitIncident(deps: IncidentDeps, report: IncidentReport, reporter: { userId?: string }): Promise<SubmittedIncident> {
+  const trackingToken = newTrackingToken();
+  const incident = newIncident(
+    deps,
+    { id: newIncidentId(), scope: report.scope, email: report.email, summary: report.summary, details: report.details, creditAs: report.creditAs, userId: reporter.userId ?? null, source: 'web', flags: null, rawMessageKey: null },
+    trackingToken,
+  );
   await deps.repo.create(incident, { at: incident.createdAt, actor: 'reporter', kind: 'received', visibility: 'internal', to: 'received' });
   await Promise.all([
     trySend(deps.mailer, receiptMail(deps.mail, incident, trackingToken), 'receipt', incident.id),
@@ -108,6 +120,94 @@ export async function submitIncident(deps: IncidentDeps, report: IncidentReport,
   ]);
   logger.info('incident received', { incidentId: incident.id, scope: incident.scope, linkedAccount: incident.userId !== null });
   return { id: incident.id, trackingToken, status: 'received', acknowledgeBy: incident.acknowledgeBy };
+}
+
+/** A report that arrived by mail, as the security inbox read it (lib/inbox). */
+export interface EmailedReport {
+  /** Chosen by the inbox before anything is stored, so a retried delivery opens the same incident. */
+  id: string;
+  /** The sender, or '' when the message names no single sender. */
+  email: string;
+  summary: string;
+  details: string;
+  flags: string[];
+  /** What could not be read, for the team (`parse_problem`). */
+  problems: string[];
+  rawMessageKey: string;
+  attachments: MessageAttachment[];
+  /** The received message's Message-ID and thread: the acknowledgement answers it. */
+  thread: { messageId: string | null; references: string[] };
+}
+
+export interface OpenedEmailIncident {
+  id: string;
+  /** False when the incident already existed (a retried delivery): nothing was mailed again. */
+  created: boolean;
+  acknowledgeBy: string;
+  /** The acknowledgement's transport message id, when one was sent. */
+  receiptMessageId?: string;
+}
+
+/**
+ * Opens an incident for a mailed report: the same lifecycle, clock and acknowledgement as the
+ * web form, the acknowledgement sent as a reply in the reporter's thread (and never when the
+ * sender is unverified or unknown). The team alert names the flags and problems.
+ */
+export async function openEmailedIncident(deps: IncidentDeps, report: EmailedReport): Promise<OpenedEmailIncident> {
+  const trackingToken = newTrackingToken();
+  const incident = newIncident(
+    deps,
+    { id: report.id, scope: 'security', email: report.email, summary: report.summary, details: report.details, creditAs: null, userId: null, source: 'email', flags: report.flags.length ? report.flags : null, rawMessageKey: report.rawMessageKey },
+    trackingToken,
+  );
+  try {
+    await deps.repo.create(incident, {
+      at: incident.createdAt,
+      actor: 'reporter',
+      kind: 'received',
+      visibility: 'internal',
+      to: 'received',
+      via: 'email',
+      attachments: report.attachments,
+      rawMessageKey: report.rawMessageKey,
+      ...(report.problems.length ? { message: `Parse problems: ${report.problems.join('; ')}` } : {}),
+    });
+  } catch (error) {
+    const existing = await deps.repo.get(report.id);
+    if (!existing) throw error;
+    return { id: existing.id, created: false, acknowledgeBy: existing.acknowledgeBy };
+  }
+  const replyHeaders = report.thread.messageId ? { inReplyTo: report.thread.messageId, references: [...report.thread.references, report.thread.messageId] } : {};
+  const [receiptMessageId] = await Promise.all([
+    mayMailReporter(incident)
+      ? sendForId(deps.mailer, { ...receiptMail(deps.mail, incident, trackingToken), ...replyHeaders, replyTo: deps.addresses.securityTeamInbox ?? deps.addresses.securityTeam, autoReply: true }, 'receipt', incident.id)
+      : Promise.resolve(false as const),
+    trySend(deps.mailer, teamAlertMail(teamAddressFor(incident.scope, deps.addresses), incident, { problems: report.problems, attachments: report.attachments }), 'team-alert', incident.id),
+  ]);
+  logger.info('incident received by mail', { incidentId: incident.id, flags: report.flags, attachments: report.attachments.length, acknowledged: receiptMessageId !== false });
+  return { id: incident.id, created: true, acknowledgeBy: incident.acknowledgeBy, ...(receiptMessageId ? { receiptMessageId } : {}) };
+}
+
+/**
+ * A reporter's further message (a reply to the acknowledgement): appended to the incident's
+ * timeline and the point of contact (or the team, before acknowledgement) is told.
+ */
+export async function appendReporterMessage(
+  deps: IncidentDeps,
+  id: string,
+  input: { text: string; via: 'web' | 'email'; attachments: MessageAttachment[]; rawMessageKey?: string; flags?: string[] },
+): Promise<{ id: string; at: string; contactNotified: boolean }> {
+  const incident = await requireIncident(deps, id);
+  const at = iso(deps.now());
+  const applied = await deps.repo.update(id, {
+    set: { updatedAt: at },
+    event: { at, actor: 'reporter', kind: 'message', visibility: 'internal', message: input.text, via: input.via, attachments: input.attachments, ...(input.rawMessageKey ? { rawMessageKey: input.rawMessageKey } : {}) },
+  });
+  if (!applied) throw new NotFoundError('not_found', `No incident ${id}.`);
+  const to = incident.contactEmail ?? teamAddressFor(incident.scope, deps.addresses);
+  const contactNotified = await trySend(deps.mailer, reporterMessageMail(to, incident, input.attachments, input.flags ?? []), 'reporter-message', id);
+  logger.info('reporter message appended', { incidentId: id, via: input.via, attachments: input.attachments.length });
+  return { id, at, contactNotified };
 }
 
 // ------------------------------------------------------------------------------------ reporter
@@ -140,9 +240,36 @@ export async function listIncidents(deps: IncidentDeps, status?: IncidentStatus)
     .map(record);
 }
 
-export async function showIncident(deps: IncidentDeps, id: string): Promise<IncidentRecord & { timeline: TimelineEvent[] }> {
+/** One thing the reporter said: the report itself (web form or mail), then every further message. */
+export interface ReporterMessage {
+  at: string;
+  via: 'web' | 'email';
+  text: string;
+  attachments: MessageAttachment[];
+  rawMessageKey?: string;
+}
+
+export async function showIncident(
+  deps: IncidentDeps,
+  id: string,
+): Promise<IncidentRecord & { timeline: TimelineEvent[]; messages: ReporterMessage[]; attachments: Array<MessageAttachment & { at: string }> }> {
   const incident = await requireIncident(deps, id);
-  return { ...record(incident), timeline: await deps.repo.timeline(id) };
+  const timeline = await deps.repo.timeline(id);
+  const received = timeline.find((e) => e.kind === 'received');
+  const messages: ReporterMessage[] = [
+    {
+      at: incident.createdAt,
+      via: incident.source ?? 'web',
+      text: incident.details,
+      attachments: received?.attachments ?? [],
+      ...(incident.rawMessageKey ? { rawMessageKey: incident.rawMessageKey } : {}),
+    },
+    ...timeline
+      .filter((e) => e.kind === 'message')
+      .map((e) => ({ at: e.at, via: e.via ?? 'web', text: e.message ?? '', attachments: e.attachments ?? [], ...(e.rawMessageKey ? { rawMessageKey: e.rawMessageKey } : {}) })),
+  ];
+  const attachments = messages.flatMap((m) => m.attachments.map((a) => ({ ...a, at: m.at })));
+  return { ...record(incident), timeline, messages, attachments };
 }
 
 /**
@@ -168,7 +295,7 @@ export async function acknowledgeIncident(deps: IncidentDeps, id: string, input:
     set: { status: 'acknowledged', acknowledgedAt: at, contact: input.contact, contactEmail: input.contactEmail ?? null, lastReporterUpdateAt: at, updatedAt: at },
     event: { at, actor, kind: 'status', visibility: 'internal', from: incident.status, to: 'acknowledged', message: `Point of contact: ${input.contact}` },
   });
-  const reporterNotified = await trySend(deps.mailer, acknowledgedMail(deps.mail, incident, input.contact), 'acknowledged', id);
+  const reporterNotified = mayMailReporter(incident) && (await trySend(deps.mailer, acknowledgedMail(deps.mail, incident, input.contact), 'acknowledged', id));
   return { id, status: 'acknowledged' as const, acknowledgedAt: at, contact: input.contact, reporterNotified };
 }
 
@@ -180,7 +307,7 @@ export async function addIncidentNote(deps: IncidentDeps, id: string, input: { m
     event: { at, actor, kind: 'note', visibility: input.isPublic ? 'public' : 'internal', message: input.message },
   });
   if (!applied) throw new NotFoundError('not_found', `No incident ${id}.`);
-  const reporterNotified = input.isPublic ? await trySend(deps.mailer, publicUpdateMail(deps.mail, incident, input.message), 'public-update', id) : false;
+  const reporterNotified = input.isPublic && mayMailReporter(incident) ? await trySend(deps.mailer, publicUpdateMail(deps.mail, incident, input.message), 'public-update', id) : false;
   return { id, at, visibility: input.isPublic ? 'public' : 'internal', reporterNotified };
 }
 
@@ -221,7 +348,7 @@ export async function publishIncident(deps: IncidentDeps, id: string, input: { t
     event: { at, actor, kind: 'status', visibility: 'internal', from: incident.status, to: 'published', message: `Advisory: ${input.title}` },
     advisory,
   });
-  const reporterNotified = await trySend(deps.mailer, publishedMail(deps.mail, incident, input.title, incident.creditAs !== null && credits.includes(incident.creditAs)), 'published', id);
+  const reporterNotified = mayMailReporter(incident) && (await trySend(deps.mailer, publishedMail(deps.mail, incident, input.title, incident.creditAs !== null && credits.includes(incident.creditAs)), 'published', id));
   return { ...advisory, status: 'published' as const, reporterNotified };
 }
 

@@ -2,9 +2,10 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { AppError, BadRequestError, ForbiddenError, NotFoundError, ServiceUnavailableError } from '../platform/errors';
 import { isTransientAwsError } from '../platform/aws/errors';
-import { describeError, logger } from '../platform/logger';
+import { describeError, lambdaLogging, logger } from '../platform/logger';
+import { parseArgs } from './args';
 import { resolveActor } from './identity';
-import type { OpsAction, OpsInvocation, OpsOutcome } from './types';
+import type { OpsActions, OpsInvocation, OpsOutcome } from './types';
 
 /** API Gateway (REST or HTTP API), function URL and ALB events all carry these. */
 function isHttpEvent(event: unknown): boolean {
@@ -25,47 +26,32 @@ function toOutcome(error: unknown): OpsOutcome {
 
 /**
  * The stack every ops function uses: it checks the invocation, establishes who is calling,
- * dispatches to one named action and always answers `{ok, result}` or `{ok: false, error}`, so
- * the CLI can print one clear line and exit non-zero.
+ * dispatches to one named action of its table, parses the action's arguments with the action's
+ * schema, and always answers `{ok, result}` or `{ok: false, error}`, so the CLI can print one
+ * clear line and exit non-zero. Nothing about the arguments is looked at before the caller is known.
  */
-export function opsHandler(actions: Record<string, OpsAction>) {
-  return middy<OpsInvocation, OpsOutcome, Error, Context>().handler(async (invocation, context) => {
-    logger.addContext(context);
-    try {
-      // Defence in depth: ops functions have no http event, but if one were ever wired to API
-      // Gateway (or a function URL), its events must never reach an action.
-      if (isHttpEvent(invocation)) throw new ForbiddenError('not_an_ops_invocation', 'Ops functions answer direct invocations from the ops CLI only.');
-      if (!invocation || typeof invocation !== 'object' || typeof invocation.action !== 'string') {
-        throw new BadRequestError('invalid_invocation', 'An ops invocation names an action.');
+export function opsHandler(actions: OpsActions) {
+  return middy<OpsInvocation, OpsOutcome, Error, Context>()
+    .use(lambdaLogging())
+    .handler(async (invocation, context) => {
+      try {
+        // Defence in depth: ops functions have no http event, but if one were ever wired to API
+        // Gateway (or a function URL), its events must never reach an action.
+        if (isHttpEvent(invocation)) throw new ForbiddenError('not_an_ops_invocation', 'Ops functions answer direct invocations from the ops CLI only.');
+        if (!invocation || typeof invocation !== 'object' || typeof invocation.action !== 'string') {
+          throw new BadRequestError('invalid_invocation', 'An ops invocation names an action.');
+        }
+        const action = Object.hasOwn(actions, invocation.action) ? actions[invocation.action] : undefined;
+        if (!action) throw new NotFoundError('unknown_action', `Unknown action "${invocation.action}". Known: ${Object.keys(actions).join(', ')}.`);
+        const actor = await resolveActor(invocation, context.functionName);
+        logger.appendKeys({ opsAction: invocation.action, actor: actor.id });
+        const args = parseArgs(action.args, invocation.args && typeof invocation.args === 'object' ? invocation.args : {});
+        const result = await action.run(args, { actor, requestId: context.awsRequestId, functionName: context.functionName });
+        logger.info('ops action completed');
+        return { ok: true, result };
+      } catch (error) {
+        return toOutcome(error);
       }
-      const action = Object.hasOwn(actions, invocation.action) ? actions[invocation.action] : undefined;
-      if (!action) throw new NotFoundError('unknown_action', `Unknown action "${invocation.action}". Known: ${Object.keys(actions).join(', ')}.`);
-      const args = invocation.args && typeof invocation.args === 'object' ? invocation.args : {};
-      const actor = await resolveActor(invocation, context.functionName);
-      logger.appendKeys({ opsAction: invocation.action, actor: actor.id });
-      const result = await action(args, { actor, requestId: context.awsRequestId, functionName: context.functionName });
-      logger.info('ops action completed');
-      return { ok: true, result };
-    } catch (error) {
-      return toOutcome(error);
-    } finally {
-      logger.removeKeys(['opsAction', 'actor']);
-    }
-  });
+    });
 }
-
-/** Small argument readers for actions: a wrong or missing argument is a clear 400. */
-export function stringArg(args: Record<string, unknown>, name: string, options: { required: true; max?: number }): string;
-export function stringArg(args: Record<string, unknown>, name: string, options?: { required?: false; max?: number }): string | undefined;
-export function stringArg(args: Record<string, unknown>, name: string, options: { required?: boolean; max?: number } = {}): string | undefined {
-  const value = args[name];
-  if (value === undefined || value === null || value === '') {
-    if (options.required) throw new BadRequestError('missing_argument', `--${name} is required.`);
-    return undefined;
-  }
-  if (typeof value !== 'string') throw new BadRequestError('invalid_argument', `--${name} must be text.`);
-  if (options.max !== undefined && value.length > options.max) {
-    throw new BadRequestError('invalid_argument', `--${name} must be at most ${options.max} characters.`);
-  }
-  return value;
-}
+export { action } from './types';

@@ -1,3 +1,5 @@
+import type { z } from 'zod';
+
 /**
  * The operations path. Ops functions have no HTTP route: they are reached only by a direct
  * Lambda Invoke, which AWS authorises with the caller's IAM credentials (lambda:InvokeFunction),
@@ -36,7 +38,20 @@ export interface OpsContext {
   functionName: string;
 }
 
-export type OpsAction = (args: Record<string, unknown>, context: OpsContext) => Promise<unknown>;
+/** One action of an ops function: the schema of its arguments, and what it does with them. */
+export interface OpsAction<S extends z.ZodType = z.ZodType> {
+  args: S;
+  run(args: z.output<S>, context: OpsContext): Promise<unknown>;
+}
+
+/** An ops function's table of actions, by the name the CLI sends. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type OpsActions = Record<string, OpsAction<any>>;
+
+/** Declares one action; the schema types the arguments `run` receives. */
+export function action<S extends z.ZodType>(args: S, run: (args: z.output<S>, context: OpsContext) => Promise<unknown>): OpsAction<S> {
+  return { args, run };
+}
 
 /** The header that binds an identity proof to one function, so a proof cannot be replayed elsewhere. */
 export const AUDIENCE_HEADER = 'x-helpshelf-audience';

@@ -56,7 +56,7 @@ async function main() {
   for (const u of users) await ddb.send(new PutCommand({ TableName: accounts, Item: { pk: `USER#${u.userId}`, sk: 'PROFILE', userId: u.userId, email: `${u.userId}@bench.test` } }));
   await post({ id: `evt_warm_${randomUUID().slice(0, 8)}`, object: 'event', type: 'ping', created: now, livemode: false, data: { object: {} } });
 
-  // Sequential receipt latency (handled events: claim + SendMessage + complete).
+  // Sequential receipt latency (handled events: claim + SendMessage).
   const half = Math.floor(count / 2);
   const sequential: number[] = [];
   const started = performance.now();
@@ -95,9 +95,10 @@ async function workerInProcess(now: number) {
   Object.assign(process.env, { AWS_ENDPOINT_URL: state.emulatorEndpoint, AWS_REGION: state.region, AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' });
   const { dynamoBillingRepository } = await import('../../lib/billing/dynamo-billing-repository');
   const { processBillingBatch } = await import('../../lib/billing/worker');
+  const { dynamoEventClaims } = await import('../../lib/billing/dynamo-event-claims');
   const { readEnvelope, toBillingMessage } = await import('../../lib/billing/events');
   const repository = dynamoBillingRepository(`${state.service}-local-billing`, accounts);
-  const deps = { repository, mailer: { send: async () => undefined }, livemode: false, billingUrl: 'http://localhost/billing' };
+  const deps = { repository, receipts: dynamoEventClaims(`${state.service}-local-billing`), mailer: { send: async () => undefined }, livemode: false, billingUrl: 'http://localhost/billing' };
   const users = Array.from({ length: count }, (_, i) => ({ userId: `usr_benchw_${randomUUID().slice(0, 8)}_${i}`, customer: `cus_benchw_${randomUUID().slice(0, 8)}_${i}` }));
   for (const u of users) await ddb.send(new PutCommand({ TableName: accounts, Item: { pk: `USER#${u.userId}`, sk: 'PROFILE', userId: u.userId, email: `${u.userId}@bench.test` } }));
   const records = users.map((u, i) => ({ messageId: String(i), body: JSON.stringify(toBillingMessage(readEnvelope(subscriptionEvent(u.customer, u.userId, now))!)) }));

@@ -37,8 +37,31 @@ DYNAMODB_TARGET = "DynamoDB_"
 MAIL_PATH = "/_helpshelf/mail"
 
 
+def raw_mail(message) -> dict:
+    """A SendRawEmail message in the shape of a SendEmail one, plus the threading headers."""
+    import email
+    from email import policy
+    from email.utils import getaddresses
+
+    parsed = email.message_from_string(message.raw_data, policy=policy.default)
+    body = parsed.get_body(preferencelist=("plain",))
+    recipients = [address for _, address in getaddresses(parsed.get_all("to", [])) if address]
+    return {
+        "id": message.id,
+        "source": message.source,
+        "destinations": {"ToAddresses": recipients},
+        "subject": str(parsed.get("subject", "")),
+        "body": body.get_content() if body is not None else "",
+        "headers": {
+            name: str(parsed.get(name))
+            for name in ("In-Reply-To", "References", "Reply-To", "Auto-Submitted")
+            if parsed.get(name) is not None
+        },
+    }
+
+
 def sent_mail() -> bytes:
-    from moto.ses.models import Message, ses_backends
+    from moto.ses.models import Message, RawMessage, ses_backends
 
     messages = []
     for regions in ses_backends.values():
@@ -54,6 +77,8 @@ def sent_mail() -> bytes:
                             "body": message.body,
                         }
                     )
+                elif isinstance(message, RawMessage):
+                    messages.append(raw_mail(message))
     return json.dumps({"ses": {"Message": messages}}).encode("utf-8")
 
 

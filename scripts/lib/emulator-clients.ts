@@ -12,13 +12,24 @@ export interface SentMail {
   to: string[];
   subject: string;
   body: string;
+  /** Threading and RFC 3834 headers of mail sent raw (In-Reply-To, References, Reply-To, Auto-Submitted). */
+  headers?: Record<string, string>;
 }
 
 /** Every message the emulator's SES accepted, oldest first (scripts/emulator/moto_atomic_server.py). */
 export async function readSentMail(endpoint: string, options: { timeoutMs?: number } = {}): Promise<SentMail[]> {
   const res = await fetch(`${endpoint}/_helpshelf/mail`, { signal: AbortSignal.timeout(options.timeoutMs ?? 10_000) });
-  const data = (await res.json()) as { ses?: { Message?: Array<{ id: string; source: string; destinations: { ToAddresses?: string[] }; subject: string; body: string }> } };
-  return (data.ses?.Message ?? []).map((m) => ({ id: m.id, from: m.source, to: m.destinations.ToAddresses ?? [], subject: m.subject, body: m.body }));
+  const data = (await res.json()) as {
+    ses?: { Message?: Array<{ id: string; source: string; destinations: { ToAddresses?: string[] }; subject: string; body: string; headers?: Record<string, string> }> };
+  };
+  return (data.ses?.Message ?? []).map((m) => ({
+    id: m.id,
+    from: m.source,
+    to: m.destinations.ToAddresses ?? [],
+    subject: m.subject,
+    body: m.body,
+    ...(m.headers ? { headers: m.headers } : {}),
+  }));
 }
 
 export function mailSentTo(mails: SentMail[], address: string): SentMail[] {

@@ -117,7 +117,12 @@ export function triggersOf(template: CfnTemplate, logicalId: string): string[] {
     } else if (resource.Type === 'AWS::Lambda::EventSourceMapping' && refersTo(p.FunctionName, logicalId)) {
       triggers.push(`queue ${label(render(p.EventSourceArn))}`);
     } else if (resource.Type === 'AWS::Lambda::Url' && refersTo(p.TargetFunctionArn, logicalId)) {
-      triggers.push(`function URL (${p.AuthType})`);
+      triggers.push(`function URL (${p.AuthType})`);    } else if (resource.Type === 'AWS::S3::Bucket') {
+      for (const n of asArray(p.NotificationConfiguration?.LambdaConfigurations as Array<{ Function: unknown; Event: string; Filter?: { S3Key?: { Rules?: Array<{ Name: string; Value: string }> } } }>)) {
+        if (!refersTo(n.Function, logicalId)) continue;
+        const prefix = n.Filter?.S3Key?.Rules?.find((r) => r.Name.toLowerCase() === 'prefix')?.Value ?? '';
+        triggers.push(`bucket ${label(render(p.BucketName))}/${prefix}* ${n.Event}`);
+      }
     }
   }
   return triggers;

@@ -120,6 +120,15 @@ export async function startLocalStage(options: LocalStageOptions): Promise<Local
       pid: process.pid,
     };
 
+    // Handlers run in serverless-offline's process (custom.serverless-offline.useInProcess): each
+    // function's bundle is loaded once and serves every request, as a warm Lambda does. With the
+    // default worker threads, every request that finds no idle worker starts a new thread and
+    // loads the bundle again (~150-190 ms of CPU each); 100 in flight on 2 busy cores spent longer
+    // than the function timeout doing that, and serverless-offline answered 504 (or nothing)
+    // before our code ran. Trade-off, local only: functions share process.env (they are all given
+    // the same stage values) and concurrent requests of one function share its module, so a
+    // request-scoped log key can show another request's id. sls/plugins/local-handler-reload.js
+    // reloads a bundle that esbuild rebuilt.
     offline = spawn(path.join(PROJECT_ROOT, 'node_modules', '.bin', 'osls'), ['offline', 'start', '--stage', 'local'], {
       cwd: PROJECT_ROOT,
       detached: true,

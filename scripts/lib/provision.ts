@@ -47,7 +47,17 @@ const NOT_EMULATED = new Set([
   'AWS::ApiGateway::BasePathMapping',
   'AWS::Route53::RecordSet',
   'AWS::CertificateManager::Certificate',
+  // Nothing delivers SMTP to the emulator: `npm run ops -- mail receive` stores the message in the
+  // inbound bucket and invokes the intake function with the S3 event SES's rule would cause.
+  'AWS::SES::ReceiptRuleSet',
+  'AWS::SES::ReceiptRule',
 ]);
+
+/**
+ * Bucket settings the emulator cannot act on: a notification names a Lambda function, which
+ * serverless-offline serves outside the emulator (the local path invokes it directly instead).
+ */
+const NOT_EMULATED_BUCKET_SETTINGS = ['NotificationConfiguration'];
 
 interface Physical {
   ref: string;
@@ -383,7 +393,9 @@ export async function provisionStage(config: StageConfig, options: ProvisionOpti
       skipped.push(id);
       continue;
     }
-    const props = resolver.resolve(resource.Properties ?? {}) as Props;
+    const declared = { ...(resource.Properties ?? {}) } as Props;
+    if (resource.Type === 'AWS::S3::Bucket') for (const setting of NOT_EMULATED_BUCKET_SETTINGS) delete declared[setting];
+    const props = resolver.resolve(declared) as Props;
     created[id] = await createResource(c, id, resource.Type, props, options);
     options.log?.(`created ${resource.Type} ${created[id].ref}`);
   }

@@ -19,7 +19,7 @@ for (const stream of [process.stdout, process.stderr]) {
   stream.write = ((chunk: unknown, ...rest: unknown[]) => {
     const text = typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) ? chunk.toString('utf8') : String(chunk);
     appendFileSync(file, text);
-    if (show || !text.startsWith('{"level"')) return original(chunk, ...rest);
+    if (show || !(text.startsWith('{"level"') || text.startsWith('{"_aws"'))) return original(chunk, ...rest);
     const callback = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
     callback?.();
     return true;

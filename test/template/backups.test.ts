@@ -63,7 +63,7 @@ describe('the packaged template: backups (stage prod)', () => {
     expect(alarms.ExportsFailed).toMatchObject({ Namespace: 'HelpShelf/Backups', Statistic: 'Sum', AlarmActions: [{ Ref: 'BackupAlarmTopic' }] });
     expect(alarms.RestoreDrillFailures).toMatchObject({ Namespace: 'HelpShelf/Backups', AlarmActions: [{ Ref: 'BackupAlarmTopic' }] });
     for (const alarm of Object.values(alarms) as Array<{ Dimensions: unknown }>) expect(alarm.Dimensions).toEqual([{ Name: 'Stage', Value: 'prod' }]);
-    expect(template.Resources.BackupAlarmOpsSubscription.Properties).toEqual({ TopicArn: { Ref: 'BackupAlarmTopic' }, Protocol: 'email', Endpoint: 'ops@helpshelf.com' });
+    expect(template.Resources.BackupAlarmOpsSubscription.Properties).toEqual({ TopicArn: { Ref: 'BackupAlarmTopic' }, Protocol: 'email', Endpoint: 'ops@helpshelf.co' });
   });
 
   it('lets only the backup functions export, import, restore or Scan, and never on a wildcard resource', () => {

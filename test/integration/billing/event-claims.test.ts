@@ -1,4 +1,4 @@
-import { dynamoEventClaims, IN_PROGRESS_SECONDS, RECEIPT_RETENTION_SECONDS } from '../../../lib/billing/dynamo-event-claims';
+import { dynamoEventClaims, RECEIPT_RETENTION_SECONDS } from '../../../lib/billing/dynamo-event-claims';
 import { receiveStripeEvent } from '../../../lib/billing/receipt';
 import { stripeSignatureVerifier } from '../../../lib/billing/stripe-signature';
 import { setClock } from '../../../lib/platform/time';
@@ -13,7 +13,7 @@ const verify = stripeSignatureVerifier('unused', async () => ({ current: SECRET 
 describe('receipt claims in the billing table', () => {
   afterEach(() => setClock(undefined));
 
-  it('when an event is claimed, it is in progress with a short expiry and kept 30 days', async () => {
+  it('when an event is claimed, it is in progress and kept 30 days', async () => {
     // Prepare
     setClock('2026-11-24T06:00:00Z');
     const id = eventId();
@@ -22,29 +22,41 @@ describe('receipt claims in the billing table', () => {
     // Assess
     expect(claim.outcome).toBe('claimed');
     const now = Date.parse('2026-11-24T06:00:00Z') / 1000;
-    expect(await probe.receiptOf(id)).toMatchObject({ status: 'in_progress', inProgressUntil: now + IN_PROGRESS_SECONDS, ttl: now + RECEIPT_RETENTION_SECONDS, type: 'invoice.paid' });
+    expect(await probe.receiptOf(id)).toMatchObject({ status: 'in_progress', ttl: now + RECEIPT_RETENTION_SECONDS, type: 'invoice.paid' });
   });
 
-  it('when the receiver died after claiming, a retry is refused while the claim is fresh and accepted once it expired', async () => {
-    setClock('2026-11-24T06:00:00Z');
+  it('when a claim is not completed, another delivery claims it again (and only its own release removes it)', async () => {
     const id = eventId();
-    await claims.claim(id, 'invoice.paid');
+    const first = await claims.claim(id, 'invoice.paid');
     // Act
-    setClock(Date.parse('2026-11-24T06:00:00Z') + 5_000);
-    const early = await claims.claim(id, 'invoice.paid');
-    setClock(Date.parse('2026-11-24T06:00:00Z') + (IN_PROGRESS_SECONDS + 1) * 1000);
-    const late = await claims.claim(id, 'invoice.paid');
+    const second = await claims.claim(id, 'invoice.paid');
+    if (first.outcome !== 'claimed' || second.outcome !== 'claimed') throw new Error('not claimed');
+    await claims.release(id, first.token);
     // Assess
-    expect(early.outcome).toBe('in_progress');
-    expect(late.outcome).toBe('claimed');
+    expect(second.token).not.toBe(first.token);
+    expect(await probe.receiptOf(id)).toMatchObject({ status: 'in_progress', claimToken: second.token });
   });
 
-  it('when a claim is completed, later claims learn it is a duplicate, even long after the in-progress expiry', async () => {
+  it('when the worker completes a receipt, later claims learn it is a duplicate, long after, and a stale release leaves it', async () => {
     const id = eventId();
     const claim = await claims.claim(id, 'invoice.paid');
     if (claim.outcome !== 'claimed') throw new Error('not claimed');
-    await claims.complete(id, claim.token);
+    // Act
+    await claims.complete(id);
+    await claims.release(id, claim.token);
     setClock(Date.now() + 2 * 86_400_000);
+    // Assess
+    expect((await claims.claim(id, 'invoice.paid')).outcome).toBe('completed');
+    expect(await probe.receiptOf(id)).toMatchObject({ status: 'completed', type: 'invoice.paid' });
+  });
+
+  it('when the worker completes an event whose receipt a failed delivery released, the receipt is recreated as completed with its retention', async () => {
+    setClock('2026-11-24T06:00:00Z');
+    const id = eventId();
+    // Act
+    await claims.complete(id);
+    // Assess
+    expect(await probe.receiptOf(id)).toMatchObject({ status: 'completed', eventId: id, ttl: Date.parse('2026-11-24T06:00:00Z') / 1000 + RECEIPT_RETENTION_SECONDS });
     expect((await claims.claim(id, 'invoice.paid')).outcome).toBe('completed');
   });
 
@@ -63,6 +75,6 @@ describe('receipt claims in the billing table', () => {
     expect(afterFailure).toBeUndefined();
     expect(retry).toBe('accepted');
     expect(sent).toHaveLength(1);
-    expect(await probe.receiptOf(event.id)).toMatchObject({ status: 'completed' });
+    expect(await probe.receiptOf(event.id)).toMatchObject({ status: 'in_progress' });
   });
 });

@@ -122,9 +122,21 @@ describe('applying Stripe events to billing state', () => {
     const bad = toMessage(stripeEvent('customer.subscription.updated', subscriptionObject({ id: 'sub_2', customer: 'cus_2', status: 'active', price: 'p', periodEnd: 1 }), { created: 100 }));
     const repository: BillingRepository = { ...deps.repository, loadCustomer: async (id) => (id === 'cus_2' ? Promise.reject(new Error('boom')) : deps.repository.loadCustomer(id)) };
     // Act
-    const result = await processBillingBatch([record(good, 'm1'), { messageId: 'm2', body: '{not json' } as SQSRecord, record(bad, 'm3')], { ...deps, repository });
-    // Assess
+    const completed: string[] = [];
+    const result = await processBillingBatch([record(good, 'm1'), { messageId: 'm2', body: '{not json' } as SQSRecord, record(bad, 'm3')], { ...deps, repository, receipts: { complete: async (id) => void completed.push(id) } });
+    // Assess: only the applied event's receipt is marked completed.
     expect(result.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(['m2', 'm3']);
+    expect(completed).toEqual([good.eventId]);
+  });
+
+  it('when marking a receipt completed fails, the applied record still succeeds (a later replay is only queued again and found a duplicate)', async () => {
+    const { memory, deps } = setup([{ userId: 'usr_1', email: 'a@billing.test' }]);
+    const good = toMessage(stripeEvent('checkout.session.completed', checkoutSessionObject({ customer: 'cus_1', userId: 'usr_1' }), { created: 100 }));
+    // Act
+    const result = await processBillingBatch([record(good, 'm1')], { ...deps, receipts: { complete: async () => Promise.reject(Object.assign(new Error('throttled'), { name: 'ProvisionedThroughputExceededException' })) } });
+    // Assess
+    expect(result.batchItemFailures).toEqual([]);
+    expect(memory.customers.get('cus_1')).toMatchObject({ userId: 'usr_1' });
   });
 
   it('for any delivery order with duplicates and one-off write failures, the final state equals in-order application, each event applied once', async () => {

@@ -1,28 +1,35 @@
-import { receiveStripeEvent, type ClaimOutcome, type EventClaimStore, type ReceiptDeps } from '../../../lib/billing/receipt';
+import { receiveStripeEvent, type ClaimOutcome, type EventClaimStore, type ReceiptCompletion, type ReceiptDeps } from '../../../lib/billing/receipt';
 import type { BillingEventMessage } from '../../../lib/billing/events';
 import { signedTimestamp, stripeSignatureVerifier } from '../../../lib/billing/stripe-signature';
 import { checkoutSessionObject, signatureHeader, stripeEvent } from '../../support/stripe';
 
-function fakeClaims(initial: ClaimOutcome['outcome'] | undefined = undefined) {
+/** An in-memory receipt store with the DynamoDB adapter's rules; `calls` lists the AWS writes it stands for. */
+function fakeClaims(initial: 'in_progress' | 'completed' | undefined = undefined) {
   const calls: string[] = [];
-  let state = initial;
-  const store: EventClaimStore = {
+  let state: { status: 'in_progress' | 'completed'; token?: string } | undefined = initial ? { status: initial, token: initial === 'in_progress' ? 't0' : undefined } : undefined;
+  let n = 0;
+  const store: EventClaimStore & ReceiptCompletion = {
     claim: async (id) => {
       calls.push(`claim ${id}`);
-      if (state) return { outcome: state } as ClaimOutcome;
-      state = 'in_progress';
-      return { outcome: 'claimed', token: 't1' };
-    },
-    complete: async (id, token) => {
-      calls.push(`complete ${id} ${token}`);
-      state = 'completed';
+      if (state?.status === 'completed') return { outcome: 'completed' } as ClaimOutcome;
+      n += 1;
+      state = { status: 'in_progress', token: `t${n}` };
+      return { outcome: 'claimed', token: `t${n}` };
     },
     release: async (id, token) => {
       calls.push(`release ${id} ${token}`);
-      state = undefined;
+      if (state?.token === token) state = undefined;
+    },
+    acknowledge: async (id) => {
+      calls.push(`acknowledge ${id}`);
+      state = { status: 'completed' };
+    },
+    complete: async (id) => {
+      calls.push(`complete ${id}`);
+      state = { status: 'completed' };
     },
   };
-  return { store, calls };
+  return { store, calls, state: () => state };
 }
 
 const SECRET = 'whsec_unit_current_secret';
@@ -36,15 +43,16 @@ describe('receiving a Stripe webhook', () => {
   const event = stripeEvent('checkout.session.completed', checkoutSessionObject({ customer: 'cus_1', userId: 'usr_1' }));
   const body = JSON.stringify(event);
 
-  it('when the event is new, it claims, queues the projection, then completes the claim', async () => {
-    const { store, calls } = fakeClaims();
+  it('when the event is new, it claims and queues the projection: two calls, the receipt left for the worker to complete', async () => {
+    const { store, calls, state } = fakeClaims();
     const sent: BillingEventMessage[] = [];
     // Act
     const outcome = await receiveStripeEvent(body, signatureHeader(body, SECRET), deps(store, async (m) => void sent.push(m)));
     // Assess
     expect(outcome).toBe('accepted');
-    expect(calls).toEqual([`claim ${event.id}`, `complete ${event.id} t1`]);
+    expect(calls).toEqual([`claim ${event.id}`]);
     expect(sent).toEqual([expect.objectContaining({ eventId: event.id, type: 'checkout.session.completed' })]);
+    expect(state()).toMatchObject({ status: 'in_progress' });
   });
 
   it('when the hand-off to the queue fails, it answers 503 and releases the claim so the retry is accepted', async () => {
@@ -52,31 +60,52 @@ describe('receiving a Stripe webhook', () => {
     const failing = deps(store, async () => Promise.reject(Object.assign(new Error('sqs down'), { name: 'ServiceUnavailable' })));
     // Act
     await expect(receiveStripeEvent(body, signatureHeader(body, SECRET), failing)).rejects.toMatchObject({ status: 503 });
-    const retry = await receiveStripeEvent(body, signatureHeader(body, SECRET), deps(store));
+    const sent: BillingEventMessage[] = [];
+    const retry = await receiveStripeEvent(body, signatureHeader(body, SECRET), deps(store, async (m) => void sent.push(m)));
     // Assess
-    expect(calls).toEqual([`claim ${event.id}`, `release ${event.id} t1`, `claim ${event.id}`, `complete ${event.id} t1`]);
+    expect(calls).toEqual([`claim ${event.id}`, `release ${event.id} t1`, `claim ${event.id}`]);
     expect(retry).toBe('accepted');
+    expect(sent).toHaveLength(1);
   });
 
-  it('when the event was already received, it answers success without queueing again', async () => {
-    const { store } = fakeClaims('completed');
+  it('when the worker has completed the event, a replay answers success without queueing again (one call)', async () => {
+    const { store, calls } = fakeClaims('completed');
     const send = jest.fn();
     expect(await receiveStripeEvent(body, signatureHeader(body, SECRET), deps(store, send))).toBe('duplicate');
     expect(send).not.toHaveBeenCalled();
+    expect(calls).toEqual([`claim ${event.id}`]);
   });
 
-  it('when another delivery of the event is being handed off, it answers 409 so Stripe retries', async () => {
+  it('when a replay arrives while the first delivery is not yet completed, it is queued again and answered 200: it cannot know the first hand-off succeeded', async () => {
     const { store } = fakeClaims('in_progress');
-    await expect(receiveStripeEvent(body, signatureHeader(body, SECRET), deps(store))).rejects.toMatchObject({ status: 409, code: 'event_in_progress' });
+    const sent: BillingEventMessage[] = [];
+    expect(await receiveStripeEvent(body, signatureHeader(body, SECRET), deps(store, async (m) => void sent.push(m)))).toBe('accepted');
+    expect(sent).toHaveLength(1);
   });
 
-  it('when the type is not handled, it acknowledges without queueing', async () => {
-    const { store, calls } = fakeClaims();
-    const other = JSON.stringify(stripeEvent('charge.succeeded', { id: 'ch_1', object: 'charge' }));
+  it('when two deliveries race and the first hand-off fails after the second claimed, the first release leaves the second claim in place', async () => {
+    const { store, state } = fakeClaims();
+    let failFirst: (e: Error) => void = () => undefined;
+    const first = receiveStripeEvent(body, signatureHeader(body, SECRET), deps(store, () => new Promise((_, reject) => (failFirst = reject))));
+    await new Promise((r) => setImmediate(r));
+    // Act
+    const second = await receiveStripeEvent(body, signatureHeader(body, SECRET), deps(store));
+    failFirst(new Error('sqs down'));
+    // Assess
+    await expect(first).rejects.toMatchObject({ status: 503 });
+    expect(second).toBe('accepted');
+    expect(state()).toMatchObject({ status: 'in_progress', token: 't2' });
+  });
+
+  it('when the type is not handled, it records it as completed in one write and queues nothing', async () => {
+    const { store, calls, state } = fakeClaims();
+    const other = stripeEvent('charge.succeeded', { id: 'ch_1', object: 'charge' });
+    const otherBody = JSON.stringify(other);
     const send = jest.fn();
-    expect(await receiveStripeEvent(other, signatureHeader(other, SECRET), deps(store, send))).toBe('ignored');
+    expect(await receiveStripeEvent(otherBody, signatureHeader(otherBody, SECRET), deps(store, send))).toBe('ignored');
     expect(send).not.toHaveBeenCalled();
-    expect(calls).toHaveLength(2);
+    expect(calls).toEqual([`acknowledge ${other.id}`]);
+    expect(state()).toMatchObject({ status: 'completed' });
   });
 
   it('when the body is signed with the previous secret, it is accepted; with another, refused before any claim', async () => {
@@ -85,7 +114,7 @@ describe('receiving a Stripe webhook', () => {
     const other = fakeClaims();
     await expect(receiveStripeEvent(body, signatureHeader(body, 'whsec_someone_else'), deps(other.store))).rejects.toMatchObject({ status: 400, code: 'invalid_signature' });
     expect(other.calls).toEqual([]);
-    expect(calls).toHaveLength(2);
+    expect(calls).toHaveLength(1);
   });
 });
 

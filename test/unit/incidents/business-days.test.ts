@@ -1,4 +1,8 @@
-import { acknowledgeBy, addBusinessDays, fromLocal, holidayCalendar, toLocal, type BusinessCalendar } from '../../../lib/incidents/business-days';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { acknowledgeBy, addBusinessDays, fromLocal, holidayCalendar, HolidayDataRangeError, toLocal, type BusinessCalendar } from '../../../lib/incidents/business-days';
+import holidayData from '../../../lib/incidents/holidays.generated.json';
+import { calendarKey, deriveHolidayData, HOLIDAY_DATA_FILE, renderHolidayData } from '../../../scripts/holidays';
 
 const london = holidayCalendar({ timeZone: 'Europe/London', country: 'GB', region: 'ENG' });
 const ackBy = (iso: string, calendar: BusinessCalendar = london) => new Date(acknowledgeBy(Date.parse(iso), calendar)).toISOString();
@@ -64,7 +68,8 @@ describe('acknowledgeBy: one business day after receipt (Europe/London, GB-ENG h
   });
 
   it('when a calendar has its own time zone, it counts in that zone', () => {
-    const newYork = holidayCalendar({ timeZone: 'America/New_York', country: 'US' });
+    // Only the zone matters here: a New York calendar with no holidays.
+    const newYork: BusinessCalendar = { timeZone: 'America/New_York', isHoliday: () => false };
     // Friday 27 Nov 2026 20:00 EST (Saturday 01:00 UTC) is still Friday in New York: due Monday 20:00 EST.
     expect(ackBy('2026-11-28T01:00:00.000Z', newYork)).toBe('2026-12-01T01:00:00.000Z');
   });
@@ -111,5 +116,37 @@ describe('holidayCalendar', () => {
     expect(() => holidayCalendar({ timeZone: 'Mars/Olympus', country: 'GB' })).toThrow(/Mars\/Olympus/);
     expect(() => holidayCalendar({ timeZone: 'Europe/London', country: 'XX' })).toThrow(/XX/);
     expect(() => holidayCalendar({ timeZone: 'Europe/London', country: 'GB', region: 'NOPE' })).toThrow(/NOPE/);
+  });
+
+  it('when a date falls outside the generated years, it throws a clear error instead of calling it a business day', () => {
+    const past = `${holidayData.lastYear + 1}-01-04`;
+    expect(() => london.isHoliday(past)).toThrow(HolidayDataRangeError);
+    expect(() => london.isHoliday(past)).toThrow(/scripts\/holidays\.ts/);
+    expect(() => ackBy(`${holidayData.lastYear + 1}-03-03T10:00:00.000Z`)).toThrow(HolidayDataRangeError);
+    expect(() => london.isHoliday(`${holidayData.firstYear - 1}-12-25`)).toThrow(HolidayDataRangeError);
+  });
+});
+
+describe('the generated holiday data (lib/incidents/holidays.generated.json)', () => {
+  it('is exactly what date-holidays derives today for every configured calendar and year (regenerate: npx tsx scripts/holidays.ts)', () => {
+    const committed = readFileSync(HOLIDAY_DATA_FILE, 'utf8');
+    expect(committed).toBe(renderHolidayData(deriveHolidayData()));
+  });
+
+  it('holds the calendar of every stage in serverless.yml', () => {
+    const yml = readFileSync(path.resolve(__dirname, '../../../serverless.yml'), 'utf8');
+    const countries = [...yml.matchAll(/incidentHolidayCountry:\s*(\S+)/g)].map((m) => m[1]);
+    const regions = [...yml.matchAll(/incidentHolidayRegion:\s*(\S+)/g)].map((m) => m[1]);
+    expect(countries.length).toBeGreaterThan(0);
+    for (const country of countries) for (const region of regions) expect(Object.keys(holidayData.calendars)).toContain(calendarKey(country, region));
+  });
+
+  it('still covers at least two years ahead of today, so regenerating is due long before a date falls outside it', () => {
+    expect(holidayData.lastYear - new Date().getUTCFullYear()).toBeGreaterThanOrEqual(2);
+  });
+
+  it('knows the English bank holidays of a sample year, substitute days included', () => {
+    expect(['2026-04-03', '2026-04-06', '2026-05-04', '2026-05-25', '2026-08-31', '2026-12-25', '2026-12-28'].every((d) => london.isHoliday(d))).toBe(true);
+    expect(london.isHoliday('2026-12-24')).toBe(false);
   });
 });
