@@ -18,6 +18,15 @@ import {
   verifySignupRoute,
 } from '../identity/schemas';
 import { createIncidentRoute, getIncidentRoute, listAdvisoriesRoute, securityTxtRoute } from '../incidents/schemas';
+import {
+  accountPageRoute,
+  advisoriesPageRoute,
+  checkReportStatusPageRoute,
+  reportPageRoute,
+  reportStatusPageRoute,
+  securityPageRoute,
+  submitReportPageRoute,
+} from '../pages/schemas';
 
 /**
  * Every public route of the API, by its contract: the one source of the OpenAPI document
@@ -45,6 +54,13 @@ export const API_ROUTES: readonly RouteContract[] = [
   createIncidentRoute,
   getIncidentRoute,
   listAdvisoriesRoute,
+  securityPageRoute,
+  reportPageRoute,
+  submitReportPageRoute,
+  reportStatusPageRoute,
+  checkReportStatusPageRoute,
+  advisoriesPageRoute,
+  accountPageRoute,
   openApiRoute,
 ];
 

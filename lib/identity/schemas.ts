@@ -145,7 +145,6 @@ export const createSessionRoute = defineRoute({
     201: { description: 'A new session', schema: issuedSession },
     400: { description: '`invalid_email`, `password_too_long`, `invalid_request`', schema: errorBody },
     401: { description: '`invalid_credentials`: the same for an unknown email, a wrong password and an unverified account', schema: errorBody, headers: { 'WWW-Authenticate': 'Bearer' } },
-    403: { description: '`email_not_verified`', schema: errorBody },
     429: tooMany('too_many_attempts'),
   },
 });
@@ -224,7 +223,14 @@ export const listTokensRoute = defineRoute({
   tag: 'identity',
   summary: "The caller's active tokens (never a secret)",
   auth: 'bearer',
-  responses: { 200: { description: 'Active tokens, newest first', schema: z.object({ tokens: z.array(tokenSummary) }) } },
+  query: z.object({
+    limit: z.string().optional().meta({ description: 'page size, 1 to 100 (default 50)' }),
+    cursor: z.string().optional().meta({ description: 'nextCursor of the previous page' }),
+  }),
+  responses: {
+    200: { description: 'Active tokens, newest first', schema: z.object({ tokens: z.array(tokenSummary), nextCursor: z.string().nullable().meta({ description: 'null on the last page' }) }) },
+    400: { description: '`invalid_request`: a limit or cursor that is not valid', schema: errorBody },
+  },
 });
 
 export const createTokenRoute = defineRoute({
