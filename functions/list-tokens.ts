@@ -5,5 +5,5 @@ import { identityTokens } from '../lib/identity/runtime';
 
 export const handler = httpHandler({}, async (request) => {
   const auth = await authenticateWithProfile(request, false);
-  return json(200, { tokens: await identityTokens().list(auth) });
+  return json(200, await identityTokens().list(auth, request.query));
 });

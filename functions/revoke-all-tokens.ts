@@ -4,7 +4,7 @@ import { authenticateWithProfile } from '../lib/identity/authenticate';
 import { identityTokens } from '../lib/identity/runtime';
 
 export const handler = httpHandler({}, async (request) => {
-  const auth = await authenticateWithProfile(request, false, { touch: false });
-  await identityTokens().revokeAll(auth.userId);
+  const auth = await authenticateWithProfile(request, true, { touch: false });
+  await identityTokens().revokeAll(auth);
   return noContent();
 });

@@ -126,6 +126,7 @@ async function finishIfDone(deps: BackupsDeps, drill: DrillRecord): Promise<Dril
   const now = new Date(deps.now()).toISOString();
   const done: DrillRecord = { ...drill, status: passed ? 'PASSED' : 'FAILED', finishedAt: now, updatedAt: now };
   await deps.repository.putDrill(done);
+  if (passed) await deps.repository.recordEvidence({ kind: 'drill', at: now, drillId: done.drillId, tables: done.tables.length });
   deps.metrics.publish({ RestoreDrillFailures: passed ? 0 : 1, RestoreDrillTablesEqual: done.tables.filter((t) => t.status === 'EQUAL').length });
   if (!passed) {
     await sendAlert(deps, `Restore drill FAILED (${done.drillId})`, [

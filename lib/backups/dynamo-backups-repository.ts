@@ -1,16 +1,19 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { documentClient } from '../platform/aws/dynamodb';
-import type { BackupsRepository, DrillRecord, ExportRecord, ExportWindow } from './types';
+import { documentClient, queryItems } from '../platform/aws/dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { BackupEvidence, BackupsRepository, DrillEvidence, DrillRecord, ExportRecord, ExportWindow } from './types';
 
 const ALERT_TTL_SECONDS = 30 * 24 * 3600;
 const FIND_MAX_PAGES = 20;
+export const EVIDENCE_KEY = Object.freeze({ pk: 'EVIDENCE', sk: 'SUMMARY' });
 
 /**
  * The backups table. Export records: `pk = EXPORT#<table>`, `sk = <window start>#<type>`, so one
  * query per table reads its exports newest first and one conditional put claims a window.
  * Drills: `pk = DRILL#<id>`, `sk = DRILL`, with an `OPEN_DRILLS` marker while one is running.
  * Restores: `pk = RESTORE`, `sk = <at>#<id>`. Alerts sent: `pk = ALERT`, `sk = <key>`.
+ * The public evidence summary: `pk = EVIDENCE`, `sk = SUMMARY` (the only item the Security page may read).
  */
 export function dynamoBackupsRepository(tableName: string): BackupsRepository {
   const exportKey = (table: string, windowFrom: string, type: string) => ({ pk: `EXPORT#${table}`, sk: `${windowFrom}#${type}` });
@@ -20,23 +23,11 @@ export function dynamoBackupsRepository(tableName: string): BackupsRepository {
   };
 
   async function* exportsOf(table: string, pageSize: number) {
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    let pages = 0;
-    do {
-      const out = await documentClient.send(
-        new QueryCommand({
-          TableName: tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': `EXPORT#${table}` },
-          ScanIndexForward: false,
-          Limit: pageSize,
-          ExclusiveStartKey,
-        }),
-      );
-      for (const item of out.Items ?? []) yield strip<ExportRecord>(item);
-      ExclusiveStartKey = out.LastEvaluatedKey;
-      pages += 1;
-    } while (ExclusiveStartKey && pages < FIND_MAX_PAGES);
+    const items = queryItems(
+      { TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `EXPORT#${table}` }, ScanIndexForward: false },
+      { pageSize, maxPages: FIND_MAX_PAGES },
+    );
+    for await (const item of items) yield strip<ExportRecord>(item);
   }
 
   const repository: BackupsRepository = {
@@ -110,6 +101,33 @@ export function dynamoBackupsRepository(tableName: string): BackupsRepository {
         if (drill) drills.push(drill);
       }
       return drills;
+    },
+    async recordEvidence(fact) {
+      const { kind, ...value } = fact;
+      const attribute = kind === 'backup' ? 'lastBackup' : 'lastRestoreDrill';
+      try {
+        await documentClient.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: EVIDENCE_KEY,
+            UpdateExpression: 'SET #fact = :fact',
+            // Newer facts only: ISO times of one format sort as strings in DynamoDB too.
+            ConditionExpression: 'attribute_not_exists(#fact) OR #fact.#at < :at',
+            ExpressionAttributeNames: { '#fact': attribute, '#at': 'at' },
+            ExpressionAttributeValues: { ':fact': value, ':at': value.at },
+          }),
+        );
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return;
+        throw error;
+      }
+    },
+    async evidence() {
+      const out = await documentClient.send(new GetCommand({ TableName: tableName, Key: EVIDENCE_KEY }));
+      return {
+        lastBackup: (out.Item?.lastBackup as BackupEvidence | undefined) ?? null,
+        lastRestoreDrill: (out.Item?.lastRestoreDrill as DrillEvidence | undefined) ?? null,
+      };
     },
     async putRestore(restore) {
       await documentClient.send(new PutCommand({ TableName: tableName, Item: { pk: 'RESTORE', sk: `${restore.at}#${restore.restoreId}`, ...restore } }));

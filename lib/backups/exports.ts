@@ -160,6 +160,7 @@ async function followOne(deps: BackupsDeps, record: ExportRecord): Promise<Expor
     updatedAt: now,
   };
   await deps.repository.updateExport(completed);
+  await deps.repository.recordEvidence({ kind: 'backup', at: now, exportTime: completed.exportTime ?? now, type: completed.type, table: completed.table });
   return completed;
 }
 

@@ -83,6 +83,38 @@ export interface BackupsRepository {
   getDrill(drillId: string): Promise<DrillRecord | undefined>;
   openDrills(limit: number): Promise<DrillRecord[]>;
   putRestore(restore: RestoreRecord): Promise<void>;
+  /**
+   * Moves the public evidence summary forward (the Security page reads it, one item): a fact
+   * replaces the stored one only when it is newer, in one conditional write, so an older run
+   * finishing late never hides a newer backup or drill.
+   */
+  recordEvidence(fact: EvidenceFact): Promise<void>;
+  /** The evidence summary: one read. */
+  evidence(): Promise<SecurityEvidence>;
+}
+
+/** The last completed backup, as the Security page shows it. */
+export interface BackupEvidence {
+  /** When the export completed (the tracker saw it finish). */
+  at: string;
+  /** The point in time the export holds the data of. */
+  exportTime: string;
+  type: ExportType;
+  table: string;
+}
+
+/** The last restore drill that passed: every table restored equal to its export. */
+export interface DrillEvidence {
+  at: string;
+  drillId: string;
+  tables: number;
+}
+
+export type EvidenceFact = ({ kind: 'backup' } & BackupEvidence) | ({ kind: 'drill' } & DrillEvidence);
+
+export interface SecurityEvidence {
+  lastBackup: BackupEvidence | null;
+  lastRestoreDrill: DrillEvidence | null;
 }
 
 export interface StartExportRequest {

@@ -3,6 +3,7 @@ import type { APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { RouteContract, RouteInput } from './contract';
 import { bodyParser, errorMapper, inputParser, type ParsedEvent, requestLogging, responseSerializer, securityHeaders } from './middleware';
 import { lambdaLogging } from '../platform/logger';
+import type { HeaderProfile } from './security-headers';
 import type { BodyMode, HttpHandlerFn, HttpRequest, HttpResponse } from './types';
 
 export interface HttpHandlerOptions {
@@ -10,6 +11,8 @@ export interface HttpHandlerOptions {
   body?: BodyMode;
   /** Largest accepted body in bytes, after base64 decoding. */
   maxBodyBytes?: number;
+  /** `page` for routes that serve HTML: the pages' CSP, and a Cache-Control the handler may set. */
+  headers?: HeaderProfile;
 }
 
 function lowerCaseHeaders(event: ParsedEvent): { headers: Record<string, string>; multiHeaders: Record<string, string[]> } {
@@ -55,7 +58,7 @@ export function toHttpRequest(event: ParsedEvent, context: Context): HttpRequest
 export function httpHandler(options: HttpHandlerOptions, fn: HttpHandlerFn) {
   return middy<ParsedEvent, APIGatewayProxyResult, Error, Context>()
     .use(lambdaLogging())
-    .use(securityHeaders())
+    .use(securityHeaders(options.headers ?? 'api'))
     .use(requestLogging())
     .use(errorMapper())
     .use(responseSerializer())

@@ -6,7 +6,7 @@ import { describeError, logger } from '../platform/logger';
 import { nowEpochMillis } from '../platform/time';
 import type { RouteContract } from './contract';
 import { parsePart } from './issues';
-import { withSecurityHeaders } from './security-headers';
+import { withSecurityHeaders, type HeaderProfile } from './security-headers';
 import type { BodyMode, HttpResponse } from './types';
 
 /** What the body and input middlewares leave on the event for the handler. */
@@ -171,9 +171,9 @@ export function responseSerializer(): Middleware {
 }
 
 /** Registered first so it runs last: every response, errors included, carries the headers. */
-export function securityHeaders(): Middleware {
+export function securityHeaders(profile: HeaderProfile = 'api'): Middleware {
   const apply = (request: Request) => {
-    if (request.response) request.response = withSecurityHeaders(request.response as APIGatewayProxyResult);
+    if (request.response) request.response = withSecurityHeaders(request.response as APIGatewayProxyResult, profile);
   };
   return { after: apply, onError: apply };
 }

@@ -11,3 +11,10 @@ export function noContent(headers?: Record<string, string>): HttpResponse {
 export function text(statusCode: number, body: string, contentType = 'text/plain; charset=utf-8'): HttpResponse {
   return { statusCode, text: body, contentType };
 }
+
+/** An HTML page; `cache` only for pages that carry no personal data. */
+export function htmlPage(statusCode: number, body: string, options: { cache?: string; headers?: Record<string, string> } = {}): HttpResponse {
+  const headers: Record<string, string> = { ...(options.headers ?? {}) };
+  if (options.cache) headers['Cache-Control'] = options.cache;
+  return { statusCode, text: body, contentType: 'text/html; charset=utf-8', headers };
+}

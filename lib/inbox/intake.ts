@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { appendReporterMessage, openEmailedIncident, teamAddressFor, type IncidentDeps } from '../incidents/service';
 import type { MessageAttachment } from '../incidents/model';
-import { newIncidentId } from '../incidents/secrets';
+import { newIncidentId } from '../incidents/tracking-tokens';
 import { describeError, logger } from '../platform/logger';
 import { chooseThread, classifyMessage, type AttachmentPlan, type InboxPolicy } from './classify';
 import type { InboundMessage } from './message';

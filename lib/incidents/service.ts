@@ -28,7 +28,7 @@ import {
   type TimelineEvent,
 } from './model';
 import type { IncidentRepository } from './repository';
-import { newIncidentId, newTrackingToken, trackingTokenDigest } from './secrets';
+import { newIncidentId, newTrackingToken, trackingTokenDigest } from './tracking-tokens';
 
 export interface IncidentAddresses {
   securityTeam: string;

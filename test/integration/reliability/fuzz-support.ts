@@ -129,7 +129,11 @@ export function problemsWith(res: TestResponse, forbidden: ReturnType<typeof for
   if (res.status >= 500) problems.push(`status ${res.status}`);
   if (res.headers['strict-transport-security'] !== 'max-age=63072000; includeSubDomains') problems.push('no HSTS header');
   if (res.headers['x-content-type-options'] !== 'nosniff') problems.push('no nosniff header');
-  if (res.status >= 400) {
+  const isPage = /^text\/html;/.test(res.headers['content-type'] ?? '');
+  if (isPage) {
+    // The pages (lib/pages) answer a refused form with the form again, as HTML, under the pages' CSP.
+    if (!/default-src 'none'.*frame-ancestors 'none'/.test(res.headers['content-security-policy'] ?? '')) problems.push('an HTML page without the pages\' CSP');
+  } else if (res.status >= 400) {
     const j = res.json as { error?: { code?: unknown; message?: unknown } } | undefined;
     const shapeOk =
       j && typeof j === 'object' && Object.keys(j).length === 1 && j.error && typeof j.error.code === 'string' && /^[a-z][a-z0-9_]*$/.test(j.error.code) && typeof j.error.message === 'string';

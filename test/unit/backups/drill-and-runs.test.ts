@@ -1,6 +1,6 @@
 import { advanceDrill, startDrill } from '../../../lib/backups/drill';
 import { runExports } from '../../../lib/backups/exports';
-import { EXPORT_TYPES, type BackupsDeps, type BackupsRepository, type DrillRecord, type DynamoItem, type ExportRecord, type StartExportRequest, type TableControl } from '../../../lib/backups/types';
+import { EXPORT_TYPES, type BackupsDeps, type BackupsRepository, type DrillRecord, type DynamoItem, type ExportRecord, type SecurityEvidence, type StartExportRequest, type TableControl } from '../../../lib/backups/types';
 import type { Mail } from '../../../lib/platform/mailer';
 
 const NOW = Date.parse('2026-11-24T06:00:00Z');
@@ -9,6 +9,7 @@ function memoryRepository(): BackupsRepository & { exports: Map<string, ExportRe
   const exports = new Map<string, ExportRecord>();
   const drills = new Map<string, DrillRecord>();
   const alerts = new Set<string>();
+  const evidence: SecurityEvidence = { lastBackup: null, lastRestoreDrill: null };
   const key = (r: { table: string; windowFrom: string; type: string }) => `${r.table}|${r.windowFrom}|${r.type}`;
   const newestFirst = (table: string) => [...exports.values()].filter((r) => r.table === table).sort((a, b) => (a.windowFrom < b.windowFrom ? 1 : -1));
   return {
@@ -45,6 +46,15 @@ function memoryRepository(): BackupsRepository & { exports: Map<string, ExportRe
       return [...drills.values()].filter((d) => d.status === 'RUNNING');
     },
     async putRestore() {},
+    async recordEvidence(fact) {
+      const { kind, ...value } = fact;
+      const slot = kind === 'backup' ? 'lastBackup' : 'lastRestoreDrill';
+      const current = evidence[slot];
+      if (!current || current.at < value.at) (evidence as unknown as Record<string, unknown>)[slot] = value;
+    },
+    async evidence() {
+      return { ...evidence };
+    },
   };
 }
 
@@ -154,6 +164,8 @@ describe('exports and the restore drill (domain, with fakes)', () => {
     expect(drill.tables[0].exportChecksum).not.toBe(drill.tables[0].restoredChecksum);
     expect(control.deleted).toEqual(['hs-drill-accounts-0123456789']);
     expect(d.mails.map((m) => m.subject)).toEqual([`[HelpShelf unit] Restore drill FAILED (${drill.drillId})`]);
+    // A failed drill is no evidence: the Security page keeps showing none
+    expect((await d.repository.evidence()).lastRestoreDrill).toBeNull();
   });
 
   it('when an import fails or a table has no export, the drill fails for that table and alerts', async () => {
@@ -182,6 +194,8 @@ describe('exports and the restore drill (domain, with fakes)', () => {
     const drill = (await advanceDrill(d, started.drillId))!;
     expect(drill).toMatchObject({ status: 'PASSED', tables: [expect.objectContaining({ status: 'EQUAL', exportItemCount: 2, restoredItemCount: 2 })] });
     expect(d.mails).toEqual([]);
+    // The Security page's evidence names this drill, with the time it passed
+    expect((await d.repository.evidence()).lastRestoreDrill).toEqual({ at: drill.finishedAt, drillId: drill.drillId, tables: 1 });
   });
 
   it('when the latest export of a table is empty, the drill checks its files hold no item and imports nothing', async () => {

@@ -1,0 +1,51 @@
+import type { PageAssets } from './assets';
+import { html } from './html';
+import { page } from './layout';
+
+/**
+ * The account security page is a shell: signing in, the token list and every action run in the
+ * browser against the same-origin JSON API (web/src/account.ts), with the session token kept in
+ * this tab's sessionStorage only — never localStorage, a cookie or a URL. The server renders no
+ * personal data, so the shell may be cached like any static page.
+ */
+export function renderAccountPage(assets: PageAssets): string {
+  const main = html`<h1>Your account security</h1>
+<noscript><div class="alert"><p>This page needs JavaScript: your sign-in lives only in this browser tab's memory, never in a cookie, so the page itself talks to the API. Everything else on this site works without JavaScript.</p></div></noscript>
+<div id="account-status" role="status" aria-live="polite"></div>
+<section id="signed-out" aria-labelledby="signin-title" hidden>
+<h2 id="signin-title">Sign in</h2>
+<div class="alert" role="alert" id="signin-error" hidden tabindex="-1"></div>
+<form id="signin-form" novalidate>
+<div class="field"><label for="signin-email">Email</label><input id="signin-email" name="email" type="email" autocomplete="username" required></div>
+<div class="field"><label for="signin-password">Password</label><input id="signin-password" name="password" type="password" autocomplete="current-password" required></div>
+<button type="submit">Sign in</button>
+</form>
+</section>
+<section id="signed-in" aria-labelledby="account-title" hidden>
+<h2 id="account-title">Signed in as <span id="account-email"></span></h2>
+<div class="actions"><button type="button" id="sign-out" class="secondary">Sign out</button>
+<button type="button" id="revoke-all" class="danger">Revoke all sessions and tokens</button></div>
+<h2 id="tokens-title">Sessions and access tokens</h2>
+<p>Every sign-in and every access token can act for you. Revoke any you do not recognise; it stops working at once.</p>
+<table aria-labelledby="tokens-title"><thead><tr><th scope="col">Name</th><th scope="col">Kind</th><th scope="col">Created</th><th scope="col">Last used</th><th scope="col">Expires</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
+<tbody id="tokens"></tbody></table>
+<h2 id="create-title">Create an access token</h2>
+<form id="create-token-form" novalidate aria-labelledby="create-title">
+<div class="field"><label for="token-name">Name</label><p class="hint" id="token-name-hint">What will use it, e.g. "backup script".</p>
+<p class="error" id="token-name-error" hidden></p>
+<input id="token-name" name="name" type="text" required maxlength="100" aria-describedby="token-name-hint"></div>
+<div class="field"><label for="token-days">Expires in (days)</label><p class="hint" id="token-days-hint">1 to 365; 90 if left empty.</p>
+<p class="error" id="token-days-error" hidden></p>
+<input id="token-days" name="expiresInDays" type="number" min="1" max="365" inputmode="numeric" aria-describedby="token-days-hint"></div>
+<button type="submit">Create token</button>
+</form>
+<div id="new-token" class="notice" hidden tabindex="-1" aria-labelledby="new-token-title">
+<h3 id="new-token-title">Your new token</h3>
+<p>Copy it now: it is shown only once.</p>
+<code class="secret" id="new-token-value"></code>
+<div class="actions"><button type="button" id="copy-token" class="secondary">Copy token</button><button type="button" id="dismiss-token" class="secondary">Done</button></div>
+<p id="copy-result" role="status"></p>
+</div>
+</section>`;
+  return page({ title: 'Your account security', path: '/account/security', assets, main, scripts: ['account'] });
+}

@@ -1,0 +1,185 @@
+// The pages' public front (issue 16): one CloudFront distribution on the website's domain, HTTPS
+// only (viewers redirected to HTTPS, TLS 1.2 minimum), serving
+//   /assets/*  from the web assets bucket (S3, private, reached only through origin access control);
+//   /security and /security/advisories from the API, cached as long as the page allows (60 s);
+//   everything else (the other pages, /v1/*, /.well-known/*) from the API, never cached;
+// so the pages and the API share one origin. A response-headers policy adds HSTS, nosniff, DENY
+// framing and the pages' CSP to what S3 serves (the API's own headers are kept).
+// Stages without a website domain (local, staging by default) get none of it: the local stage
+// serves everything from serverless-offline, assets included (sls/functions/web-assets.js).
+const { PAGE_CSP } = require('./web-csp');
+
+// AWS managed policies (the same ids in every account).
+const CACHING_DISABLED = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
+const CACHING_OPTIMIZED = '658327ea-f89d-4fab-a63d-7e88639e58f6';
+const ALL_VIEWER_EXCEPT_HOST = 'b689b0a8-53d0-40ab-baf2-68738e2966ac';
+
+module.exports = async ({ resolveVariable }) => {
+  const domain = String((await resolveVariable('param:webDomainName')) ?? '');
+  if (!domain) return { Resources: {}, Outputs: {} };
+  const certificate = await resolveVariable('param:webCertificateArn');
+  const apiDomain = String((await resolveVariable('param:apiDomainName')) ?? '');
+  const stage = await resolveVariable('sls:stage');
+  const service = await resolveVariable('self:service');
+
+  const apiOrigin = apiDomain
+    ? { Id: 'api', DomainName: apiDomain }
+    : { Id: 'api', DomainName: { 'Fn::Sub': '${ApiGatewayRestApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}' }, OriginPath: `/${stage}` };
+  const viewer = (extra) => ({ ViewerProtocolPolicy: 'redirect-to-https', Compress: true, ResponseHeadersPolicyId: { Ref: 'WebHeadersPolicy' }, ...extra });
+  const cachedPage = (PathPattern) =>
+    viewer({ PathPattern, TargetOriginId: 'api', AllowedMethods: ['GET', 'HEAD'], CachedMethods: ['GET', 'HEAD'], CachePolicyId: { Ref: 'WebPageCachePolicy' } });
+
+  return {
+    Resources: {
+      // Its own key: CloudFront must be allowed to decrypt what it reads, and nothing else here.
+      WebAssetsKey: {
+        Type: 'AWS::KMS::Key',
+        DeletionPolicy: 'Retain',
+        UpdateReplacePolicy: 'Retain',
+        Properties: {
+          Description: `HelpShelf ${stage} web assets key`,
+          EnableKeyRotation: true,
+          KeyPolicy: {
+            Version: '2012-10-17',
+            Statement: [
+              { Sid: 'AccountAdministers', Effect: 'Allow', Principal: { AWS: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:root' } }, Action: 'kms:*', Resource: '*' },
+              {
+                // The distribution's ARN cannot be named here (the bucket it reads is encrypted
+                // with this key: a cycle); the bucket policy names the exact distribution.
+                Sid: 'CloudFrontOfThisAccountDecrypts',
+                Effect: 'Allow',
+                Principal: { Service: 'cloudfront.amazonaws.com' },
+                Action: ['kms:Decrypt'],
+                Resource: '*',
+                Condition: { StringLike: { 'AWS:SourceArn': { 'Fn::Sub': 'arn:${AWS::Partition}:cloudfront::${AWS::AccountId}:distribution/*' } } },
+              },
+            ],
+          },
+        },
+      },
+      WebAssetsBucket: {
+        Type: 'AWS::S3::Bucket',
+        Properties: {
+          BucketName: { 'Fn::Sub': `${service}-${stage}-web-assets-\${AWS::Region}` },
+          VersioningConfiguration: { Status: 'Enabled' },
+          BucketEncryption: {
+            ServerSideEncryptionConfiguration: [
+              { ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': ['WebAssetsKey', 'Arn'] } }, BucketKeyEnabled: true },
+            ],
+          },
+          PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+          OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+          // Old hashed files stay a while for pages still cached somewhere, then go.
+          LifecycleConfiguration: { Rules: [{ Id: 'expire-old-versions', Status: 'Enabled', NoncurrentVersionExpiration: { NoncurrentDays: 30 } }] },
+        },
+      },
+      WebAssetsBucketPolicy: {
+        Type: 'AWS::S3::BucketPolicy',
+        Properties: {
+          Bucket: { Ref: 'WebAssetsBucket' },
+          PolicyDocument: {
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Sid: 'DenyInsecureTransport',
+                Effect: 'Deny',
+                Principal: '*',
+                Action: 's3:*',
+                Resource: [{ 'Fn::GetAtt': ['WebAssetsBucket', 'Arn'] }, { 'Fn::Sub': '${WebAssetsBucket.Arn}/*' }],
+                Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+              },
+              {
+                Sid: 'ThisDistributionReadsAssets',
+                Effect: 'Allow',
+                Principal: { Service: 'cloudfront.amazonaws.com' },
+                Action: 's3:GetObject',
+                Resource: { 'Fn::Sub': '${WebAssetsBucket.Arn}/assets/*' },
+                Condition: { StringEquals: { 'AWS:SourceArn': { 'Fn::Sub': 'arn:${AWS::Partition}:cloudfront::${AWS::AccountId}:distribution/${WebDistribution}' } } },
+              },
+            ],
+          },
+        },
+      },
+      WebAssetsOriginAccessControl: {
+        Type: 'AWS::CloudFront::OriginAccessControl',
+        Properties: {
+          OriginAccessControlConfig: { Name: `${service}-${stage}-web-assets`, OriginAccessControlOriginType: 's3', SigningBehavior: 'always', SigningProtocol: 'sigv4' },
+        },
+      },
+      WebHeadersPolicy: {
+        Type: 'AWS::CloudFront::ResponseHeadersPolicy',
+        Properties: {
+          ResponseHeadersPolicyConfig: {
+            Name: `${service}-${stage}-web-headers`,
+            SecurityHeadersConfig: {
+              StrictTransportSecurity: { AccessControlMaxAgeSec: 63072000, IncludeSubdomains: true, Override: true },
+              ContentTypeOptions: { Override: true },
+              FrameOptions: { FrameOption: 'DENY', Override: true },
+              ReferrerPolicy: { ReferrerPolicy: 'no-referrer', Override: true },
+              // Added where the origin sent none (S3); the API's own policy, stricter for JSON, is kept.
+              ContentSecurityPolicy: { ContentSecurityPolicy: PAGE_CSP, Override: false },
+            },
+          },
+        },
+      },
+      // The origin's Cache-Control decides (pages with personal data say no-store); nothing of
+      // the request is in the key, as the cached pages depend on nothing in it.
+      WebPageCachePolicy: {
+        Type: 'AWS::CloudFront::CachePolicy',
+        Properties: {
+          CachePolicyConfig: {
+            Name: `${service}-${stage}-web-pages`,
+            MinTTL: 0,
+            DefaultTTL: 0,
+            MaxTTL: 300,
+            ParametersInCacheKeyAndForwardedToOrigin: {
+              EnableAcceptEncodingGzip: true,
+              EnableAcceptEncodingBrotli: true,
+              HeadersConfig: { HeaderBehavior: 'none' },
+              CookiesConfig: { CookieBehavior: 'none' },
+              QueryStringsConfig: { QueryStringBehavior: 'none' },
+            },
+          },
+        },
+      },
+      WebDistribution: {
+        Type: 'AWS::CloudFront::Distribution',
+        Properties: {
+          DistributionConfig: {
+            Enabled: true,
+            Comment: `HelpShelf ${stage}: pages, assets and API on one origin`,
+            Aliases: [domain],
+            HttpVersion: 'http2and3',
+            IPV6Enabled: true,
+            PriceClass: 'PriceClass_100',
+            ViewerCertificate: { AcmCertificateArn: certificate, SslSupportMethod: 'sni-only', MinimumProtocolVersion: 'TLSv1.2_2021' },
+            Origins: [
+              { ...apiOrigin, CustomOriginConfig: { OriginProtocolPolicy: 'https-only', OriginSSLProtocols: ['TLSv1.2'], HTTPSPort: 443 } },
+              {
+                Id: 'assets',
+                DomainName: { 'Fn::GetAtt': ['WebAssetsBucket', 'RegionalDomainName'] },
+                S3OriginConfig: { OriginAccessIdentity: '' },
+                OriginAccessControlId: { 'Fn::GetAtt': ['WebAssetsOriginAccessControl', 'Id'] },
+              },
+            ],
+            DefaultCacheBehavior: viewer({
+              TargetOriginId: 'api',
+              AllowedMethods: ['GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'POST', 'DELETE'],
+              CachePolicyId: CACHING_DISABLED,
+              OriginRequestPolicyId: ALL_VIEWER_EXCEPT_HOST,
+            }),
+            CacheBehaviors: [
+              viewer({ PathPattern: '/assets/*', TargetOriginId: 'assets', AllowedMethods: ['GET', 'HEAD'], CachedMethods: ['GET', 'HEAD'], CachePolicyId: CACHING_OPTIMIZED }),
+              cachedPage('/security'),
+              cachedPage('/security/advisories'),
+            ],
+          },
+        },
+      },
+    },
+    Outputs: {
+      WebAssetsBucketName: { Description: 'Where `osls deploy` uploads web/dist/assets', Value: { Ref: 'WebAssetsBucket' } },
+      WebDistributionDomainName: { Description: 'Point the website domain (CNAME/alias) here', Value: { 'Fn::GetAtt': ['WebDistribution', 'DomainName'] } },
+    },
+  };
+};
