@@ -78,7 +78,7 @@ export type RouteRequest<R extends RouteContract> = HttpRequest & { input: Route
 export function httpRoute<R extends RouteContract>(route: R, fn: (request: RouteRequest<R>) => Promise<HttpResponse>) {
   const handler = middy<ParsedEvent, APIGatewayProxyResult, Error, Context>()
     .use(lambdaLogging())
-    .use(securityHeaders())
+    .use(securityHeaders(route.headers ?? 'api'))
     .use(requestLogging())
     .use(errorMapper())
     .use(responseSerializer())
