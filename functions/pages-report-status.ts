@@ -7,5 +7,11 @@ import { requireEnv } from '../lib/platform/config';
 
 const assets = parseAssetManifest(requireEnv('WEB_ASSETS'));
 
-/** GET /security/report/status: the form (it posts to POST /security/report/status). */
-export const handler = httpRoute(reportStatusPageRoute, async () => htmlPage(200, renderStatusForm(assets), { cache: 'public, max-age=300' }));
+/**
+ * GET /security/report/status: the form (it posts to POST /security/report/status), with the id
+ * filled in when the receipt email's link carries it (`?id=inc_…`; the token is never in a URL).
+ */
+export const handler = httpRoute(reportStatusPageRoute, async (request) => {
+  const id = request.input.query.id?.trim();
+  return htmlPage(200, renderStatusForm(assets, id ? { id } : {}), { cache: 'public, max-age=300' });
+});

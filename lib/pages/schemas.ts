@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineRoute, type RouteContract } from '../http/contract';
+import { defineRoute } from '../http/contract';
 import { errorBody } from '../http/fields';
 
 /**
@@ -10,12 +10,23 @@ import { errorBody } from '../http/fields';
  */
 const html = (description: string) => ({ description, contentType: 'text/html' });
 
-const page = (id: string, path: string, summary: string, extra: Partial<RouteContract> = {}) =>
-  defineRoute({ id, method: 'GET', path, tag: 'pages', summary, auth: 'none', headers: 'page', responses: { 200: html(summary) }, ...extra });
+const page = (id: string, path: string, summary: string) =>
+  defineRoute({ id, method: 'GET', path, tag: 'pages', summary, auth: 'none', headers: 'page', responses: { 200: html(summary) } });
 
 export const securityPageRoute = page('securityPage', '/security', 'The Security page: the promises with their live evidence (cacheable, 60 s)');
 export const reportPageRoute = page('reportPage', '/security/report', 'The report form (works without JavaScript)');
-export const reportStatusPageRoute = page('reportStatusPage', '/security/report/status', 'The form to check a report by id and tracking token');
+export const reportStatusPageRoute = defineRoute({
+  id: 'reportStatusPage',
+  method: 'GET',
+  path: '/security/report/status',
+  tag: 'pages',
+  summary: 'The form to check a report by id and tracking token',
+  auth: 'none',
+  headers: 'page',
+  // The receipt email links here with the id filled in (lib/incidents/mail.ts trackingLink); never the token.
+  query: z.object({ id: z.string().max(100).optional() }),
+  responses: { 200: html('The form to check a report by id and tracking token') },
+});
 export const advisoriesPageRoute = page('advisoriesPage', '/security/advisories', 'Published advisories with their credits (cacheable, 60 s)');
 export const accountSecurityPageRoute = page('accountSecurityPage', '/account/security', 'Sign in; sessions and access tokens; connected accounts (needs JavaScript)');
 
