@@ -115,7 +115,12 @@ export async function receiveMessage(deps: InboxDeps, objectKey: string): Promis
 
   if (threadId) {
     const attachments = await storeAttachments(deps, threadId, objectKey, message, disposition.attachments);
-    await appendReporterMessage(deps.incidents, threadId, { text: disposition.details, via: 'email', attachments, rawMessageKey: objectKey, flags: disposition.flags });
+    await appendReporterMessage(
+      deps.incidents,
+      threadId,
+      { text: disposition.details, via: 'email', attachments, rawMessageKey: objectKey, flags: disposition.flags },
+      incidents.find((i) => i.id === threadId),
+    );
     await deps.records.finish(dedupeKey, 'appended', { incidentId: threadId, from: disposition.sender, receivedAt });
     return { objectKey, outcome: 'appended', incidentId: threadId };
   }
