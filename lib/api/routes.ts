@@ -17,6 +17,16 @@ import {
   signupRoute,
   verifySignupRoute,
 } from '../identity/schemas';
+import {
+  connectCallbackRoute,
+  createConnectionRoute,
+  deleteConnectionRoute,
+  listConnectionsRoute,
+  listPostsRoute,
+  listProvidersRoute,
+  publishPostRoute,
+  startConnectRoute,
+} from '../connections/schemas';
 import { createIncidentRoute, getIncidentRoute, listAdvisoriesRoute, securityTxtRoute } from '../incidents/schemas';
 import {
   accountPageRoute,
@@ -61,6 +71,14 @@ export const API_ROUTES: readonly RouteContract[] = [
   checkReportStatusPageRoute,
   advisoriesPageRoute,
   accountPageRoute,
+  listProvidersRoute,
+  createConnectionRoute,
+  listConnectionsRoute,
+  startConnectRoute,
+  connectCallbackRoute,
+  deleteConnectionRoute,
+  listPostsRoute,
+  publishPostRoute,
   openApiRoute,
 ];
 
