@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineRoute, type ResponseSpec } from '../http/contract';
+import { errorBody } from '../http/fields';
 
 /**
  * The contract of the pages (docs/pages.md): HTML for people, on the API's origin. Their form
@@ -14,7 +15,11 @@ const page = (id: string, path: string, summary: string) =>
 
 export const securityPageRoute = page('getSecurityPage', '/security', 'The Security page, with live evidence');
 export const reportPageRoute = page('getReportPage', '/security/report', 'The incident report form');
-export const reportStatusPageRoute = page('getReportStatusPage', '/security/report/status', "The form to check a report's status");
+export const reportStatusPageRoute = defineRoute({
+  ...page('getReportStatusPage', '/security/report/status', "The form to check a report's status"),
+  // One function serves this form and its POST, reading any body as a form.
+  responses: { 200: html('The page'), 415: { description: '`unsupported_media_type`: a body that is not a form', schema: errorBody } },
+});
 export const advisoriesPageRoute = page('getAdvisoriesPage', '/security/advisories', 'Published advisories and their credits');
 export const accountPageRoute = page('getAccountSecurityPage', '/account/security', 'Sign in; sessions, access tokens and connected accounts');
 
