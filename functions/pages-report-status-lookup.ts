@@ -3,7 +3,7 @@ import { htmlPage } from '../lib/http/responses';
 import { dynamoIncidentRepository } from '../lib/incidents/dynamo-incident-repository';
 import { reporterView } from '../lib/incidents/public-views';
 import { parseAssetManifest } from '../lib/pages/assets';
-import { reportStatusLookupRoute } from '../lib/pages/schemas';
+import { checkReportStatusPageRoute } from '../lib/pages/schemas';
 import { renderStatus, renderStatusForm } from '../lib/pages/status-page';
 import { requireEnv } from '../lib/platform/config';
 import { NotFoundError } from '../lib/platform/errors';
@@ -16,7 +16,7 @@ const repo = dynamoIncidentRepository(requireEnv('INCIDENTS_TABLE'));
  * updates only — posted, so the tracking token never sits in a URL, a log line or the browser
  * history. A wrong id and a wrong token are the same 404, as on the JSON route.
  */
-export const handler = httpRoute(reportStatusLookupRoute, async (request) => {
+export const handler = httpRoute(checkReportStatusPageRoute, async (request) => {
   const id = (request.input.body.id ?? '').trim();
   const trackingToken = (request.input.body.trackingToken ?? '').trim();
   if (!id) return htmlPage(400, renderStatusForm(assets, {}, { field: 'id', message: 'Enter the report id (it starts with inc_).' }));

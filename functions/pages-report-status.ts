@@ -12,6 +12,6 @@ const assets = parseAssetManifest(requireEnv('WEB_ASSETS'));
  * filled in when the receipt email's link carries it (`?id=inc_…`; the token is never in a URL).
  */
 export const handler = httpRoute(reportStatusPageRoute, async (request) => {
-  const id = request.input.query.id?.trim();
+  const id = request.query.id?.trim().slice(0, 100);
   return htmlPage(200, renderStatusForm(assets, id ? { id } : {}), { cache: 'public, max-age=300' });
 });

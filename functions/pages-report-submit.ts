@@ -7,7 +7,7 @@ import { parseAssetManifest } from '../lib/pages/assets';
 import { reportProblemMessage } from '../lib/pages/messages';
 import { fieldOfErrorCode, REPORT_FIELDS, renderReportForm, renderReportReceived, type ReportValues } from '../lib/pages/report-page';
 import { reportBodyFromForm } from '../lib/pages/report-fields';
-import { reportSubmitRoute } from '../lib/pages/schemas';
+import { submitReportPageRoute } from '../lib/pages/schemas';
 import { requireEnv } from '../lib/platform/config';
 import { AppError } from '../lib/platform/errors';
 
@@ -20,8 +20,9 @@ const intake = reportIntakeFromEnv();
  * budget and honeypot; the answer is a page: the receipt, or the form again with the problem
  * next to its field (400, 429). The browser sends no bearer token, so no account is linked.
  */
-export const handler = httpRoute(reportSubmitRoute, async (request) => {
-  const form = request.input.body;
+export const handler = httpRoute(submitReportPageRoute, async (request) => {
+  // The raw form, not the schema's output: the honeypot field is not in the schema, and the intake judges every field.
+  const form = request.body as Record<string, string>;
   try {
     const receipt = await receiveReport(intake, reportBodyFromForm(form, HONEYPOT_FIELD), { sourceIp: request.sourceIp, identify: async () => undefined });
     return htmlPage(200, renderReportReceived(assets, receipt));

@@ -46,16 +46,16 @@ export function version(created: number, kindRank: number, a = 0, b = 0): string
 const newer = (candidate: string, stored: string | null) => stored === null || candidate > stored;
 
 /** Where a subscription status sits in its life, to order two updates of the same second. */
-const SUBSCRIPTION_STATUS_RANK: Record<string, number> = {
-  incomplete: 1,
-  incomplete_expired: 2,
-  trialing: 3,
-  active: 4,
-  past_due: 5,
-  unpaid: 6,
-  paused: 7,
-  canceled: 8,
-};
+const SUBSCRIPTION_STATUS_RANK: ReadonlyMap<string | null, number> = new Map([
+  ['incomplete', 1],
+  ['incomplete_expired', 2],
+  ['trialing', 3],
+  ['active', 4],
+  ['past_due', 5],
+  ['unpaid', 6],
+  ['paused', 7],
+  ['canceled', 8],
+]);
 
 /** Kind ranks: within one second a subscription event outranks an invoice event for the status. */
 const KIND = { checkout: 1, customerDeleted: 2, invoice: 1, subscription: 2 } as const;
@@ -122,7 +122,7 @@ export function mergeEvent(state: CustomerState, message: BillingEventMessage): 
     }
   } else if (o.kind === 'subscription') {
     const status = message.type === 'customer.subscription.deleted' ? 'canceled' : o.status;
-    const v = version(message.created, KIND.subscription, o.periodEnd ?? 0, SUBSCRIPTION_STATUS_RANK[status ?? ''] ?? 0);
+    const v = version(message.created, KIND.subscription, o.periodEnd ?? 0, SUBSCRIPTION_STATUS_RANK.get(status) ?? 0);
     if (newer(v, state.subscriptionVersion)) {
       next.subscriptionId = o.subscriptionId;
       next.plan = o.plan;
@@ -136,7 +136,8 @@ export function mergeEvent(state: CustomerState, message: BillingEventMessage): 
       statusChanged = status !== state.status;
       changed = true;
     }
-  } else if (o.kind === 'invoice') {
+  } else {
+    // An invoice: the last kind of projection.
     const paid = message.type === 'invoice.paid';
     const v = version(message.created, KIND.invoice, o.attemptCount, paid ? 1 : 0);
     if (newer(v, state.statusVersion)) {

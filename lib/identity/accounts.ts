@@ -1,20 +1,19 @@
 import { createHash } from 'node:crypto';
-import { AppError, BadRequestError, ForbiddenError, ServiceUnavailableError, TooManyRequestsError, UnauthorizedError } from '../platform/errors';
+import { AppError, BadRequestError, ServiceUnavailableError, TooManyRequestsError, UnauthorizedError } from '../platform/errors';
 import type { Mailer } from '../platform/mailer';
 import type { BreachedPasswordCheck } from './breached-passwords';
-import { normaliseEmail } from '../platform/email';
-import { retryAfterSeconds } from './login-throttle';
 import { identityMails } from './mails';
-import type { IdentityStore, LoginThrottleStore, UserRecord } from './model';
+import type { Credential, IdentityStore, LoginThrottleStore, UserRecord } from './model';
 import type { PasswordHasher } from './password-hasher';
 import { checkNewPassword, normalisePassword, PasswordPolicyError } from './password-policy';
 import { mintToken, newUserId, parseToken, TOKEN_KINDS } from './token-format';
 import type { Authenticated, IssuedToken, TokenService } from './tokens';
+import type { ChangePasswordInput, LoginInput, ResetInput, ResetRequestInput, SignupInput, VerifyInput } from './schemas';
 
-/** Never a real user id (ids are `usr_` + base64url, which has no '!'). */
-const NO_SUCH_USER = 'usr_!none';
-
-export const MAX_NAME_LENGTH = 100;
+/** An account whose email is never verified is forgotten after this long. */
+export const PENDING_ACCOUNT_MS = 7 * 86_400_000;
+/** At most one fresh verification mail per account in this long (login of an unverified account). */
+export const VERIFY_MAIL_INTERVAL_MS = 10 * 60_000;
 
 export interface AccountSettings {
   stage: string;
@@ -59,23 +58,6 @@ export function emailKey(email: string): string {
   return createHash('sha256').update(`helpshelf:email:${email}`, 'utf8').digest('hex').slice(0, 32);
 }
 
-function field(body: Record<string, unknown>, name: string): unknown {
-  const value = body[name];
-  if (value === undefined || value === null) throw new BadRequestError('invalid_request', `${name} is required.`);
-  return value;
-}
-
-function optionalName(value: unknown): string | null {
-  if (value === undefined || value === null) return null;
-  if (typeof value !== 'string') throw new BadRequestError('invalid_request', 'name must be a string.');
-  const name = value.normalize('NFC').trim();
-  if (name.length === 0) return null;
-  if ([...name].length > MAX_NAME_LENGTH || /[\u0000-\u001f\u007f-\u009f]/.test(name)) {
-    throw new BadRequestError('invalid_name', `name must be at most ${MAX_NAME_LENGTH} printable characters.`);
-  }
-  return name;
-}
-
 const invalidCredentials = () => new UnauthorizedError('invalid_credentials', 'The email or password is not correct.');
 const invalidToken = () => new BadRequestError('invalid_token', 'This link or token is not valid: it is unknown, already used or expired.');
 
@@ -88,7 +70,7 @@ export function accountService(deps: AccountDeps) {
   };
 
   /** The whole policy for a new password, breached-password check last (it is the slow one). */
-  async function acceptableNewPassword(raw: unknown, email: string, fieldName: string): Promise<string> {
+  async function acceptableNewPassword(raw: string, email: string, fieldName: string): Promise<string> {
     const password = normalisePassword(raw, fieldName);
     checkNewPassword(password, email, { minLength: settings.minPasswordLength, commonPasswords: deps.commonPasswords() });
     const breached = await deps.breachCheck.isBreached(password);
@@ -99,111 +81,146 @@ export function accountService(deps: AccountDeps) {
     return password;
   }
 
-  async function checkThrottle(email: string, ip: string) {
-    const state = await throttle.load(emailKey(email), ip);
-    const wait = retryAfterSeconds(state, now());
-    return { state, wait };
+  /** A pending (unverified) account past its 7 days counts as no account at all. */
+  function live(credential: Credential | undefined, nowMs: number): Credential | undefined {
+    if (!credential) return undefined;
+    if (!credential.emailVerified && credential.pendingUntilMs !== undefined && credential.pendingUntilMs <= nowMs) return undefined;
+    return credential;
+  }
+
+  function verificationFor(userId: string, email: string, version: number, nowMs: number) {
+    const { token, parsed } = mintToken(settings.stage, TOKEN_KINDS.verification, userId);
+    return { token, record: { purpose: 'verify' as const, digest: parsed.digest, userId, email, credentialVersion: version, expiresAtMs: nowMs + settings.verificationLifetimeMs } };
+  }
+
+  /** Reserves one attempt for this account and IP before any hashing (429 at the limit). */
+  async function reserveAttempt(event: SecurityEvent['event'], email: string, ip: string, userId?: string) {
+    const outcome = await throttle.reserve(emailKey(email), ip, now());
+    if ('retryAfterSeconds' in outcome) {
+      log({ event, outcome: 'throttled', email, ip, userId });
+      throw new TooManyRequestsError(outcome.retryAfterSeconds);
+    }
+    return outcome.reservation;
   }
 
   return {
-    async signup(body: Record<string, unknown>, ip: string): Promise<void> {
-      const email = normaliseEmail(field(body, 'email'));
-      const name = optionalName(body.name);
-      const password = await acceptableNewPassword(field(body, 'password'), email, 'password');
+    async signup(input: SignupInput, ip: string): Promise<void> {
+      const { email } = input;
+      const name = input.name ?? null;
+      const password = await acceptableNewPassword(input.password, email, 'password');
       const limit = await deps.limiter.consume('signup-ip', ip);
       if (!limit.allowed) throw new TooManyRequestsError(limit.retryAfterSeconds, 'too_many_requests', 'Too many signups from this address. Try again later.');
 
-      // Hashing happens for registered emails too, so both answers take the same time.
+      // Hashing happens for registered emails too. A new or a verified address is two requests
+      // (rate limit, one transaction that fails on a taken address and returns what holds it),
+      // so the answers take the same time whether or not the address is registered.
       const passwordHash = await hasher.hash(password);
       const nowMs = now();
-      const user: UserRecord = {
-        userId: newUserId(),
-        email,
-        name,
-        passwordHash,
-        emailVerified: false,
-        createdAt: new Date(nowMs).toISOString(),
-      };
-      const { token, parsed } = mintToken(settings.stage, TOKEN_KINDS.verification, user.userId);
-      const outcome = await store.createUser(user, { purpose: 'verify', digest: parsed.digest, userId: user.userId, expiresAtMs: nowMs + settings.verificationLifetimeMs });
-      if (outcome === 'created') {
-        await mailer.send(mails.verification(email, token, settings.verificationLifetimeMs));
+      const pendingUntilMs = nowMs + PENDING_ACCOUNT_MS;
+      const user: UserRecord = { userId: newUserId(), email, name, emailVerified: false, createdAt: new Date(nowMs).toISOString() };
+      const verification = verificationFor(user.userId, email, 0, nowMs);
+      const credential: Credential = { userId: user.userId, email, passwordHash, version: 0, emailVerified: false, pendingUntilMs, verifyMailMs: nowMs };
+      const created = await store.createUser(user, credential, verification.record);
+      let mailed: string | undefined;
+      if (created.outcome === 'created') {
+        mailed = verification.token;
+        log({ event: 'signup', outcome: 'created', email, ip, userId: user.userId });
+      } else if (created.existing && !created.existing.emailVerified) {
+        // A pending (or expired) account: the newest signup replaces its password and its
+        // verification link, so nobody can squat an address or pre-set the password its owner
+        // later verifies. (An expired pending account is replaced the same way.)
+        const existing = created.existing;
+        const fresh = verificationFor(existing.userId, email, existing.version + 1, nowMs);
+        const replaced = await store.replacePending(existing, passwordHash, name, fresh.record, pendingUntilMs, nowMs);
+        if (replaced) mailed = fresh.token;
+        log({ event: 'signup', outcome: replaced ? 'pending_replaced' : 'email_taken', email, ip, userId: existing.userId });
       } else {
-        await mailer.send(mails.signupAttempt(email));
+        log({ event: 'signup', outcome: 'email_taken', email, ip });
       }
-      log({ event: 'signup', outcome, email, ip, userId: outcome === 'created' ? user.userId : undefined });
+      await mailer.send(mailed ? mails.verification(email, mailed, settings.verificationLifetimeMs) : mails.signupAttempt(email));
     },
 
-    async verifyEmail(body: Record<string, unknown>): Promise<void> {
-      const raw = field(body, 'token');
-      if (typeof raw !== 'string') throw new BadRequestError('invalid_request', 'token must be a string.');
-      const parsed = parseToken(settings.stage, raw, [TOKEN_KINDS.verification]);
+    async verifyEmail(input: VerifyInput): Promise<void> {
+      const parsed = parseToken(settings.stage, input.token, [TOKEN_KINDS.verification]);
       const nowMs = now();
       const ok = parsed !== undefined && (await store.consumeVerification(parsed.userId, parsed.digest, nowMs, new Date(nowMs).toISOString()));
       log({ event: 'verify_email', outcome: ok ? 'verified' : 'invalid_token', userId: parsed?.userId });
       if (!ok) throw invalidToken();
     },
 
-    async login(body: Record<string, unknown>, ip: string): Promise<IssuedToken> {
-      const email = normaliseEmail(field(body, 'email'));
-      const password = normalisePassword(field(body, 'password'));
-      const [{ state, wait }, userId] = await Promise.all([checkThrottle(email, ip), store.findUserIdByEmail(email)]);
-      if (wait > 0) {
-        log({ event: 'login', outcome: 'throttled', email, ip });
-        throw new TooManyRequestsError(wait);
-      }
-      const trustedPair = state.pair !== undefined;
-      // A user read happens either way (for an unknown email, of an id no account can have), so
-      // an unknown email costs the same round trips as a known one, as the dummy hash costs the same as a hash.
-      const user = await store.getUser(userId ?? NO_SUCH_USER);
+    /**
+     * At most three AWS requests, for every email, known or not: the throttle reservation, one
+     * read (credential and counters together), and one write (the token with its credential
+     * check and the throttle settlement; or the settlement alone after a wrong password).
+     */
+    async login(input: LoginInput, ip: string): Promise<IssuedToken> {
+      const { email, password } = input;
+      const reservation = await reserveAttempt('login', email, ip);
+      const read = await store.findCredential(email, reservation.read);
+      const credential = live(read.credential, now());
       let verified: { ok: boolean; upgrade: boolean } = { ok: false, upgrade: false };
-      if (user) verified = await hasher.verify(user.passwordHash, password);
+      if (credential) verified = await hasher.verify(credential.passwordHash, password);
       else await hasher.verifyDummy(password);
-      if (!user || !verified.ok) {
-        await throttle.recordFailure(emailKey(email), ip, trustedPair, now());
-        log({ event: 'login', outcome: 'invalid_credentials', email, ip, userId: user?.userId });
+      if (!credential || !verified.ok) {
+        await throttle.settleFailure(reservation, read.also, now());
+        log({ event: 'login', outcome: 'invalid_credentials', email, ip, userId: credential?.userId });
         throw invalidCredentials();
       }
-      const upgrade = verified.upgrade
-        ? hasher.hash(password).then((h) => store.replacePasswordHash(user.userId, user.passwordHash, h))
-        : Promise.resolve(true);
-      await Promise.all([throttle.recordSuccess(emailKey(email), ip, now()), upgrade]);
-      if (!user.emailVerified) {
-        log({ event: 'login', outcome: 'email_not_verified', email, ip, userId: user.userId });
-        throw new ForbiddenError('email_not_verified', 'Confirm your email address first: follow the link in the email we sent.');
+      const settle = throttle.successWrites(reservation, read.also, now());
+      if (!credential.emailVerified) {
+        // The same 401 as a wrong password (a distinct answer told which emails are registered);
+        // the owner gets a fresh link instead, at most one per VERIFY_MAIL_INTERVAL_MS.
+        const nowMs = now();
+        const due = credential.verifyMailMs === undefined || nowMs - credential.verifyMailMs >= VERIFY_MAIL_INTERVAL_MS;
+        const verification = due ? verificationFor(credential.userId, email, credential.version, nowMs) : undefined;
+        const sent = verification !== undefined && (await store.putFreshVerification(credential, verification.record, nowMs, settle));
+        if (sent) await mailer.send(mails.verification(email, verification.token, settings.verificationLifetimeMs));
+        else await store.applyWrites(settle);
+        log({ event: 'login', outcome: sent ? 'email_not_verified_mailed' : 'email_not_verified', email, ip, userId: credential.userId });
+        throw invalidCredentials();
       }
-      const issued = await tokens.issue(user.userId, TOKEN_KINDS.session, 'login session', settings.sessionLifetimeMs);
-      log({ event: 'login', outcome: 'success', email, ip, userId: user.userId });
+      const rehash = verified.upgrade ? { from: credential.passwordHash, to: await hasher.hash(password) } : undefined;
+      const issued = await tokens.issue(credential.userId, TOKEN_KINDS.session, 'login session', settings.sessionLifetimeMs, { by: 'credential', email, version: credential.version, rehash }, settle);
+      if (!issued) {
+        // The password changed (or everything was revoked) between the read and this write: the
+        // password just checked is no longer the credential, so no token is issued for it.
+        await store.applyWrites(settle);
+        log({ event: 'login', outcome: 'credential_changed', email, ip, userId: credential.userId });
+        throw invalidCredentials();
+      }
+      log({ event: 'login', outcome: 'success', email, ip, userId: credential.userId });
       return issued;
     },
 
-    async changePassword(auth: Authenticated, body: Record<string, unknown>, ip: string): Promise<void> {
-      const current = normalisePassword(field(body, 'currentPassword'), 'currentPassword');
-      const rawNew = field(body, 'newPassword');
+    async changePassword(auth: Authenticated, input: ChangePasswordInput, ip: string): Promise<void> {
+      const current = input.currentPassword;
+      const rawNew = input.newPassword;
       const user = auth.user ?? (await store.getUser(auth.userId));
       if (!user) throw new UnauthorizedError();
-      const { wait, state } = await checkThrottle(user.email, ip);
-      if (wait > 0) {
-        log({ event: 'password_change', outcome: 'throttled', email: user.email, ip, userId: user.userId });
-        throw new TooManyRequestsError(wait);
-      }
-      const verified = await hasher.verify(user.passwordHash, current);
-      if (!verified.ok) {
-        await throttle.recordFailure(emailKey(user.email), ip, state.pair !== undefined, now());
+      // Guessing the current password with a stolen session is throttled like a login, reserved
+      // before hashing so parallel guesses cannot pass the limit.
+      const reservation = await reserveAttempt('password_change', user.email, ip, user.userId);
+      const read = await store.findCredential(user.email, reservation.read);
+      const credential = read.credential?.userId === user.userId ? read.credential : undefined;
+      const verified = credential ? await hasher.verify(credential.passwordHash, current) : (await hasher.verifyDummy(current), { ok: false });
+      if (!credential || !verified.ok) {
+        await throttle.settleFailure(reservation, read.also, now());
         log({ event: 'password_change', outcome: 'invalid_credentials', email: user.email, ip, userId: user.userId });
         throw invalidCredentials();
       }
+      await store.applyWrites(throttle.successWrites(reservation, read.also, now()));
       const next = await acceptableNewPassword(rawNew, user.email, 'newPassword');
       const newHash = await hasher.hash(next);
-      // The hash is replaced only if nobody changed it meanwhile, and in the same transaction every
-      // other token of the caller is revoked (the "valid after" mark, sparing the current token).
-      const replaced = await store.replacePasswordHash(user.userId, user.passwordHash, newHash, { validAfterMs: now(), exceptTokenId: auth.tokenId });
+      // The hash is replaced only if nobody changed it meanwhile, and in the same transaction the
+      // credential version moves on: every other token of the caller is revoked, and a login
+      // that checked the old password cannot write a token any more.
+      const replaced = await store.changePassword(credential, newHash, auth.tokenId);
       if (!replaced) throw new AppError(409, 'conflict', 'The password was changed meanwhile. Try again.');
       log({ event: 'password_change', outcome: 'changed', email: user.email, ip, userId: user.userId });
     },
 
-    async requestReset(body: Record<string, unknown>, ip: string): Promise<void> {
-      const email = normaliseEmail(field(body, 'email'));
+    async requestReset(input: ResetRequestInput, ip: string): Promise<void> {
+      const { email } = input;
       const byIp = await deps.limiter.consume('reset-ip', ip);
       if (!byIp.allowed) throw new TooManyRequestsError(byIp.retryAfterSeconds, 'too_many_requests', 'Too many reset requests. Try again later.');
       // A per-address limit keeps this from becoming a way to flood someone's inbox; the answer
@@ -213,39 +230,37 @@ export function accountService(deps: AccountDeps) {
         log({ event: 'password_reset_request', outcome: 'limited', email, ip });
         return;
       }
-      const userId = await store.findUserIdByEmail(email);
-      if (!userId) {
+      const credential = live((await store.findCredential(email)).credential, now());
+      if (!credential) {
         // Mail goes out either way, so the time taken does not tell registered addresses apart.
         await mailer.send(mails.resetForUnknownAddress(email));
         log({ event: 'password_reset_request', outcome: 'unknown_email', email, ip });
         return;
       }
-      const { token, parsed } = mintToken(settings.stage, TOKEN_KINDS.reset, userId);
-      await store.putOneTimeToken({ purpose: 'reset', digest: parsed.digest, userId, expiresAtMs: now() + settings.resetLifetimeMs });
+      const { token, parsed } = mintToken(settings.stage, TOKEN_KINDS.reset, credential.userId);
+      // The token carries the credential version: a reset or change after this ends it.
+      await store.putOneTimeToken({ purpose: 'reset', digest: parsed.digest, userId: credential.userId, email, credentialVersion: credential.version, expiresAtMs: now() + settings.resetLifetimeMs });
       await mailer.send(mails.reset(email, token, settings.resetLifetimeMs));
-      log({ event: 'password_reset_request', outcome: 'sent', email, ip, userId });
+      log({ event: 'password_reset_request', outcome: 'sent', email, ip, userId: credential.userId });
     },
 
-    async resetPassword(body: Record<string, unknown>, ip: string): Promise<void> {
-      const raw = field(body, 'token');
-      const rawNew = field(body, 'newPassword');
-      if (typeof raw !== 'string') throw new BadRequestError('invalid_request', 'token must be a string.');
-      // The new password's shape is checked first: a bad request does not burn the token.
-      normalisePassword(rawNew, 'newPassword');
-      const parsed = parseToken(settings.stage, raw, [TOKEN_KINDS.reset]);
-      const user = parsed ? await store.peekReset(parsed.userId, parsed.digest, now()) : undefined;
-      if (!parsed || !user) {
+    async resetPassword(input: ResetInput, ip: string): Promise<void> {
+      // The new password's shape was checked by the route's schema: a bad request does not burn the token.
+      const rawNew = input.newPassword;
+      const parsed = parseToken(settings.stage, input.token, [TOKEN_KINDS.reset]);
+      const reset = parsed ? await store.peekReset(parsed.userId, parsed.digest, now()) : undefined;
+      if (!parsed || !reset) {
         log({ event: 'password_reset', outcome: 'invalid_token', ip, userId: parsed?.userId });
         throw invalidToken();
       }
-      const next = await acceptableNewPassword(rawNew, user.email, 'newPassword');
+      const next = await acceptableNewPassword(rawNew, reset.email, 'newPassword');
       const newHash = await hasher.hash(next);
       const nowMs = now();
-      if (!(await store.consumeReset(user.userId, parsed.digest, nowMs, newHash, new Date(nowMs).toISOString()))) {
-        log({ event: 'password_reset', outcome: 'invalid_token', email: user.email, ip, userId: user.userId });
+      if (!(await store.consumeReset(reset, nowMs, newHash, new Date(nowMs).toISOString()))) {
+        log({ event: 'password_reset', outcome: 'invalid_token', email: reset.email, ip, userId: reset.userId });
         throw invalidToken();
       }
-      log({ event: 'password_reset', outcome: 'reset', email: user.email, ip, userId: user.userId });
+      log({ event: 'password_reset', outcome: 'reset', email: reset.email, ip, userId: reset.userId });
     },
   };
 }

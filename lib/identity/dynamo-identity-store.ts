@@ -1,6 +1,4 @@
 import {
-  BatchGetCommand,
-  BatchWriteCommand,
   DeleteCommand,
   GetCommand,
   PutCommand,
@@ -8,25 +6,28 @@ import {
   TransactWriteCommand,
   UpdateCommand,
   type BatchGetCommandInput,
-  type BatchGetCommandOutput,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { documentClient } from '../platform/aws/dynamodb';
+import { batchGetAll, batchWriteAll, documentClient } from '../platform/aws/dynamodb';
 import { awsErrorName } from '../platform/aws/errors';
 import { ServiceUnavailableError } from '../platform/errors';
-import type { IdentityStore, OneTimeTokenRecord, RevocationMark, TokenRecord, UserRecord } from './model';
+import type { Credential, ExtraWrites, IdentityStore, IssueGuard, OneTimeTokenRecord, RevocationMark, TokenRecord, UserRecord } from './model';
 
 /**
  * The identity data in DynamoDB.
  *
  * accounts table
- *   USER#<userId>  / PROFILE   the user item (shape shared with billing and ops)
- *   EMAIL#<email>  / LOCK      { userId }: makes the normalised email unique
- *   VERIFY#<sha256> / VERIFY   { userId, expiresAtMs, ttl }: an email verification token's digest
- *   RESET#<sha256>  / RESET    { userId, expiresAtMs, ttl }: a password reset token's digest
+ *   USER#<userId>  / PROFILE   the user item (shape shared with billing and ops; no password hash)
+ *   EMAIL#<email>  / LOCK      the credential: { userId, email, passwordHash, credentialVersion,
+ *                              emailVerified, pendingUntilMs?, verifyMailMs?, ttl? }. It makes the
+ *                              normalised email unique and is the one item a login reads.
+ *   VERIFY#<sha256> / VERIFY   { userId, email, credentialVersion, expiresAtMs, ttl }: a verification token's digest
+ *   RESET#<sha256>  / RESET    { userId, email, credentialVersion, expiresAtMs, ttl }: a reset token's digest
  * tokens table
- *   USER#<userId>  / TOKEN#<tokenId>  a bearer token (digest, kind, name, times, ttl)
- *   USER#<userId>  / REVOCATION       { validAfterMs, exceptTokenId }: the revoke-all mark
+ *   USER#<userId>  / TOKEN#<tokenId>  a bearer token (digest, kind, name, credentialVersion, times, ttl)
+ *   USER#<userId>  / REVOCATION       { credentialVersion, exceptTokenId }: the revocation mark,
+ *                                     written by verification and in the same transaction as
+ *                                     every version change of a verified account
  *
  * Bearer tokens sit in their user's partition: the token and the mark are read together in one
  * strongly consistent BatchGetItem, a token listing is one Query, and a DELETE of another user's
@@ -38,8 +39,6 @@ export interface IdentityTables {
 }
 
 const DAY_SECONDS = 86_400;
-/** The mark must outlive every token it revokes: tokens live at most 365 days. */
-const MARK_TTL_SECONDS = 366 * DAY_SECONDS;
 
 const userKey = (userId: string) => ({ pk: `USER#${userId}`, sk: 'PROFILE' });
 const lockKey = (email: string) => ({ pk: `EMAIL#${email}`, sk: 'LOCK' });
@@ -64,7 +63,6 @@ function toUser(item: Record<string, unknown> | undefined): UserRecord | undefin
     userId: String(item.userId),
     email: String(item.email),
     name: (item.name as string | null | undefined) ?? null,
-    passwordHash: String(item.passwordHash),
     emailVerified: item.emailVerified === true,
     createdAt: String(item.createdAt),
     verifiedAt: item.verifiedAt as string | undefined,
@@ -79,6 +77,7 @@ function toToken(item: Record<string, unknown>): TokenRecord {
     kind: item.kind as TokenRecord['kind'],
     name: String(item.name),
     digest: String(item.digest),
+    credentialVersion: Number(item.credentialVersion ?? 0),
     createdAt: String(item.createdAt),
     createdAtMs: Number(item.createdAtMs),
     lastUsedAt: (item.lastUsedAt as string | null | undefined) ?? null,
@@ -90,53 +89,136 @@ function toToken(item: Record<string, unknown>): TokenRecord {
 
 function toMark(item: Record<string, unknown> | undefined): RevocationMark | undefined {
   if (!item) return undefined;
-  return { validAfterMs: Number(item.validAfterMs), exceptTokenId: item.exceptTokenId as string | undefined };
+  return {
+    credentialVersion: Number(item.credentialVersion ?? 0),
+    exceptTokenId: item.exceptTokenId as string | undefined,
+    validAfterMs: item.validAfterMs === undefined ? undefined : Number(item.validAfterMs),
+  };
 }
 
-/** BatchGetItem until every key is answered (DynamoDB may leave some unprocessed under load). */
-export async function batchGetAll(requestItems: NonNullable<BatchGetCommandInput['RequestItems']>): Promise<Record<string, Record<string, unknown>[]>> {
-  const out: Record<string, Record<string, unknown>[]> = {};
-  let pending: BatchGetCommandInput['RequestItems'] | undefined = requestItems;
-  for (let attempt = 0; pending && Object.keys(pending).length > 0; attempt += 1) {
-    if (attempt > 0) {
-      if (attempt > 4) throw new ServiceUnavailableError();
-      await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
-    }
-    const res: BatchGetCommandOutput = await documentClient.send(new BatchGetCommand({ RequestItems: pending }));
-    for (const [table, items] of Object.entries(res.Responses ?? {})) (out[table] ??= []).push(...(items as Record<string, unknown>[]));
-    pending = res.UnprocessedKeys;
+function toCredential(item: Record<string, unknown> | undefined): Credential | undefined {
+  if (!item || typeof item.passwordHash !== 'string') return undefined;
+  return {
+    userId: String(item.userId),
+    email: String(item.email),
+    passwordHash: item.passwordHash,
+    version: Number(item.credentialVersion ?? 0),
+    emailVerified: item.emailVerified === true,
+    pendingUntilMs: item.pendingUntilMs === undefined ? undefined : Number(item.pendingUntilMs),
+    verifyMailMs: item.verifyMailMs === undefined ? undefined : Number(item.verifyMailMs),
+  };
+}
+
+/**
+ * An item as a cancellation reason carries it (DynamoDB's typed form: { S }, { N }, { BOOL },
+ * { NULL }); only the scalar types the credential item holds are needed.
+ */
+function plainItem(item: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  if (!item) return undefined;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(item)) {
+    const typed = value as { S?: string; N?: string; BOOL?: boolean; NULL?: boolean };
+    if (typed === null || typeof typed !== 'object') out[key] = value;
+    else if (typed.S !== undefined) out[key] = typed.S;
+    else if (typed.N !== undefined) out[key] = Number(typed.N);
+    else if (typed.BOOL !== undefined) out[key] = typed.BOOL;
+    else if (typed.NULL) out[key] = null;
   }
   return out;
+}
+
+function toOneTime(purpose: OneTimeTokenRecord['purpose'], digest: string, item: Record<string, unknown> | undefined): OneTimeTokenRecord | undefined {
+  if (!item || typeof item.email !== 'string') return undefined;
+  return { purpose, digest, userId: String(item.userId), email: item.email, credentialVersion: Number(item.credentialVersion ?? 0), expiresAtMs: Number(item.expiresAtMs) };
+}
+
+/** The condition "the credential version is still `version`" (a credential written before versions counts as 0). */
+function versionIs(version: number): string {
+  return version === 0 ? '(attribute_not_exists(credentialVersion) OR credentialVersion = :cv)' : 'credentialVersion = :cv';
+}
+
+function oneTimeItem(token: OneTimeTokenRecord) {
+  return {
+    ...oneTimeKey(token.purpose, token.digest),
+    userId: token.userId,
+    email: token.email,
+    credentialVersion: token.credentialVersion,
+    expiresAtMs: token.expiresAtMs,
+    ttl: Math.ceil(token.expiresAtMs / 1000) + DAY_SECONDS,
+  };
 }
 
 export function dynamoIdentityStore(tables: IdentityTables): IdentityStore {
   const find = (items: Record<string, unknown>[] | undefined, key: { pk: string; sk: string }) =>
     items?.find((i) => i.pk === key.pk && i.sk === key.sk);
 
+  /** One transaction; false when a condition failed. Write conflicts (real DynamoDB) are retried. */
   async function transact(input: TransactWriteCommandInput): Promise<boolean> {
-    try {
-      await documentClient.send(new TransactWriteCommand(input));
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        await documentClient.send(new TransactWriteCommand(input));
+        return true;
+      } catch (error) {
+        const codes = cancellationCodes(error);
+        if (attempt < 3 && codes.includes('TransactionConflict') && !codes.includes('ConditionalCheckFailed')) {
+          await new Promise((r) => setTimeout(r, 10 + Math.random() * 40 * (attempt + 1)));
+          continue;
+        }
+        if (isConditionFailure(error)) return false;
+        throw error;
+      }
     }
   }
 
+  const markPut = (userId: string, version: number, exceptTokenId?: string) => ({
+    Put: { TableName: tables.tokens, Item: { ...markKey(userId), credentialVersion: version, exceptTokenId } },
+  });
+
+  const pendingTtl = (pendingUntilMs: number) => Math.ceil(pendingUntilMs / 1000) + DAY_SECONDS;
+
   return {
-    async createUser(user, verification) {
+    async findCredential(email, also) {
+      if (!also) {
+        const res = await documentClient.send(new GetCommand({ TableName: tables.accounts, Key: lockKey(email), ConsistentRead: true }));
+        return { credential: toCredential(res.Item), also: [] };
+      }
+      const got = await batchGetAll({
+        [tables.accounts]: { Keys: [lockKey(email)], ConsistentRead: true },
+        [also.table]: { Keys: also.keys, ConsistentRead: true },
+      });
+      return { credential: toCredential(find(got[tables.accounts], lockKey(email))), also: got[also.table] ?? [] };
+    },
+
+    async createUser(user, credential, verification) {
       const input: TransactWriteCommandInput = {
         TransactItems: [
-          { Put: { TableName: tables.accounts, Item: { ...userKey(user.userId), ...user }, ConditionExpression: 'attribute_not_exists(pk)' } },
-          // The lock is what makes 50 concurrent signups of one address create one account.
-          { Put: { TableName: tables.accounts, Item: { ...lockKey(user.email), userId: user.userId }, ConditionExpression: 'attribute_not_exists(pk)' } },
           {
             Put: {
               TableName: tables.accounts,
-              Item: { ...oneTimeKey('verify', verification.digest), userId: verification.userId, expiresAtMs: verification.expiresAtMs, ttl: Math.ceil(verification.expiresAtMs / 1000) + DAY_SECONDS },
+              Item: { ...userKey(user.userId), ...user, ...(credential.pendingUntilMs ? { ttl: pendingTtl(credential.pendingUntilMs) } : {}) },
               ConditionExpression: 'attribute_not_exists(pk)',
             },
           },
+          // The lock is what makes 50 concurrent signups of one address create one account.
+          {
+            Put: {
+              TableName: tables.accounts,
+              Item: {
+                ...lockKey(user.email),
+                userId: credential.userId,
+                email: credential.email,
+                passwordHash: credential.passwordHash,
+                credentialVersion: credential.version,
+                emailVerified: credential.emailVerified,
+                pendingUntilMs: credential.pendingUntilMs,
+                verifyMailMs: credential.verifyMailMs,
+                ...(credential.pendingUntilMs ? { ttl: pendingTtl(credential.pendingUntilMs) } : {}),
+              },
+              ConditionExpression: 'attribute_not_exists(pk)',
+              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+            },
+          },
+          { Put: { TableName: tables.accounts, Item: oneTimeItem(verification), ConditionExpression: 'attribute_not_exists(pk)' } },
         ],
       };
       // Concurrent transactions on one lock can be cancelled with TransactionConflict rather than a
@@ -144,15 +226,18 @@ export function dynamoIdentityStore(tables: IdentityTables): IdentityStore {
       for (let attempt = 0; ; attempt += 1) {
         try {
           await documentClient.send(new TransactWriteCommand(input));
-          return 'created';
+          return { outcome: 'created' as const };
         } catch (error) {
           if (awsErrorName(error) !== 'TransactionCanceledException') throw error;
           const codes = cancellationCodes(error);
-          if (codes[1] === 'ConditionalCheckFailed') return 'email_taken';
+          if (codes[1] === 'ConditionalCheckFailed') {
+            const reasons = (error as { CancellationReasons?: Array<{ Item?: Record<string, unknown> }> }).CancellationReasons ?? [];
+            return { outcome: 'email_taken' as const, existing: toCredential(plainItem(reasons[1]?.Item)) };
+          }
           if (codes.length === 0) {
             // No reasons given (some emulators): decide by reading the lock.
             const lock = await documentClient.send(new GetCommand({ TableName: tables.accounts, Key: lockKey(user.email), ConsistentRead: true }));
-            if (lock.Item) return 'email_taken';
+            if (lock.Item) return { outcome: 'email_taken' as const, existing: toCredential(lock.Item) };
           }
           if (attempt >= 4) throw new ServiceUnavailableError(undefined, { cause: error });
           if (codes.every((c) => c === 'None' || c === 'TransactionConflict')) {
@@ -164,9 +249,58 @@ export function dynamoIdentityStore(tables: IdentityTables): IdentityStore {
       }
     },
 
-    async findUserIdByEmail(email) {
-      const res = await documentClient.send(new GetCommand({ TableName: tables.accounts, Key: lockKey(email), ConsistentRead: true }));
-      return res.Item?.userId as string | undefined;
+    replacePending(current, passwordHash, name, verification, pendingUntilMs, nowMs) {
+      const next = current.version + 1;
+      return transact({
+        TransactItems: [
+          {
+            Update: {
+              TableName: tables.accounts,
+              Key: lockKey(current.email),
+              UpdateExpression: 'SET passwordHash = :h, credentialVersion = :next, pendingUntilMs = :until, verifyMailMs = :now, #ttl = :ttl',
+              ConditionExpression: `${versionIs(current.version)} AND userId = :u AND emailVerified = :f`,
+              ExpressionAttributeNames: { '#ttl': 'ttl' },
+              ExpressionAttributeValues: { ':h': passwordHash, ':next': next, ':until': pendingUntilMs, ':now': nowMs, ':ttl': pendingTtl(pendingUntilMs), ':cv': current.version, ':u': current.userId, ':f': false },
+            },
+          },
+          {
+            // The pending account starts over: its name is the new signup's, its clock restarts.
+            Update: {
+              TableName: tables.accounts,
+              Key: userKey(current.userId),
+              UpdateExpression: 'SET userId = :u, email = :e, #name = :name, emailVerified = :f, createdAt = :at, #ttl = :ttl',
+              ExpressionAttributeNames: { '#name': 'name', '#ttl': 'ttl' },
+              ExpressionAttributeValues: { ':u': current.userId, ':e': current.email, ':name': name, ':f': false, ':at': new Date(nowMs).toISOString(), ':ttl': pendingTtl(pendingUntilMs) },
+            },
+          },
+          // No mark here: a pending account has no bearer tokens. Verification writes the mark.
+          { Put: { TableName: tables.accounts, Item: oneTimeItem({ ...verification, credentialVersion: next }), ConditionExpression: 'attribute_not_exists(pk)' } },
+        ],
+      });
+    },
+
+
+    putFreshVerification(current, verification, nowMs, extra) {
+      return transact({
+        TransactItems: [
+          {
+            Update: {
+              TableName: tables.accounts,
+              Key: lockKey(current.email),
+              UpdateExpression: 'SET verifyMailMs = :now',
+              ConditionExpression: `${versionIs(current.version)} AND emailVerified = :f AND ${current.verifyMailMs === undefined ? 'attribute_not_exists(verifyMailMs)' : 'verifyMailMs = :last'}`,
+              ExpressionAttributeValues: { ':now': nowMs, ':cv': current.version, ':f': false, ...(current.verifyMailMs === undefined ? {} : { ':last': current.verifyMailMs }) },
+            },
+          },
+          { Put: { TableName: tables.accounts, Item: oneTimeItem(verification), ConditionExpression: 'attribute_not_exists(pk)' } },
+          ...(extra as NonNullable<TransactWriteCommandInput['TransactItems']>),
+        ],
+      });
+    },
+
+    async applyWrites(extra) {
+      if (extra.length === 0) return;
+      await transact({ TransactItems: [...(extra as NonNullable<TransactWriteCommandInput['TransactItems']>)] });
     },
 
     async getUser(userId) {
@@ -175,16 +309,13 @@ export function dynamoIdentityStore(tables: IdentityTables): IdentityStore {
     },
 
     async putOneTimeToken(token) {
-      await documentClient.send(
-        new PutCommand({
-          TableName: tables.accounts,
-          Item: { ...oneTimeKey(token.purpose, token.digest), userId: token.userId, expiresAtMs: token.expiresAtMs, ttl: Math.ceil(token.expiresAtMs / 1000) + DAY_SECONDS },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
+      await documentClient.send(new PutCommand({ TableName: tables.accounts, Item: oneTimeItem(token), ConditionExpression: 'attribute_not_exists(pk)' }));
     },
 
-    consumeVerification(userId, digest, nowMs, verifiedAt) {
+    async consumeVerification(userId, digest, nowMs, verifiedAt) {
+      const got = await documentClient.send(new GetCommand({ TableName: tables.accounts, Key: oneTimeKey('verify', digest), ConsistentRead: true }));
+      const token = toOneTime('verify', digest, got.Item);
+      if (!token || token.userId !== userId || token.expiresAtMs <= nowMs) return false;
       return transact({
         TransactItems: [
           {
@@ -197,92 +328,161 @@ export function dynamoIdentityStore(tables: IdentityTables): IdentityStore {
             },
           },
           {
+            // Only while the password is the one this token was mailed for, and the account has
+            // not expired: a newer signup of a pending address ends older verification links.
+            Update: {
+              TableName: tables.accounts,
+              Key: lockKey(token.email),
+              UpdateExpression: 'SET emailVerified = :t REMOVE pendingUntilMs, #ttl',
+              ConditionExpression: `${versionIs(token.credentialVersion)} AND userId = :u AND (emailVerified = :t OR attribute_not_exists(pendingUntilMs) OR pendingUntilMs > :now)`,
+              ExpressionAttributeNames: { '#ttl': 'ttl' },
+              ExpressionAttributeValues: { ':t': true, ':u': userId, ':cv': token.credentialVersion, ':now': nowMs },
+            },
+          },
+          {
             Update: {
               TableName: tables.accounts,
               Key: userKey(userId),
-              UpdateExpression: 'SET emailVerified = :t, verifiedAt = if_not_exists(verifiedAt, :at)',
+              UpdateExpression: 'SET emailVerified = :t, verifiedAt = if_not_exists(verifiedAt, :at) REMOVE #ttl',
               ConditionExpression: 'attribute_exists(pk)',
+              ExpressionAttributeNames: { '#ttl': 'ttl' },
               ExpressionAttributeValues: { ':t': true, ':at': verifiedAt },
             },
           },
+          // The mark starts equal to the version the account is verified under (a pending
+          // account's version moves without one: it has no bearer tokens to revoke).
+          markPut(userId, token.credentialVersion),
         ],
       });
     },
 
     async peekReset(userId, digest, nowMs) {
-      const resetKey = oneTimeKey('reset', digest);
-      const got = await batchGetAll({ [tables.accounts]: { Keys: [resetKey, userKey(userId)], ConsistentRead: true } });
-      const reset = find(got[tables.accounts], resetKey);
-      if (!reset || reset.userId !== userId || Number(reset.expiresAtMs) <= nowMs) return undefined;
-      return toUser(find(got[tables.accounts], userKey(userId)));
+      const got = await documentClient.send(new GetCommand({ TableName: tables.accounts, Key: oneTimeKey('reset', digest), ConsistentRead: true }));
+      const reset = toOneTime('reset', digest, got.Item);
+      if (!reset || reset.userId !== userId || reset.expiresAtMs <= nowMs) return undefined;
+      return reset;
     },
 
-    consumeReset(userId, digest, nowMs, newHash, nowIso) {
+    consumeReset(reset, nowMs, newHash, nowIso) {
+      const next = reset.credentialVersion + 1;
       return transact({
         TransactItems: [
           {
             Delete: {
               TableName: tables.accounts,
-              Key: oneTimeKey('reset', digest),
+              Key: oneTimeKey('reset', reset.digest),
               ConditionExpression: 'attribute_exists(pk) AND userId = :u AND expiresAtMs > :now',
-              ExpressionAttributeValues: { ':u': userId, ':now': nowMs },
+              ExpressionAttributeValues: { ':u': reset.userId, ':now': nowMs },
             },
           },
           {
+            // Only while the credential is the one the token was mailed under: a reset or change
+            // since then (including a reset with a second token) ends this token.
             // Following a mailed link proves the address, so a reset also verifies it.
             Update: {
               TableName: tables.accounts,
-              Key: userKey(userId),
-              UpdateExpression: 'SET passwordHash = :h, emailVerified = :t, verifiedAt = if_not_exists(verifiedAt, :at)',
-              ConditionExpression: 'attribute_exists(pk)',
-              ExpressionAttributeValues: { ':h': newHash, ':t': true, ':at': nowIso },
+              Key: lockKey(reset.email),
+              UpdateExpression: 'SET passwordHash = :h, credentialVersion = :next, emailVerified = :t REMOVE pendingUntilMs, #ttl',
+              ConditionExpression: `${versionIs(reset.credentialVersion)} AND userId = :u`,
+              ExpressionAttributeNames: { '#ttl': 'ttl' },
+              ExpressionAttributeValues: { ':h': newHash, ':next': next, ':t': true, ':cv': reset.credentialVersion, ':u': reset.userId },
             },
           },
-          { Put: { TableName: tables.tokens, Item: { ...markKey(userId), validAfterMs: nowMs, ttl: Math.ceil(nowMs / 1000) + MARK_TTL_SECONDS } } },
+          {
+            Update: {
+              TableName: tables.accounts,
+              Key: userKey(reset.userId),
+              UpdateExpression: 'SET emailVerified = :t, verifiedAt = if_not_exists(verifiedAt, :at) REMOVE #ttl',
+              ConditionExpression: 'attribute_exists(pk)',
+              ExpressionAttributeNames: { '#ttl': 'ttl' },
+              ExpressionAttributeValues: { ':t': true, ':at': nowIso },
+            },
+          },
+          markPut(reset.userId, next),
         ],
       });
     },
 
-    async replacePasswordHash(userId, expected, newHash, revoke) {
-      const update = {
-        TableName: tables.accounts,
-        Key: userKey(userId),
-        UpdateExpression: 'SET passwordHash = :h',
-        ConditionExpression: 'passwordHash = :old',
-        ExpressionAttributeValues: { ':h': newHash, ':old': expected },
-      };
-      if (!revoke) {
-        try {
-          await documentClient.send(new UpdateCommand(update));
-          return true;
-        } catch (error) {
-          if (isConditionFailure(error)) return false;
-          throw error;
-        }
-      }
+    changePassword(current, newHash, exceptTokenId) {
+      const next = current.version + 1;
       return transact({
         TransactItems: [
-          { Update: update },
+          {
+            Update: {
+              TableName: tables.accounts,
+              Key: lockKey(current.email),
+              UpdateExpression: 'SET passwordHash = :h, credentialVersion = :next',
+              ConditionExpression: `${versionIs(current.version)} AND passwordHash = :old AND userId = :u`,
+              ExpressionAttributeValues: { ':h': newHash, ':next': next, ':cv': current.version, ':old': current.passwordHash, ':u': current.userId },
+            },
+          },
+          markPut(current.userId, next, exceptTokenId),
+        ],
+      });
+    },
+
+    bumpVersion(userId, email, version) {
+      return transact({
+        TransactItems: [
+          {
+            Update: {
+              TableName: tables.accounts,
+              Key: lockKey(email),
+              UpdateExpression: 'SET credentialVersion = :next',
+              ConditionExpression: `${versionIs(version)} AND userId = :u`,
+              ExpressionAttributeValues: { ':next': version + 1, ':cv': version, ':u': userId },
+            },
+          },
+          markPut(userId, version + 1),
+        ],
+      });
+    },
+
+    putToken(token, guard, extra = []) {
+      // last-used is absent until the first use, so touchToken's condition can test for it.
+      const { lastUsedAt: _at, lastUsedAtMs: _ms, ...fields } = token;
+      const guardItem: NonNullable<TransactWriteCommandInput['TransactItems']>[number] =
+        guard.by === 'mark'
+          ? {
+              ConditionCheck: {
+                TableName: tables.tokens,
+                Key: markKey(token.userId),
+                ConditionExpression: guard.version === 0 ? 'attribute_not_exists(credentialVersion) OR credentialVersion = :cv' : 'credentialVersion = :cv',
+                ExpressionAttributeValues: { ':cv': guard.version },
+              },
+            }
+          : guard.rehash
+            ? {
+                // A stronger hash of the same password: the version does not move.
+                Update: {
+                  TableName: tables.accounts,
+                  Key: lockKey(guard.email),
+                  UpdateExpression: 'SET passwordHash = :h',
+                  ConditionExpression: `${versionIs(guard.version)} AND passwordHash = :old AND userId = :u`,
+                  ExpressionAttributeValues: { ':h': guard.rehash.to, ':old': guard.rehash.from, ':cv': guard.version, ':u': token.userId },
+                },
+              }
+            : {
+                ConditionCheck: {
+                  TableName: tables.accounts,
+                  Key: lockKey(guard.email),
+                  ConditionExpression: `${versionIs(guard.version)} AND userId = :u`,
+                  ExpressionAttributeValues: { ':cv': guard.version, ':u': token.userId },
+                },
+              };
+      return transact({
+        TransactItems: [
           {
             Put: {
               TableName: tables.tokens,
-              Item: { ...markKey(userId), validAfterMs: revoke.validAfterMs, exceptTokenId: revoke.exceptTokenId, ttl: Math.ceil(revoke.validAfterMs / 1000) + MARK_TTL_SECONDS },
+              Item: { ...tokenKey(token.userId, token.tokenId), ...fields, ttl: Math.ceil(token.expiresAtMs / 1000) + DAY_SECONDS },
+              ConditionExpression: 'attribute_not_exists(pk)',
             },
           },
+          guardItem,
+          ...(extra as NonNullable<TransactWriteCommandInput['TransactItems']>),
         ],
       });
-    },
-
-    async putToken(token) {
-      // last-used is absent until the first use, so touchToken's condition can test for it.
-      const { lastUsedAt: _at, lastUsedAtMs: _ms, ...fields } = token;
-      await documentClient.send(
-        new PutCommand({
-          TableName: tables.tokens,
-          Item: { ...tokenKey(token.userId, token.tokenId), ...fields, ttl: Math.ceil(token.expiresAtMs / 1000) + DAY_SECONDS },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
     },
 
     async loadForAuthentication(userId, tokenId, withUser) {
@@ -333,48 +533,26 @@ export function dynamoIdentityStore(tables: IdentityTables): IdentityStore {
       }
     },
 
-    async listTokens(userId) {
-      const tokens: TokenRecord[] = [];
-      let mark: RevocationMark | undefined;
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const res = await documentClient.send(
-          new QueryCommand({
-            TableName: tables.tokens,
-            KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: { ':pk': `USER#${userId}` },
-            ConsistentRead: true,
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        for (const item of res.Items ?? []) {
-          if (item.sk === 'REVOCATION') mark = toMark(item);
-          else if (String(item.sk).startsWith('TOKEN#')) tokens.push(toToken(item));
-        }
-        startKey = res.LastEvaluatedKey;
-      } while (startKey);
-      return { tokens, mark };
+    async listTokens(userId, limit, afterTokenId) {
+      const res = await documentClient.send(
+        new QueryCommand({
+          TableName: tables.tokens,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :tok)',
+          ExpressionAttributeValues: { ':pk': `USER#${userId}`, ':tok': 'TOKEN#' },
+          ConsistentRead: true,
+          Limit: limit,
+          ExclusiveStartKey: afterTokenId ? tokenKey(userId, afterTokenId) : undefined,
+        }),
+      );
+      const tokens = (res.Items ?? []).map(toToken);
+      const last = res.LastEvaluatedKey ? String(res.LastEvaluatedKey.sk).slice('TOKEN#'.length) : undefined;
+      return { tokens, lastTokenId: last };
     },
 
     async deleteTokens(userId, tokenIds) {
-      for (let i = 0; i < tokenIds.length; i += 25) {
-        let pending: Record<string, unknown[]> | undefined = {
-          [tables.tokens]: tokenIds.slice(i, i + 25).map((id) => ({ DeleteRequest: { Key: tokenKey(userId, id) } })),
-        };
-        for (let attempt = 0; pending && Object.keys(pending).length > 0 && attempt < 4; attempt += 1) {
-          const res = await documentClient.send(new BatchWriteCommand({ RequestItems: pending as never }));
-          pending = res.UnprocessedItems as Record<string, unknown[]> | undefined;
-        }
-      }
-    },
-
-    async setRevocationMark(userId, mark) {
-      await documentClient.send(
-        new PutCommand({
-          TableName: tables.tokens,
-          Item: { ...markKey(userId), validAfterMs: mark.validAfterMs, exceptTokenId: mark.exceptTokenId, ttl: Math.ceil(mark.validAfterMs / 1000) + MARK_TTL_SECONDS },
-        }),
-      );
+      await batchWriteAll(tables.tokens, tokenIds.map((id) => ({ DeleteRequest: { Key: tokenKey(userId, id) } })));
     },
   };
 }
+
+export type { ExtraWrites, IssueGuard };

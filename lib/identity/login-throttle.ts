@@ -69,3 +69,51 @@ export function retryAfterSeconds(state: ThrottleState, nowMs: number): number {
   const accountWait = trusted ? waitSeconds(state.pair, THROTTLE_RULES.pair, nowMs) : waitSeconds(state.account, THROTTLE_RULES.account, nowMs);
   return Math.max(ipWait, accountWait);
 }
+
+/**
+ * The stored form of a counter under atomic reservation. `failures` counts attempts that have
+ * been reserved and not given back (an attempt counts as a failure from the moment it is
+ * reserved; a correct password gives it back). `nextAllowedMs` is when an attempt beyond the free
+ * allowance may be reserved: every reservation pushes it out by a short lease, so concurrent
+ * attempts past the allowance wait for the one in flight to settle, and settling sets it to the
+ * back-off the failure count calls for.
+ */
+export interface StoredCounter {
+  failures: number;
+  lastFailureMs?: number;
+  nextAllowedMs?: number;
+}
+
+/** How long a reservation holds the counter before it is settled (hashing takes well under this). */
+export const RESERVATION_LEASE_MS = 10_000;
+
+/** A counter with failures whose last attempt is older than the rule's window: it starts again. */
+export function isStale(counter: StoredCounter | undefined, rule: ThrottleRule, nowMs: number): boolean {
+  return counter !== undefined && counter.failures > 0 && counter.lastFailureMs !== undefined && nowMs - counter.lastFailureMs > rule.forgetAfterSeconds * 1000;
+}
+
+/**
+ * Whether a reservation may take the counter now. The store writes exactly this test as the
+ * condition of its conditional write (this function is its specification, tested on its own).
+ */
+export function mayReserve(counter: StoredCounter | undefined, rule: ThrottleRule, nowMs: number): boolean {
+  if (counter === undefined || counter.failures <= 0) return true;
+  if (isStale(counter, rule, nowMs)) return false; // restarted by a separate reset write
+  return counter.failures < rule.freeFailures || counter.nextAllowedMs === undefined || counter.nextAllowedMs <= nowMs;
+}
+
+/** When the next attempt may be reserved, after a failed one left the counter at `failures`. */
+export function nextAllowedAfterFailure(failures: number, rule: ThrottleRule, nowMs: number): number {
+  return nowMs + delaySeconds(failures, rule) * 1000;
+}
+
+/** When the next attempt may be reserved, after a correct password gave its attempt back. */
+export function nextAllowedAfterSuccess(failures: number, rule: ThrottleRule, nowMs: number): number {
+  return nowMs + delaySeconds(Math.max(0, failures - 1), rule) * 1000;
+}
+
+/** Retry-After (seconds, at least 1) for a refused reservation. */
+export function retryAfterFromStored(counters: Array<StoredCounter | undefined>, nowMs: number): number {
+  const waits = counters.map((c) => (c?.nextAllowedMs !== undefined ? Math.ceil((c.nextAllowedMs - nowMs) / 1000) : 0));
+  return Math.max(1, ...waits);
+}

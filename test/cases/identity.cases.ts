@@ -58,9 +58,10 @@ export async function mailedToken(ctx: IdentityContext, address: string, kind: '
   throw new Error(`No ${kind} token was mailed to ${address}`);
 }
 
-export async function lockOf(ctx: IdentityContext, email: string): Promise<{ userId: string } | undefined> {
+/** The email lock, which is also the credential item (userId, passwordHash, credentialVersion...). */
+export async function lockOf(ctx: IdentityContext, email: string): Promise<({ userId: string } & Record<string, unknown>) | undefined> {
   const res = await db(ctx).send(new GetCommand({ TableName: TABLES.accounts, Key: { pk: `EMAIL#${email}`, sk: 'LOCK' }, ConsistentRead: true }));
-  return res.Item as { userId: string } | undefined;
+  return res.Item as ({ userId: string } & Record<string, unknown>) | undefined;
 }
 
 export async function userItem(ctx: IdentityContext, userId: string): Promise<Record<string, unknown> | undefined> {
@@ -213,7 +214,7 @@ export const identityCases: IdentityCase[] = [
     },
   },
   {
-    name: 'login says 401 invalid_credentials alike for an unknown email and a wrong password, and 403 email_not_verified only after a correct one',
+    name: 'login says the same 401 invalid_credentials for an unknown email, a wrong password and an unverified account with its right password',
     run: async (ctx) => {
       // Prepare: an account that is not verified yet
       const email = newEmail('unverified');
@@ -228,7 +229,8 @@ export const identityCases: IdentityCase[] = [
       expectError(unknown, 401, 'invalid_credentials');
       expectError(wrong, 401, 'invalid_credentials');
       expect(wrong.json).toEqual(unknown.json);
-      expectError(right, 403, 'email_not_verified');
+      expectError(right, 401, 'invalid_credentials');
+      expect(right.json).toEqual(unknown.json);
       // Missing or mistyped fields are a 400, not a login attempt
       expectError(await ctx.send({ method: 'POST', path: '/v1/sessions', body: { email } }), 400, 'invalid_request');
       expectError(await ctx.send({ method: 'POST', path: '/v1/sessions', body: { email, password: ['x'] } }), 400, 'invalid_request');
@@ -344,13 +346,13 @@ export const identityCases: IdentityCase[] = [
       const pat = await createToken(ctx, account.token);
       const next = newPassword();
       const change = (body: Record<string, unknown>) => ctx.send({ method: 'POST', path: '/v1/password', headers: bearer(account.token), body, sourceIp: account.ip });
-      const hashBefore = (await userItem(ctx, account.userId))!.passwordHash;
+      const hashBefore = (await lockOf(ctx, account.email))!.passwordHash;
       // Bad input changes nothing
       expectError(await change({ currentPassword: `${account.password}!`, newPassword: next }), 401, 'invalid_credentials');
       expectError(await change({ currentPassword: account.password, newPassword: 'password' }), 400, 'password_common');
       expectError(await change({ currentPassword: account.password, newPassword: 'short' }), 400, 'password_too_short');
       expectError(await change({ currentPassword: account.password }), 400, 'invalid_request');
-      expect((await userItem(ctx, account.userId))!.passwordHash).toBe(hashBefore);
+      expect((await lockOf(ctx, account.email))!.passwordHash).toBe(hashBefore);
       expect((await me(ctx, other.json.token)).status).toBe(200);
       // Act
       expect((await change({ currentPassword: account.password, newPassword: next })).status).toBe(204);
@@ -360,7 +362,7 @@ export const identityCases: IdentityCase[] = [
       expectError(await me(ctx, pat.json.token), 401, 'unauthorized');
       expectError(await login(ctx, account.email, account.password, account.ip), 401, 'invalid_credentials');
       expect((await login(ctx, account.email, next, account.ip)).status).toBe(201);
-      expect(String((await userItem(ctx, account.userId))!.passwordHash)).toMatch(/^\$pepper\$v=1\$argon2id\$/);
+      expect(String((await lockOf(ctx, account.email))!.passwordHash)).toMatch(/^\$pepper\$v=1\$argon2id\$/);
     },
   },
   {
@@ -399,7 +401,7 @@ export const identityCases: IdentityCase[] = [
       const account = await readyAccount(ctx);
       const { createHash } = await import('node:crypto');
       const key = createHash('sha256').update(`helpshelf:email:${account.email}`, 'utf8').digest('hex').slice(0, 32);
-      await db(ctx).send(new PutCommand({ TableName: TABLES.rateLimits, Item: { pk: `LOGIN#A#${key}`, sk: 'FAILURES', failures: 12, lastFailureMs: Date.now(), ttl: Math.ceil(Date.now() / 1000) + 3600 } }));
+      await db(ctx).send(new PutCommand({ TableName: TABLES.rateLimits, Item: { pk: `LOGIN#A#${key}`, sk: 'FAILURES', failures: 12, lastFailureMs: Date.now(), nextAllowedMs: Date.now() + 600_000, ttl: Math.ceil(Date.now() / 1000) + 3600 } }));
       // Act
       const elsewhere = await login(ctx, account.email, account.password, newIp());
       const home = await login(ctx, account.email, account.password, account.ip);

@@ -1,9 +1,16 @@
-/** The `code` of the error `fn` throws (a typed AppError's API code), or undefined when it does not throw. */
+import { AppError } from '../../lib/platform/errors';
+
+/**
+ * The API code of the typed error `fn` throws, or undefined when it returns normally. Anything
+ * else it throws (a TypeError, a bare Error) is thrown on: a crash is never mistaken for an
+ * acceptance.
+ */
 export function errorCodeOf(fn: () => unknown): string | undefined {
   try {
     fn();
-    return undefined;
   } catch (error) {
-    return (error as { code?: string }).code;
+    if (error instanceof AppError) return error.code;
+    throw error;
   }
+  return undefined;
 }

@@ -1,7 +1,7 @@
 import { documentClient } from '../../../lib/platform/aws/dynamodb';
 import { secretsManagerClient } from '../../../lib/platform/aws/secrets-manager';
 import { sesClient } from '../../../lib/platform/aws/ses';
-import { createToken, me, newEmail, newPassword, readyAccount, signup } from '../../cases/identity.cases';
+import { createToken, login, me, newEmail, newIp, newPassword, readyAccount, signup } from '../../cases/identity.cases';
 import { viaHandler } from '../../support/http';
 
 const ctx = { send: viaHandler, emulator: process.env.HELPSHELF_TEST_EMULATOR! };
@@ -23,6 +23,17 @@ async function awsCalls(act: () => Promise<unknown>): Promise<{ dynamodb: string
 }
 
 describe('AWS requests per identity call (warm function)', () => {
+  it('a login is three DynamoDB requests (reserve, one read, one write), and an unknown email or a wrong password makes the same three', async () => {
+    const account = await readyAccount(ctx);
+    const ok = await awsCalls(async () => expect((await login(ctx, account.email, account.password, newIp())).status).toBe(201));
+    const wrong = await awsCalls(async () => expect((await login(ctx, account.email, `${account.password}x`, newIp())).status).toBe(401));
+    const unknown = await awsCalls(async () => expect((await login(ctx, newEmail('nobody'), account.password, newIp())).status).toBe(401));
+    const three = { dynamodb: ['TransactWriteCommand', 'BatchGetCommand', 'TransactWriteCommand'], ses: 0, secrets: 0 };
+    expect(ok).toEqual(three);
+    expect(wrong).toEqual(three);
+    expect(unknown).toEqual(three);
+  });
+
   it('GET /v1/me is one DynamoDB request (token, mark and user read together) plus at most one last-used write', async () => {
     const account = await readyAccount(ctx);
     const first = await awsCalls(() => me(ctx, account.token));
@@ -37,12 +48,19 @@ describe('AWS requests per identity call (warm function)', () => {
     const one = await awsCalls(() => ctx.send({ method: 'DELETE', path: `/v1/tokens/${pat.json.id}`, headers: bearer(account.token) }));
     const all = await awsCalls(() => ctx.send({ method: 'POST', path: '/v1/tokens/revoke-all', headers: bearer(account.token) }));
     expect(one.dynamodb).toEqual(['BatchGetCommand', 'DeleteCommand']);
-    expect(all.dynamodb).toEqual(['BatchGetCommand', 'PutCommand']);
+    expect(all.dynamodb).toEqual(['BatchGetCommand', 'TransactWriteCommand']);
   });
 
-  it('a signup is two DynamoDB requests (rate limit, one transaction) and the email', async () => {
+  it('a signup is two DynamoDB requests (rate limit, one transaction) and the email, registered address or not; a pending address one more write', async () => {
     await signup(ctx, { email: newEmail('warm'), password: newPassword() }); // warm: pepper cached
-    const calls = await awsCalls(() => signup(ctx, { email: newEmail('count'), password: newPassword() }));
-    expect(calls).toEqual({ dynamodb: ['UpdateCommand', 'TransactWriteCommand'], ses: 1, secrets: 0 });
+    const account = await readyAccount(ctx);
+    const pending = newEmail('pending');
+    await signup(ctx, { email: pending, password: newPassword() });
+    const fresh = await awsCalls(() => signup(ctx, { email: newEmail('count'), password: newPassword() }));
+    const taken = await awsCalls(() => signup(ctx, { email: account.email, password: newPassword() }));
+    const replaced = await awsCalls(() => signup(ctx, { email: pending, password: newPassword() }));
+    expect(fresh).toEqual({ dynamodb: ['UpdateCommand', 'TransactWriteCommand'], ses: 1, secrets: 0 });
+    expect(taken).toEqual(fresh);
+    expect(replaced).toEqual({ dynamodb: ['UpdateCommand', 'TransactWriteCommand', 'TransactWriteCommand'], ses: 1, secrets: 0 });
   });
 });

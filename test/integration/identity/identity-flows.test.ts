@@ -12,7 +12,7 @@ const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 describe('identity flows that need the clock or the tables (in-process)', () => {
   afterEach(() => setClock(undefined));
 
-  it('when 50 signups of one email arrive at once, exactly one account exists and one verification mail is sent', async () => {
+  it('when 50 signups of one email arrive at once, exactly one account exists and exactly one mailed link verifies it', async () => {
     // Prepare
     const email = newEmail('race');
     // Act
@@ -22,9 +22,15 @@ describe('identity flows that need the clock or the tables (in-process)', () => 
     const lock = await lockOf(ctx, email);
     expect(lock?.userId).toMatch(/^usr_/);
     const mails = await mailsTo(ctx, email);
-    expect(mails.filter((m) => /hs_vrf_/.test(m.body))).toHaveLength(1);
     expect(mails).toHaveLength(50);
+    // Signups that found the account pending replaced its password and link (the newest wins):
+    // of every link mailed, exactly one still verifies.
+    const links = mails.map((m) => /hs_vrf_[A-Za-z0-9_-]+/.exec(m.body)?.[0]).filter(Boolean) as string[];
+    expect(links.length).toBeGreaterThanOrEqual(1);
+    const outcomes = await Promise.all(links.map((token) => ctx.send({ method: 'POST', path: '/v1/signup/verify', body: { token } })));
+    expect(outcomes.filter((r) => r.status === 200)).toHaveLength(1);
     expect((await userItem(ctx, lock!.userId))?.email).toBe(email);
+    expect((await lockOf(ctx, email))?.userId).toBe(lock!.userId);
   });
 
   it('when failures pile up, the wait grows (429 + Retry-After), and it ends: no permanent lock-out', async () => {
@@ -97,11 +103,13 @@ describe('identity flows that need the clock or the tables (in-process)', () => 
     const list = await ctx.send({ method: 'GET', path: '/v1/tokens', headers: bearer(long.json.token) });
     expect(list.json.tokens.map((t: { id: string }) => t.id)).toEqual([long.json.id]);
     setClock(undefined);
+    // Access tokens are created from a login session (a personal token gets 403 session_required).
+    const session = (await login(ctx, account.email, account.password, account.ip)).json.token as string;
     for (const bad of [0, 366, 1.5, '7', -1]) {
-      const res = await ctx.send({ method: 'POST', path: '/v1/tokens', headers: bearer(long.json.token), body: { name: 'x', expiresInDays: bad } });
+      const res = await ctx.send({ method: 'POST', path: '/v1/tokens', headers: bearer(session), body: { name: 'x', expiresInDays: bad } });
       expect({ bad, status: res.status }).toEqual({ bad, status: 400 });
     }
-    expect((await ctx.send({ method: 'POST', path: '/v1/tokens', headers: bearer(long.json.token), body: { name: '' } })).status).toBe(400);
+    expect((await ctx.send({ method: 'POST', path: '/v1/tokens', headers: bearer(session), body: { name: '' } })).status).toBe(400);
   });
 
   it('when a user with 40 tokens revokes all, every one fails at once and the list is empty', async () => {
@@ -125,12 +133,12 @@ describe('identity flows that need the clock or the tables (in-process)', () => 
     const email = newEmail('legacy');
     const password = newPassword();
     const userId = newUserId();
-    await db(ctx).send(new PutCommand({ TableName: TABLES.accounts, Item: { pk: `USER#${userId}`, sk: 'PROFILE', userId, email, name: null, passwordHash: await weak.hash(password), emailVerified: true, createdAt: new Date().toISOString() } }));
-    await db(ctx).send(new PutCommand({ TableName: TABLES.accounts, Item: { pk: `EMAIL#${email}`, sk: 'LOCK', userId } }));
+    await db(ctx).send(new PutCommand({ TableName: TABLES.accounts, Item: { pk: `USER#${userId}`, sk: 'PROFILE', userId, email, name: null, emailVerified: true, createdAt: new Date().toISOString() } }));
+    await db(ctx).send(new PutCommand({ TableName: TABLES.accounts, Item: { pk: `EMAIL#${email}`, sk: 'LOCK', userId, email, passwordHash: await weak.hash(password), credentialVersion: 0, emailVerified: true } }));
     // Act
     expect((await login(ctx, email, password)).status).toBe(201);
     // Assess
-    const upgraded = String((await userItem(ctx, userId))!.passwordHash);
+    const upgraded = String((await lockOf(ctx, email))!.passwordHash);
     expect(upgraded).toMatch(/\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
     expect((await login(ctx, email, password)).status).toBe(201);
   });
@@ -140,9 +148,13 @@ describe('identity flows that need the clock or the tables (in-process)', () => 
     const item = await userItem(ctx, account.userId);
     expect(item).toEqual({
       pk: `USER#${account.userId}`, sk: 'PROFILE', userId: account.userId, email: account.email, name: 'Ada Lovelace',
-      passwordHash: expect.stringMatching(/^\$pepper\$v=1\$argon2id\$/), emailVerified: true, createdAt: expect.any(String), verifiedAt: expect.any(String),
+      emailVerified: true, createdAt: expect.any(String), verifiedAt: expect.any(String),
     });
-    expect(await lockOf(ctx, account.email)).toEqual({ pk: `EMAIL#${account.email}`, sk: 'LOCK', userId: account.userId });
+    // The lock is also the credential: the hash lives here, never on the user item others read.
+    expect(await lockOf(ctx, account.email)).toEqual({
+      pk: `EMAIL#${account.email}`, sk: 'LOCK', userId: account.userId, email: account.email,
+      passwordHash: expect.stringMatching(/^\$pepper\$v=1\$argon2id\$/), credentialVersion: 0, emailVerified: true, verifyMailMs: expect.any(Number),
+    });
   });
 
   it('when billing has linked the account, GET /v1/me shows its status, plan and customer id', async () => {

@@ -1,17 +1,18 @@
+import { loginBody } from '../../../lib/identity/schemas';
 import { accountService, emailKey, type AccountDeps } from '../../../lib/identity/accounts';
-import type { IdentityStore, LoginThrottleStore, UserRecord } from '../../../lib/identity/model';
+import type { Credential, IdentityStore, LoginThrottleStore } from '../../../lib/identity/model';
 import type { PasswordHasher } from '../../../lib/identity/password-hasher';
 import { newUserId } from '../../../lib/identity/token-format';
 
 const NOW = Date.parse('2026-11-24T12:00:00Z');
 const PASSWORD = 'violet harbor lantern';
 
-function setup(user?: Partial<UserRecord>, overrides: Partial<AccountDeps> = {}) {
-  const stored: UserRecord | undefined = user
-    ? { userId: newUserId(), email: 'ada@example.com', name: null, passwordHash: 'stored-hash', emailVerified: true, createdAt: '2026-01-01T00:00:00Z', ...user }
+function setup(user?: Partial<Credential>, overrides: Partial<AccountDeps> = {}) {
+  const stored: Credential | undefined = user
+    ? { userId: newUserId(), email: 'ada@example.com', passwordHash: 'stored-hash', version: 0, emailVerified: true, ...user }
     : undefined;
   const events: unknown[] = [];
-  const calls = { verify: 0, dummy: 0, failures: 0, successes: 0, issued: 0 };
+  const calls = { verify: 0, dummy: 0, failures: 0, successes: 0, issued: 0, freshMails: 0, mails: 0 };
   const hasher: PasswordHasher = {
     hash: async () => 'new-hash',
     verify: async (_h, p) => {
@@ -23,18 +24,24 @@ function setup(user?: Partial<UserRecord>, overrides: Partial<AccountDeps> = {})
     },
   };
   const store = {
-    createUser: async () => 'created',
-    findUserIdByEmail: async (email: string) => (stored && email === stored.email ? stored.userId : undefined),
-    getUser: async (id: string) => (stored?.userId === id ? stored : undefined),
+    createUser: async () => ({ outcome: 'created' }),
+    findCredential: async (email: string) => ({ credential: stored && email === stored.email ? stored : undefined, also: [] }),
+    putFreshVerification: async (_c: Credential, _v: unknown, _now: number, extra: unknown[]) => {
+      calls.freshMails += 1;
+      calls.successes += extra.length;
+      return true;
+    },
+    applyWrites: async (extra: unknown[]) => {
+      calls.successes += extra.length;
+    },
   } as unknown as IdentityStore;
+  const reservation = { accountKey: 'k', ip: 'ip', path: 'account' as const, read: { table: 't', keys: [] } };
   const throttle: LoginThrottleStore = {
-    load: async () => ({}),
-    recordFailure: async () => {
+    reserve: async () => ({ reservation }),
+    settleFailure: async () => {
       calls.failures += 1;
     },
-    recordSuccess: async () => {
-      calls.successes += 1;
-    },
+    successWrites: () => ['settle'],
   };
   const deps: AccountDeps = {
     store,
@@ -42,11 +49,16 @@ function setup(user?: Partial<UserRecord>, overrides: Partial<AccountDeps> = {})
     hasher,
     breachCheck: { isBreached: async () => false },
     commonPasswords: () => new Set(['password']),
-    mailer: { send: async () => undefined },
+    mailer: {
+      send: async () => {
+        calls.mails += 1;
+      },
+    },
     limiter: { consume: async () => ({ allowed: true, retryAfterSeconds: 0 }) },
     tokens: {
-      issue: async () => {
+      issue: async (_u: string, _k: string, _n: string, _l: number, _g: unknown, extra: unknown[]) => {
         calls.issued += 1;
+        calls.successes += extra.length;
         return { id: 'tok_x', token: 'hs_ses_x', name: 'login session', expiresAt: '2026-11-25T12:00:00.000Z' };
       },
     } as unknown as AccountDeps['tokens'],
@@ -75,20 +87,33 @@ describe('login (domain, with fakes)', () => {
     expect(events).toEqual([{ event: 'login', outcome: 'invalid_credentials', emailHash: emailKey('nobody@example.com'), ip: '203.0.113.9', userId: undefined }]);
   });
 
-  it('when the password is right, it logs a success with the hashed email and IP, never the email or password', async () => {
+  it('when the password is right (the email as the route schema normalised it), it logs a success with the hashed email and IP, never the email or password', async () => {
     const { service, calls, events, stored } = setup({});
-    const session = await service.login({ email: 'ADA@example.com ', password: PASSWORD }, '203.0.113.9');
+    const session = await service.login(loginBody.parse({ email: 'ADA@example.com ', password: PASSWORD }), '203.0.113.9');
     expect(session.token).toBe('hs_ses_x');
     expect(calls).toMatchObject({ verify: 1, dummy: 0, successes: 1, issued: 1 });
     expect(events).toEqual([{ event: 'login', outcome: 'success', emailHash: emailKey('ada@example.com'), ip: '203.0.113.9', userId: stored!.userId }]);
     expect(JSON.stringify(events)).not.toMatch(/ada@example\.com|violet harbor/);
   });
 
-  it('when the account is not verified, a wrong password is 401 and only the right one reveals email_not_verified', async () => {
-    const { service, calls } = setup({ emailVerified: false });
+  it('when the account is not verified, the right password is the same 401 as a wrong one, and the owner gets a fresh link', async () => {
+    const { service, calls } = setup({ emailVerified: false, pendingUntilMs: NOW + 86_400_000 });
     expect(await codeOf(service.login({ email: 'ada@example.com', password: 'wrong password here' }, '203.0.113.9'))).toBe('invalid_credentials');
-    expect(await codeOf(service.login({ email: 'ada@example.com', password: PASSWORD }, '203.0.113.9'))).toBe('email_not_verified');
-    expect(calls.issued).toBe(0);
+    expect(calls).toMatchObject({ failures: 1, freshMails: 0, mails: 0 });
+    expect(await codeOf(service.login({ email: 'ada@example.com', password: PASSWORD }, '203.0.113.9'))).toBe('invalid_credentials');
+    expect(calls).toMatchObject({ issued: 0, freshMails: 1, mails: 1, successes: 1 });
+  });
+
+  it('when a verification mail went out minutes ago, an unverified login sends none and still gives its attempt back', async () => {
+    const { service, calls } = setup({ emailVerified: false, pendingUntilMs: NOW + 86_400_000, verifyMailMs: NOW - 60_000 });
+    expect(await codeOf(service.login({ email: 'ada@example.com', password: PASSWORD }, '203.0.113.9'))).toBe('invalid_credentials');
+    expect(calls).toMatchObject({ issued: 0, freshMails: 0, mails: 0, successes: 1 });
+  });
+
+  it('when a pending account is past its 7 days, its password no longer logs in and it is treated as unknown', async () => {
+    const { service, calls } = setup({ emailVerified: false, pendingUntilMs: NOW - 1 });
+    expect(await codeOf(service.login({ email: 'ada@example.com', password: PASSWORD }, '203.0.113.9'))).toBe('invalid_credentials');
+    expect(calls).toMatchObject({ dummy: 1, verify: 0, failures: 1, freshMails: 0, mails: 0 });
   });
 });
 
@@ -109,7 +134,7 @@ describe('signup and the breached-password setting (domain, with fakes)', () => 
     let created = 0;
     const failClosed = setup(undefined, {
       breachCheck: { isBreached: async () => undefined },
-      store: { createUser: async () => ((created += 1), 'created') } as unknown as IdentityStore,
+      store: { createUser: async () => ((created += 1), { outcome: 'created' }), findCredential: async () => ({ credential: undefined, also: [] }) } as unknown as IdentityStore,
       settings: { stage: 'local', minPasswordLength: 8, sessionLifetimeMs: 1, verificationLifetimeMs: 1, resetLifetimeMs: 1, breachCheckFailOpen: false, websiteUrl: 'https://helpshelf.test' },
     });
     expect(await codeOf(failClosed.service.signup(body, '203.0.113.9'))).toBe('service_unavailable');

@@ -1,5 +1,6 @@
 import { commonPasswords } from '../../../lib/identity/common-passwords';
-import { checkNewPassword, normalisePassword, PASSWORD_MAX_LENGTH } from '../../../lib/identity/password-policy';
+import { checkNewPassword, contextWords, normalisePassword, PASSWORD_MAX_LENGTH, PASSWORD_RAW_MAX_UNITS } from '../../../lib/identity/password-policy';
+import { BadRequestError } from '../../../lib/platform/errors';
 import { errorCodeOf } from '../../support/error-code';
 
 const options = { minLength: 8, commonPasswords: commonPasswords() };
@@ -69,5 +70,81 @@ describe('the password policy', () => {
 
   it('when a full-width "ｐａｓｓｗｏｒｄ" is given, NFKC makes it the common "password" and it is refused', () => {
     expect(errorCodeOf(() => checkNewPassword(normalisePassword('ｐａｓｓｗｏｒｄ'), undefined, options))).toBe('password_common');
+  });
+});
+
+/** The typed error `fn` throws, as the client sees it. */
+function refusalOf(fn: () => unknown): { code: string; message: string } | undefined {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof BadRequestError) return { code: error.code, message: error.message };
+    throw error;
+  }
+  return undefined;
+}
+
+describe('the password policy, exactly', () => {
+  it('tells the client each rule in words', () => {
+    expect(refusalOf(() => normalisePassword(42))).toEqual({ code: 'invalid_request', message: 'password must be a string.' });
+    expect(refusalOf(() => normalisePassword(null, 'newPassword'))).toEqual({ code: 'invalid_request', message: 'newPassword must be a string.' });
+    expect(refusalOf(() => normalisePassword('a'.repeat(2000)))).toEqual({ code: 'password_too_long', message: 'A password has at most 256 characters.' });
+    expect(refusalOf(() => normalisePassword('a'.repeat(257)))).toEqual({ code: 'password_too_long', message: 'A password has at most 256 characters.' });
+    expect(refusalOf(() => normalisePassword('tab\there'))).toEqual({
+      code: 'password_invalid_characters',
+      message: 'A password cannot contain control characters (such as NUL or line breaks).',
+    });
+    expect(refusalOf(() => checkNewPassword('short', undefined, options))).toEqual({ code: 'password_too_short', message: 'A password has at least 8 characters.' });
+    expect(refusalOf(() => checkNewPassword('password', undefined, options))).toEqual({
+      code: 'password_common',
+      message: 'This password is one of the most common passwords; choose another.',
+    });
+    expect(refusalOf(() => checkNewPassword('HelpShelf2024!', undefined, options))).toEqual({
+      code: 'password_context',
+      message: 'A password cannot be built from your email address or the product name.',
+    });
+  });
+
+  it('refuses an over-long raw value before normalising it (NFKC never sees attacker-sized input)', () => {
+    const normalize = jest.spyOn(String.prototype, 'normalize');
+    try {
+      expect(refusalOf(() => normalisePassword('a'.repeat(PASSWORD_RAW_MAX_UNITS + 1)))?.code).toBe('password_too_long');
+      expect(normalize).not.toHaveBeenCalled();
+      // At the bound itself the raw check passes and the normalised length decides.
+      expect(refusalOf(() => normalisePassword('a'.repeat(PASSWORD_RAW_MAX_UNITS)))?.code).toBe('password_too_long');
+      expect(normalize).toHaveBeenCalledTimes(1);
+    } finally {
+      normalize.mockRestore();
+    }
+  });
+
+  it('counts code points, not UTF-16 units: 256 emoji are accepted, 257 are not', () => {
+    expect(normalisePassword('🔑'.repeat(256))).toBe('🔑'.repeat(256));
+    expect(refusalOf(() => normalisePassword('🔑'.repeat(257)))?.code).toBe('password_too_long');
+  });
+
+  it('derives the context words from the product name, the whole email, its local part, each part of it and the domain label', () => {
+    expect(contextWords('Alice.Smith+tag@Example.co.uk')).toEqual(['alicesmithtagexamplecouk', 'alicesmithtag', 'helpshelf', 'example', 'alice', 'smith', 'tag']);
+    expect(contextWords('al_bo-cy@x.io')).toEqual(['helpshelf', 'albocyxio', 'albocy']);
+    expect(contextWords('noatsign')).toEqual(['helpshelf', 'noatsign']);
+    expect(contextWords(undefined)).toEqual(['helpshelf']);
+  });
+
+  it('refuses a common password hidden behind surrounding spaces', () => {
+    expect(refusalOf(() => checkNewPassword('  password  ', undefined, options))?.code).toBe('password_common');
+  });
+
+  it('accepts a password with few letters when it is built from nothing of the context', () => {
+    expect(refusalOf(() => checkNewPassword('9q8#7w6!2', 'alice.smith@example.com', options))).toBeUndefined();
+  });
+
+  it('after taking out the context, needs at least four letters that are not a common word', () => {
+    expect(refusalOf(() => checkNewPassword('alice-zqxw-99', 'alice.smith@example.com', options))).toBeUndefined();
+    expect(refusalOf(() => checkNewPassword('alice-zqx-99', 'alice.smith@example.com', options))?.code).toBe('password_context');
+    // What is left is a common word once the digits go: "dragon".
+    expect(refusalOf(() => checkNewPassword('HelpShelf dragon 2024', undefined, options))?.code).toBe('password_context');
+    // Words from one part of the email or from the domain count too.
+    expect(refusalOf(() => checkNewPassword('smith-1987-xy', 'alice.smith@example.com', options))?.code).toBe('password_context');
+    expect(refusalOf(() => checkNewPassword('Example!2024ab', 'alice.smith@example.com', options))?.code).toBe('password_context');
   });
 });
