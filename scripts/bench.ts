@@ -4,7 +4,8 @@
  * as it goes and writes bench/results.json and bench/summary.md (and the README's bench section
  * on a full run).
  *
- * Environment: BENCH_QUICK=1 (few iterations, for the bench's own test), BENCH_OUT_DIR (default
+ * Environment: BENCH_QUICK=1 (few iterations, for the bench's own test), BENCH_WARM_ITERATIONS
+ * (default 500) and BENCH_COLD_RUNS (default 15) for a shorter full run, BENCH_OUT_DIR (default
  * bench/), BENCH_ONLY_FUNCTIONS=a,b (limit the bundle/cold-init part), BENCH_UPDATE_README=0.
  * The scenarios are data: scripts/bench/scenarios.ts.
  */
@@ -17,11 +18,18 @@ import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { emulatorEnvironment, EMULATOR_REGION, freePort, startEmulator, type Emulator } from './lib/emulator';
 import { provisionStage } from './lib/provision';
 import { allFunctionsEnvironment, functionEnvironment, loadStageConfig, PROJECT_ROOT } from './lib/stage-config';
-import { instrumentPlatformClients } from './lib/aws-call-counter';
+import { instrumentPlatformClients, setCallObserver, type AwsCall } from './lib/aws-call-counter';
+import { capacityObserver } from './bench/capacity';
+import { benchChart } from './bench/chart';
+import { callTypeMedians, floorMs, requestCost } from './bench/cost';
+import { PRICES } from './bench/prices';
+import { allWarmScenarios } from './bench/registry';
 import { argon2VerifyMs, findArgon2Params } from './bench/argon2';
 import { bundleFunction, coldInit, type EsbuildCustom } from './bench/bundles';
 import { benchContext } from './bench/context';
 import {
+  FLOOR_HEADER,
+  floorRow,
   FUNCTION_HEADER,
   functionRow,
   ProgressTable,
@@ -33,9 +41,10 @@ import {
   type BenchResults,
   type FunctionResult,
 } from './bench/report';
-import { THROUGHPUT, WARM_SCENARIOS } from './bench/scenarios';
+import { THROUGHPUT } from './bench/scenarios';
 import { median, round } from './bench/stats';
 import { runThroughput } from './bench/throughput';
+import { runInboxBench } from './bench/inbox';
 import { runWarmScenario, type WarmResult } from './bench/warm';
 
 const QUICK = process.env.BENCH_QUICK === '1';
@@ -43,7 +52,13 @@ const OUT_DIR = path.resolve(PROJECT_ROOT, process.env.BENCH_OUT_DIR ?? 'bench')
 const BUILD_DIR = path.join(PROJECT_ROOT, '.esbuild-bench');
 const SIZES = QUICK
   ? { coldRuns: 3, warm: 20, emulatorCalls: 20, argon2: 3, events: 20 }
-  : { coldRuns: 15, warm: 500, emulatorCalls: 200, argon2: 20, events: THROUGHPUT.events };
+  : {
+      coldRuns: Number(process.env.BENCH_COLD_RUNS ?? 15),
+      warm: Number(process.env.BENCH_WARM_ITERATIONS ?? 500),
+      emulatorCalls: 200,
+      argon2: 20,
+      events: THROUGHPUT.events,
+    };
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -85,10 +100,27 @@ function updateReadme(summary: string): void {
   writeFileSync(file, next);
 }
 
-async function main(): Promise<void> {
+/**
+ * The bench measures what Lambda runs: the Node major of serverless.yml's runtime (nodejs22.x).
+ * `npm run bench` gets it from the pinned `node` devDependency (node_modules/.bin comes first on
+ * npm's PATH); run any other way on another major, it refuses instead of printing numbers of the
+ * wrong runtime. BENCH_ALLOW_ANY_NODE=1 overrides (the results still name the version).
+ */
+function assertLambdaNode(runtime: string | undefined): void {
+  const wanted = /^nodejs(\d+)\.x$/.exec(runtime ?? '')?.[1];
+  const major = process.versions.node.split('.')[0];
+  say(`Node ${process.version} (${process.execPath}); Lambda runtime ${runtime ?? 'unknown'}`);
+  if (wanted && major !== wanted && process.env.BENCH_ALLOW_ANY_NODE !== '1') {
+    throw new Error(`the bench runs on Node ${process.version} but Lambda runs ${runtime}: run it with npm run bench (the pinned node ${wanted} devDependency), or set BENCH_ALLOW_ANY_NODE=1`);
+  }
+}
+
+async function main(): Promise<number> {
   const started = Date.now();
   say(`HelpShelf bench${QUICK ? ' (quick)' : ''}: reading serverless.yml…`);
   const config = await loadStageConfig('local');
+  const provider = config.provider as { runtime?: string; memorySize?: number };
+  assertLambdaNode(provider.runtime);
   const custom = ((config as unknown as { custom?: { esbuild?: EsbuildCustom } }).custom?.esbuild ?? {}) as EsbuildCustom;
 
   let emulator: Emulator | undefined;
@@ -104,6 +136,7 @@ async function main(): Promise<void> {
     Object.assign(process.env, env);
     const muted = muteHandlerLogs();
     const instrumented = instrumentPlatformClients();
+    setCallObserver(capacityObserver);
 
     const cpus = os.cpus();
     const machine = {
@@ -143,9 +176,10 @@ async function main(): Promise<void> {
     const ctx = benchContext(config, emulator.endpoint, env, webhookSecret);
     const warmTable = new ProgressTable(WARM_HEADER, [34, 28, 9, 9, 9, 9, 40, 12, 4]);
     const warm: WarmResult[] = [];
+    const allCalls: AwsCall[] = [];
     let login: BenchResults['login'] = null;
-    for (const scenario of WARM_SCENARIOS) {
-      const result = await runWarmScenario(config, ctx, scenario, SIZES.warm);
+    for (const scenario of allWarmScenarios()) {
+      const result = await runWarmScenario(config, ctx, scenario, SIZES.warm, allCalls);
       if (scenario.compareWithArgon2 && result.status === 'ok') {
         const { params, source } = findArgon2Params();
         login = { argon2VerifyMedianMs: round(await argon2VerifyMs(params, SIZES.argon2), 3)!, params, source };
@@ -154,37 +188,70 @@ async function main(): Promise<void> {
       warmTable.row(warmRow(result, login));
     }
 
+    // ---------------------------------------------------------------- floor and cost
+    const callTypes = callTypeMedians(allCalls);
+    const { params: argon2Params } = findArgon2Params();
+    const argon2Ms = login?.argon2VerifyMedianMs ?? round(await argon2VerifyMs(argon2Params, SIZES.argon2), 3);
+    say(`\nFloor and cost per request (emulator medians per call type: ${Object.entries(callTypes).map(([t, m]) => `${t} ${m.medianMs} ms`).join(', ')}; argon2id ${argon2Ms} ms):`);
+    const floorTable = new ProgressTable(FLOOR_HEADER, [44, 9, 9, 11, 5, 5, 11, 20]);
+    for (const w of warm) {
+      if (w.status === 'ok' && w.awsCalls && w.p50Ms !== null && w.functionKey) {
+        w.floorMs = floorMs(w.awsCalls.perRequest, callTypes, w.argon2Ops ?? 0, argon2Ms);
+        w.floorRatio = w.floorMs ? round(w.p50Ms / w.floorMs, 2) : null;
+        const fn = config.functions[w.functionKey] as { memorySize?: number };
+        w.cost = requestCost({ perRequest: w.awsCalls.perRequest, readUnits: w.capacity?.readUnits ?? 0, writeUnits: w.capacity?.writeUnits ?? 0, durationMs: w.p50Ms, memoryMb: fn.memorySize ?? provider.memorySize ?? 1024, viaApiGateway: true });
+        w.usdPerMillion = w.cost.usdPerMillion;
+      }
+      floorTable.row(floorRow(w));
+    }
+
     // ---------------------------------------------------------------- throughput
     say('\nStripe throughput (receipt → queue → worker):');
     const tpTable = new ProgressTable(THROUGHPUT_HEADER, [10, 10, 10, 10, 44, 5, 14]);
     const throughput = await runThroughput(config, ctx, THROUGHPUT, SIZES.events);
     tpTable.row(throughputRow(throughput));
+    await runInboxBench(config, emulator.endpoint, Number(process.env.BENCH_INBOX_ROUNDS ?? (QUICK ? 5 : 100)), OUT_DIR, say);
 
+    // A number from requests that did not get the expected answer is not a measurement.
+    const problems = [
+      ...warm.filter((w) => w.unexpected > 0).map((w) => `${w.name}: ${w.unexpected} of ${w.iterations} responses unexpected (expected ${allWarmScenarios().find((s) => s.name === w.name)?.expect.join('/')})`),
+      ...warm.filter((w) => w.status === 'failed').map((w) => `${w.name}: failed (${w.reason})`),
+      ...(throughput.status === 'ok' && (throughput.lost || throughput.doubleApplied || throughput.receiptErrors) ? [`Stripe throughput: ${throughput.lost} lost, ${throughput.doubleApplied} double-applied, ${throughput.receiptErrors} receipt errors`] : []),
+      ...(throughput.status === 'failed' ? [`Stripe throughput failed (${throughput.reason})`] : []),
+    ];
     const results: BenchResults = {
       schemaVersion: 1,
       generatedAt: new Date().toISOString(),
       quick: QUICK,
       machine,
       node: process.version,
-      emulator: { getItemMedianMs: round(getItemMedianMs, 3)!, calls: SIZES.emulatorCalls },
+      emulator: { getItemMedianMs: round(getItemMedianMs, 3)!, calls: SIZES.emulatorCalls, callTypes },
+      prices: { asOf: PRICES.asOf, region: PRICES.region },
       functions,
       warm,
       login,
       throughput,
+      problems,
     };
     mkdirSync(OUT_DIR, { recursive: true });
     writeFileSync(path.join(OUT_DIR, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
     const summary = summaryMarkdown(results);
-    writeFileSync(path.join(OUT_DIR, 'summary.md'), summary);
+    writeFileSync(path.join(OUT_DIR, 'summary.md'), summaryMarkdown(results, 'chart.svg'));
+    writeFileSync(path.join(OUT_DIR, 'chart.svg'), benchChart(results));
     if (!QUICK && process.env.BENCH_UPDATE_README !== '0' && existsSync(path.join(PROJECT_ROOT, 'README.md')) && OUT_DIR === path.join(PROJECT_ROOT, 'bench')) updateReadme(summary);
-    say(`\nWrote ${path.relative(PROJECT_ROOT, OUT_DIR) || '.'}/results.json and summary.md in ${((Date.now() - started) / 1000).toFixed(1)} s (${muted.lines()} handler log lines muted).`);
+    say(`\nWrote ${path.relative(PROJECT_ROOT, OUT_DIR) || '.'}/results.json, summary.md and chart.svg in ${((Date.now() - started) / 1000).toFixed(1)} s (${muted.lines()} handler log lines muted).`);
+    if (problems.length) {
+      say(`\nThe bench FAILS: ${problems.length} problem(s):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+      return 1;
+    }
+    return 0;
   } finally {
     await emulator?.stop();
   }
 }
 
 main().then(
-  () => process.exit(0),
+  (code) => process.exit(code),
   (error: unknown) => {
     process.stderr.write(`bench failed: ${(error as Error).message}\n`);
     process.exit(1);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { BodyMode } from './types';
+import { fieldCodes, type FieldCodes } from './field-codes';
 
 /**
  * A route's contract: what it accepts and what it answers, as zod schemas. The same object
@@ -54,6 +55,8 @@ export interface RouteContract<
   body?: B extends z.ZodType ? BodySpec<B> : undefined;
   query?: Q;
   params?: P;
+  /** Request headers the route reads (documentation: the handler or its domain checks them, e.g. a tracking token whose absence must look like a wrong one). */
+  headers?: z.ZodObject;
   /** Every status the route answers on its own (the middleware's shared ones are added to the document). */
   responses: Record<number, ResponseSpec>;
 }
@@ -77,20 +80,7 @@ export interface RouteInput<R extends RouteContract> {
 
 // ---------------------------------------------------------------- error codes
 
-/**
- * The codes a field's problems are reported with. By default they come from the field's name
- * (`creditAs` → `missing_credit_as`, `invalid_credit_as`, `credit_as_too_long`,
- * `empty_credit_as`); a field registered here with `codedField` says otherwise, e.g. the
- * identity routes that have always answered `invalid_request` for a missing field.
- */
-export interface FieldCodes {
-  missing?: string;
-  invalid?: string;
-  tooLong?: string;
-  empty?: string;
-}
-
-export const fieldCodes = z.registry<FieldCodes>();
+export { fieldCodes, type FieldCodes } from './field-codes';
 
 /** A copy of the field's schema with its own error codes (the shared schema keeps the default ones). */
 export function codedField<S extends z.ZodType>(schema: S, codes: FieldCodes): S {

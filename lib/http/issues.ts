@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { BadRequestError } from '../platform/errors';
-import { fieldCodes, type FieldCodes } from './contract';
+import { fieldCodes, type FieldCodes } from './field-codes';
 
 /** Where a value came from, for the messages and the code of a whole-value problem. */
 export type InputPart = 'body' | 'query' | 'params';

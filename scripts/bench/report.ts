@@ -15,7 +15,11 @@ export interface BenchResults {
   quick: boolean;
   machine: { cpuModel: string; cores: number; memoryGiB: number; platform: string; arch: string };
   node: string;
-  emulator: { getItemMedianMs: number; calls: number };
+  emulator: { getItemMedianMs: number; calls: number; callTypes?: Record<string, { medianMs: number; calls: number }> };
+  /** The price table used for usdPerMillion (scripts/bench/prices.ts). */
+  prices?: { asOf: string; region: string };
+  /** Why the run exits non-zero: scenarios with unexpected outcomes, lost or double-applied events. */
+  problems?: string[];
   functions: FunctionResult[];
   warm: WarmResult[];
   login: { argon2VerifyMedianMs: number; params: { memoryCost: number; timeCost: number; parallelism: number }; source: string } | null;
@@ -42,14 +46,32 @@ export function functionRow(f: FunctionResult): string[] {
 }
 export const FUNCTION_HEADER = ['function', 'bundle (min)', 'native externals', 'SDK clients', 'cold init ms (p50)', 'SDK floor ms', 'ratio', '≤ 1.3'];
 
+const targetText = (t: WarmResult['target']) => (t ? `≤ ${t.max}${t.plusEmail ? ((t.emails ?? 1) > 1 ? ` + ${t.emails} emails` : ' + email') : ''}` : '—');
+
 export function warmRow(w: WarmResult, login: BenchResults['login']): string[] {
-  if (w.status !== 'ok') return [w.name, `${w.method} ${w.path}`, w.status, '', '', '', w.reason ?? '', w.target ? `≤ ${w.target.max}${w.target.plusEmail ? ' + email' : ''}` : '—', ''];
+  if (w.status !== 'ok') return [w.name, `${w.method} ${w.path}`, w.status, '', '', '', w.reason ?? '', targetText(w.target), ''];
   const calls = w.awsCalls ? `${w.awsCalls.max}${w.awsCalls.perRequest.length ? ` [${w.awsCalls.perRequest.join(' ')}]` : ''}` : '—';
-  const target = w.target ? `≤ ${w.target.max}${w.target.plusEmail ? ' + email' : ''}` : '—';
-  const name = w.name === 'login' && login ? `${w.name} (argon2id verify ${fmt(login.argon2VerifyMedianMs)} ms)` : w.name;
+  const target = targetText(w.target);
+  const base = w.name === 'login' && login ? `${w.name} (argon2id verify ${fmt(login.argon2VerifyMedianMs)} ms)` : w.name;
+  const name = w.unexpected > 0 ? `UNEXPECTED: ${base}` : base;
   return [name, `${w.method} ${w.path}`, `${w.iterations}${w.unexpected ? ` (${w.unexpected} unexpected)` : ''}`, fmt(w.p50Ms, 3), fmt(w.p95Ms, 3), fmt(w.p99Ms, 3), calls, target, yesNo(w.withinTarget)];
 }
 export const WARM_HEADER = ['scenario', 'route', 'n', 'p50 ms', 'p95 ms', 'p99 ms', 'AWS calls/request (max)', 'target', 'met'];
+
+export const FLOOR_HEADER = ['scenario', 'p50 ms', 'floor ms', 'p50 / floor', 'RRU', 'WRU', 'Lambda GB-s', 'usd per 1M requests'];
+export function floorRow(w: WarmResult): string[] {
+  if (w.status !== 'ok') return [w.name, '—', '—', '—', '—', '—', '—', w.status];
+  return [
+    `${w.unexpected > 0 ? 'UNEXPECTED: ' : ''}${w.name}${w.argon2Ops ? ` (${w.argon2Ops}× argon2)` : ''}`,
+    fmt(w.p50Ms, 3),
+    fmt(w.floorMs, 3),
+    fmt(w.floorRatio, 2),
+    fmt(w.capacity?.readUnits, 1),
+    fmt(w.capacity?.writeUnits, 1),
+    w.cost ? w.cost.lambdaGbSeconds.toFixed(6) : '—',
+    w.usdPerMillion === null || w.usdPerMillion === undefined ? '—' : `$${w.usdPerMillion.toFixed(2)}`,
+  ];
+}
 
 export const THROUGHPUT_HEADER = ['events', 'duplicates', 'received/s', 'applied/s', 'receipt errors', 'lost', 'double-applied'];
 export function throughputRow(t: ThroughputResult): string[] {
@@ -80,8 +102,10 @@ function mdTable(header: string[], rows: string[][]): string {
   return [`| ${header.map(esc).join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`)].join('\n');
 }
 
-export function summaryMarkdown(r: BenchResults): string {
+export function summaryMarkdown(r: BenchResults, chartHref = 'bench/chart.svg'): string {
   return `## Bench summary
+
+![Warm p50/p95 per route against its floor, and cold-init ratio per function](${chartHref})
 
 ${r.quick ? '_Quick mode (BENCH_QUICK=1): few iterations, numbers are indicative only._\n\n' : ''}Run ${r.generatedAt} on ${r.machine.cpuModel} (${r.machine.cores} cores, ${r.machine.memoryGiB} GiB, ${r.machine.platform}/${r.machine.arch}), Node ${r.node}.
 Emulator (moto) per-call latency: median GetItem ${fmt(r.emulator.getItemMedianMs, 3)} ms over ${r.emulator.calls} calls — compare warm latencies to it across machines.
@@ -96,10 +120,16 @@ ${mdTable(FUNCTION_HEADER, r.functions.map(functionRow))}
 
 ${mdTable(WARM_HEADER, r.warm.map((w) => warmRow(w, r.login)))}
 ${r.login ? `\nLogin compared with raw argon2id verify: ${fmt(r.login.argon2VerifyMedianMs)} ms (m=${r.login.params.memoryCost}, t=${r.login.params.timeCost}, p=${r.login.params.parallelism}; parameters from ${r.login.source}).\n` : ''}
+### Floor and cost per request
+
+The floor is the route's AWS calls, each at the emulator's median for that call type on this run${r.emulator.callTypes ? ` (${Object.entries(r.emulator.callTypes).map(([t, m]) => `${t.replace('dynamodb:', '')} ${fmt(m.medianMs)}`).join(', ')} ms)` : ''}, one after the other, plus argon2id where the route hashes or verifies; p50 / floor is what the code adds. Cost on AWS ${r.prices ? `(${r.prices.region}, prices as of ${r.prices.asOf}, scripts/bench/prices.ts)` : ''}: Lambda GB-s at the function's memory and the warm p50, API Gateway REST, DynamoDB on-demand read/write request units (computed from what each call read and wrote: scripts/bench/capacity.ts), SQS, SES, KMS and Secrets Manager requests.
+
+${mdTable(FLOOR_HEADER, r.warm.map(floorRow))}
+
 ### Stripe throughput (receipt → queue → worker)
 
 ${mdTable(THROUGHPUT_HEADER, [throughputRow(r.throughput)])}
-`;
+${r.problems?.length ? `\n**This run exits non-zero:**\n${r.problems.map((p) => `- ${p}`).join('\n')}\n` : ''}`;
 }
 
 /** Checks the shape of bench/results.json (used by the bench's own test). */
@@ -123,6 +153,7 @@ export function validateResults(value: unknown): string[] {
   for (const w of r?.warm ?? []) {
     need(['ok', 'not built', 'failed'].includes(w.status), `${w.name}: status`);
     if (w.status === 'ok') need(typeof w.p50Ms === 'number' && typeof w.p99Ms === 'number' && w.iterations > 0 && Boolean(w.awsCalls), `${w.name}: percentiles and AWS calls`);
+    if (w.status === 'ok') need(typeof w.usdPerMillion === 'number' && w.usdPerMillion > 0, `${w.name}: usdPerMillion`);
   }
   need(['ok', 'not built', 'failed'].includes(String(r?.throughput?.status)), 'throughput status');
   return problems;

@@ -33,8 +33,10 @@ export interface BenchContext {
 export interface AwsCallTarget {
   /** Most AWS calls one request may make (SES excluded when plusEmail). */
   max: number;
-  /** The target allows one SES send on top of `max` ("signup <= 3 plus the email"). */
+  /** The target allows SES sends on top of `max` ("signup <= 3 plus the email"). */
   plusEmail?: boolean;
+  /** How many SES sends `plusEmail` allows (default 1; an incident report mails reporter and team). */
+  emails?: number;
 }
 
 /**
@@ -62,6 +64,8 @@ export interface WarmScenario<State = unknown> {
   compareWithArgon2?: boolean;
   /** Per-scenario iteration cap (writes that create an account per iteration are slower). */
   maxIterations?: number;
+  /** Argon2id hashes or verifies one request does (login 1, signup 1, change 2, reset 1): part of its floor. */
+  argon2Ops?: number;
 }
 
 export interface StripeEventSpec {

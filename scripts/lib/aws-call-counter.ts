@@ -12,6 +12,24 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 export interface AwsCall {
   service: string;
   command: string;
+  /** Round trip as the caller saw it (SDK serialisation included), once the call has settled. */
+  ms?: number;
+  /** DynamoDB capacity units of the call, when a bench observer measured them. */
+  capacity?: { read: number; write: number };
+}
+
+/**
+ * An optional observer the bench sets: it may add `ReturnConsumedCapacity` to a DynamoDB request
+ * (`before`) and read the response (`after`) to fill `call.capacity`. Tests never set one, and the
+ * counter alone never alters a request.
+ */
+export interface CallObserver {
+  before?(call: AwsCall, input: Record<string, unknown>): void;
+  after?(call: AwsCall, input: Record<string, unknown>, output: Record<string, unknown> | undefined): void;
+}
+let observer: CallObserver | undefined;
+export function setCallObserver(next: CallObserver | undefined): void {
+  observer = next;
 }
 
 interface Scope {
@@ -40,9 +58,20 @@ export function instrumentClient(client: ClientLike, service: string): void {
   instrumented.add(client.middlewareStack);
   client.middlewareStack.add(
     (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: unknown) => {
-      const call = { service, command: context.commandName ?? 'unknown' };
+      const call: AwsCall = { service, command: context.commandName ?? 'unknown' };
       (storage.getStore()?.calls ?? globalTally).push(call);
-      return next(args);
+      const input = ((args as { input?: Record<string, unknown> }).input ?? {}) as Record<string, unknown>;
+      observer?.before?.(call, input);
+      const started = process.hrtime.bigint();
+      try {
+        const out = await next(args);
+        call.ms = Number(process.hrtime.bigint() - started) / 1e6;
+        observer?.after?.(call, input, (out as { output?: Record<string, unknown> })?.output);
+        return out;
+      } catch (error) {
+        call.ms = Number(process.hrtime.bigint() - started) / 1e6;
+        throw error;
+      }
     },
     { step: 'initialize', name: 'helpshelfAwsCallCounter', priority: 'high' },
   );
