@@ -11,8 +11,9 @@ const swc = [
 const common = {
   testEnvironment: 'node',
   transform: { '^.+\\.(t|j)sx?$': swc },
-  // middy 7 ships ESM only: let the transform see it, and point jest at its entry file.
-  transformIgnorePatterns: ['/node_modules/(?!@middy/)'],
+  // middy 7 and openid-client 6 (with oauth4webapi and its jose) ship ESM only: let the transform see them,
+  // and point jest at middy's entry file.
+  transformIgnorePatterns: ['/node_modules/(?!(@middy|openid-client|oauth4webapi|jose)/)'],
   moduleNameMapper: { '^@middy/([^/]+)$': '<rootDir>/node_modules/@middy/$1/index.js' },
   setupFilesAfterEnv: ['<rootDir>/test/support/capture-logs.ts'],
 };

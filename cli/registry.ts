@@ -1,8 +1,9 @@
 import { accessCommands } from './commands/access';
 import { backupsCommands } from './commands/backups';
+import { connectionCommands } from './commands/connections';
 import { incidentCommands } from './commands/incidents';
 import { mailCommands } from './commands/mail';
 import type { CommandSpec } from './types';
 
 /** Every ops CLI command. Each capability adds its own list from cli/commands/ (cli/README.md). */
-export const COMMANDS: CommandSpec[] = [...mailCommands, ...accessCommands, ...backupsCommands, ...incidentCommands];
+export const COMMANDS: CommandSpec[] = [...mailCommands, ...accessCommands, ...backupsCommands, ...incidentCommands, ...connectionCommands];

@@ -1,4 +1,5 @@
-import { httpHandler } from '../lib/http/handler';
+import { httpRoute } from '../lib/http/handler';
 import { json } from '../lib/http/responses';
+import { healthRoute } from '../lib/http/schemas';
 
-export const handler = httpHandler({}, async () => json(200, { status: 'ok' }));
+export const handler = httpRoute(healthRoute, async () => json(200, { status: 'ok' }));

@@ -6,7 +6,7 @@ import { acknowledgeBy } from '../lib/incidents/business-days';
 import { incidentDepsFromEnv } from '../lib/incidents';
 import { isHoneypot } from '../lib/incidents/intake';
 import { createIncidentRoute } from '../lib/incidents/schemas';
-import { newIncidentId, newTrackingToken } from '../lib/incidents/secrets';
+import { newIncidentId, newTrackingToken } from '../lib/incidents/tracking-tokens';
 import { submitIncident, type IncidentDeps } from '../lib/incidents/service';
 import { intEnv, requireEnv } from '../lib/platform/config';
 import { TooManyRequestsError } from '../lib/platform/errors';

@@ -1,7 +1,8 @@
-import { httpHandler } from '../lib/http/handler';
+import { httpRoute } from '../lib/http/handler';
 import { text } from '../lib/http/responses';
 import { intEnv, requireEnv } from '../lib/platform/config';
-import { buildSecurityTxt, type SecurityTxtConfig } from '../lib/security-txt';
+import { securityTxtRoute } from '../lib/incidents/schemas';
+import { buildSecurityTxt, type SecurityTxtConfig } from '../lib/incidents/security-txt';
 import { nowEpochMillis } from '../lib/platform/time';
 
 const config: SecurityTxtConfig = {
@@ -13,4 +14,4 @@ const config: SecurityTxtConfig = {
   expiresInDays: intEnv('SECURITY_TXT_EXPIRES_DAYS', 180, { min: 1, max: 364 }),
 };
 
-export const handler = httpHandler({}, async () => text(200, buildSecurityTxt(config, new Date(nowEpochMillis()))));
+export const handler = httpRoute(securityTxtRoute, async () => text(200, buildSecurityTxt(config, new Date(nowEpochMillis()))));

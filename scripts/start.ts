@@ -17,10 +17,23 @@ function port(name: string, fallback: number): number {
   return value;
 }
 
+function seconds(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1 || value > 86_400) {
+    console.error(`${name} must be a whole number of seconds between 1 and 86400, got "${raw}"`);
+    process.exit(2);
+  }
+  return value;
+}
+
 async function main(): Promise<void> {
   const apiPort = port('PORT', 3000);
   const lambdaPort = port('LAMBDA_PORT', 3002);
   const emulatorPort = port('AWS_EMULATOR_PORT', 4566);
+  const socialProviderPort = port('SOCIAL_PROVIDER_PORT', 4610);
+  const socialTtl = seconds('SOCIAL_ACCESS_TOKEN_TTL_SECONDS', 300);
   const verbose = process.env.VERBOSE === '1';
   const started = Date.now();
 
@@ -42,9 +55,11 @@ async function main(): Promise<void> {
     port: apiPort,
     lambdaPort,
     emulatorPort,
+    socialProviderPort,
+    socialAccessTokenTtlSeconds: socialTtl,
     webhookSecret: process.env.STRIPE_WEBHOOK_SECRET || undefined,
     log: (line) => {
-      if (verbose || line.startsWith('resources')) console.log(`  • ${line}`);
+      if (verbose || line.startsWith('resources') || line.startsWith('stand-in')) console.log(`  • ${line}`);
     },
     onServerOutput: (chunk) => {
       // Handler logs and serverless-offline's request lines, shown as they come.
@@ -60,6 +75,7 @@ HelpShelf local stage is ready (${((Date.now() - started) / 1000).toFixed(1)} s)
   API:            ${state.baseUrl}
   AWS emulator:   ${state.emulatorEndpoint}   (AWS_ENDPOINT_URL for your own scripts)
   Lambda invoke:  ${state.lambdaEndpoint}   (used by npm run ops)
+  Social provider: ${state.socialProviderUrl}   (stand-in provider "demo"; /_local/tokens lists its tokens)
   Stripe webhook: ${stage.webhookSecretGenerated ? `${stage.webhookSecret}   (generated; set STRIPE_WEBHOOK_SECRET to choose it)` : 'from STRIPE_WEBHOOK_SECRET'}
 
 Try:

@@ -1,5 +1,5 @@
 import { BadRequestError } from '../platform/errors';
-import { verifyChain, type AuditStore, type ChainBreak } from '../audit/audit-log';
+import { verifyChain, type AuditChain, type ChainBreak } from '../audit/audit-log';
 
 export interface AuditListing {
   chain: { intact: boolean; entries: number; firstBreak: ChainBreak | null };
@@ -31,9 +31,9 @@ export function parseSince(raw: string | undefined): number | undefined {
  * The whole chain is verified on every listing, whatever --since filters: a break before the
  * window is still reported, because an altered or removed entry anywhere voids the log's promise.
  */
-export async function listAudit(store: AuditStore, options: { since?: string }): Promise<AuditListing> {
+export async function listAudit(chain: AuditChain, options: { since?: string }): Promise<AuditListing> {
   const since = parseSince(options.since);
-  const report = await verifyChain(store);
+  const report = await verifyChain(chain);
   const entries = report.entries
     .filter((e) => since === undefined || Date.parse(e.at) >= since)
     .map((e) => ({

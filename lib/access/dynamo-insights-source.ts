@@ -1,15 +1,5 @@
-import { ScanCommand, type ScanCommandInput } from '@aws-sdk/lib-dynamodb';
-import { documentClient } from '../platform/aws/dynamodb';
+import { scanItems as scan } from '../platform/aws/dynamodb';
 import type { AccountFacts, IncidentFacts, InsightsSource } from './insights';
-
-async function* scan(input: ScanCommandInput): AsyncIterable<Record<string, unknown>> {
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const out = await documentClient.send(new ScanCommand({ ...input, ExclusiveStartKey }));
-    for (const item of out.Items ?? []) yield item;
-    ExclusiveStartKey = out.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
-}
 
 const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
 

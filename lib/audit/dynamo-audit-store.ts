@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { documentClient } from '../platform/aws/dynamodb';
+import { documentClient, queryItems } from '../platform/aws/dynamodb';
 import type { AuditEntry, AuditStore } from './audit-log';
 
 const seqKey = (seq: number) => `SEQ#${String(seq).padStart(12, '0')}`;
@@ -44,20 +44,8 @@ export function dynamoAuditStore(tableName: string, chain = 'access'): AuditStor
       }
     },
     async *all() {
-      let ExclusiveStartKey: Record<string, unknown> | undefined;
-      do {
-        const out = await documentClient.send(
-          new QueryCommand({
-            TableName: tableName,
-            KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: { ':pk': CHAIN },
-            ConsistentRead: true,
-            ExclusiveStartKey,
-          }),
-        );
-        for (const item of out.Items ?? []) yield toEntry(item);
-        ExclusiveStartKey = out.LastEvaluatedKey;
-      } while (ExclusiveStartKey);
+      const items = queryItems({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': CHAIN }, ConsistentRead: true });
+      for await (const item of items) yield toEntry(item);
     },
   };
 }

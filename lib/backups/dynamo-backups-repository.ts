@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { documentClient } from '../platform/aws/dynamodb';
+import { documentClient, queryItems } from '../platform/aws/dynamodb';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { BackupEvidence, BackupsRepository, DrillEvidence, DrillRecord, ExportRecord, ExportWindow } from './types';
 
@@ -23,23 +23,11 @@ export function dynamoBackupsRepository(tableName: string): BackupsRepository {
   };
 
   async function* exportsOf(table: string, pageSize: number) {
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    let pages = 0;
-    do {
-      const out = await documentClient.send(
-        new QueryCommand({
-          TableName: tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': `EXPORT#${table}` },
-          ScanIndexForward: false,
-          Limit: pageSize,
-          ExclusiveStartKey,
-        }),
-      );
-      for (const item of out.Items ?? []) yield strip<ExportRecord>(item);
-      ExclusiveStartKey = out.LastEvaluatedKey;
-      pages += 1;
-    } while (ExclusiveStartKey && pages < FIND_MAX_PAGES);
+    const items = queryItems(
+      { TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `EXPORT#${table}` }, ScanIndexForward: false },
+      { pageSize, maxPages: FIND_MAX_PAGES },
+    );
+    for await (const item of items) yield strip<ExportRecord>(item);
   }
 
   const repository: BackupsRepository = {

@@ -1,20 +1,9 @@
 import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
-import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { s3Client } from '../platform/aws/s3';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { listObjects, s3Client } from '../platform/aws/s3';
 import type { DynamoItem, ExportStore } from './types';
-
-async function listAll(bucket: string, prefix: string): Promise<Array<{ key: string; size: number }>> {
-  const out: Array<{ key: string; size: number }> = [];
-  let ContinuationToken: string | undefined;
-  do {
-    const page = await s3Client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken }));
-    for (const o of page.Contents ?? []) if (o.Key) out.push({ key: o.Key, size: o.Size ?? 0 });
-    ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
-  } while (ContinuationToken);
-  return out;
-}
 
 /**
  * Reads exports from the backups bucket. DynamoDB writes `<prefix>/AWSDynamoDB/<export id>/data/…`
@@ -23,10 +12,10 @@ async function listAll(bucket: string, prefix: string): Promise<Array<{ key: str
 export function s3ExportStore(): ExportStore {
   return {
     async dataFiles(bucket, prefix) {
-      return (await listAll(bucket, `${prefix}/AWSDynamoDB/`)).filter((o) => o.key.includes('/data/') && o.size > 0);
+      return (await listObjects(bucket, `${prefix}/AWSDynamoDB/`)).filter((o) => o.key.includes('/data/') && o.size > 0);
     },
     async *items(bucket, dataPrefix) {
-      for (const file of await listAll(bucket, dataPrefix)) {
+      for (const file of await listObjects(bucket, dataPrefix)) {
         if (file.size === 0) continue;
         const object = await s3Client.send(new GetObjectCommand({ Bucket: bucket, Key: file.key }));
         const body = object.Body as Readable;

@@ -1,3 +1,5 @@
+import { stripeEventEnvelope } from './schemas';
+
 /**
  * What HelpShelf keeps of a Stripe event: an allow-listed projection. Only the fields named here
  * ever leave the webhook receiver (queue message, tables, logs); card, payment-method, address and
@@ -111,18 +113,12 @@ export function toBillingMessage(event: VerifiedEvent): BillingEventMessage | nu
   return { v: 1, eventId: event.id, type: event.type, created: event.created, livemode: event.livemode, object };
 }
 
-const EVENT_ID = /^evt_[A-Za-z0-9_]{1,250}$/;
-
-/** Checks the shape of a parsed (already verified) event; null when it is not a Stripe event. */
+/** Checks the shape of a parsed (already verified) event (schemas.ts); null when it is not a Stripe event. */
 export function readEnvelope(parsed: unknown): VerifiedEvent | null {
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return null;
-  const e = parsed as Record<string, unknown>;
-  const data = e.data as { object?: unknown } | undefined;
-  if (typeof e.id !== 'string' || !EVENT_ID.test(e.id)) return null;
-  if (typeof e.type !== 'string' || e.type.length === 0 || e.type.length > 255) return null;
-  if (typeof e.created !== 'number' || !Number.isInteger(e.created)) return null;
-  if (!data || typeof data.object !== 'object' || data.object === null || Array.isArray(data.object)) return null;
-  return { id: e.id, type: e.type, created: e.created, livemode: e.livemode === true, object: data.object as Record<string, unknown> };
+  const envelope = stripeEventEnvelope.safeParse(parsed);
+  if (!envelope.success) return null;
+  const { id, type, created, livemode, data } = envelope.data;
+  return { id, type, created, livemode: livemode === true, object: data.object };
 }
 
 /** Parses a queue message body; null for anything that is not a message this code wrote. */

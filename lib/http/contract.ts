@@ -55,6 +55,8 @@ export interface RouteContract<
   body?: B extends z.ZodType ? BodySpec<B> : undefined;
   query?: Q;
   params?: P;
+  /** Request headers the route reads (documentation: the handler or its domain checks them, e.g. a tracking token whose absence must look like a wrong one). */
+  headers?: z.ZodObject;
   /** Every status the route answers on its own (the middleware's shared ones are added to the document). */
   responses: Record<number, ResponseSpec>;
 }

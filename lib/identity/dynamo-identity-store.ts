@@ -1,6 +1,4 @@
 import {
-  BatchGetCommand,
-  BatchWriteCommand,
   DeleteCommand,
   GetCommand,
   PutCommand,
@@ -8,10 +6,9 @@ import {
   TransactWriteCommand,
   UpdateCommand,
   type BatchGetCommandInput,
-  type BatchGetCommandOutput,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { documentClient } from '../platform/aws/dynamodb';
+import { batchGetAll, batchWriteAll, documentClient } from '../platform/aws/dynamodb';
 import { awsErrorName } from '../platform/aws/errors';
 import { ServiceUnavailableError } from '../platform/errors';
 import type { Credential, ExtraWrites, IdentityStore, IssueGuard, OneTimeTokenRecord, RevocationMark, TokenRecord, UserRecord } from './model';
@@ -149,22 +146,6 @@ function oneTimeItem(token: OneTimeTokenRecord) {
     expiresAtMs: token.expiresAtMs,
     ttl: Math.ceil(token.expiresAtMs / 1000) + DAY_SECONDS,
   };
-}
-
-/** BatchGetItem until every key is answered (DynamoDB may leave some unprocessed under load). */
-export async function batchGetAll(requestItems: NonNullable<BatchGetCommandInput['RequestItems']>): Promise<Record<string, Record<string, unknown>[]>> {
-  const out: Record<string, Record<string, unknown>[]> = {};
-  let pending: BatchGetCommandInput['RequestItems'] | undefined = requestItems;
-  for (let attempt = 0; pending && Object.keys(pending).length > 0; attempt += 1) {
-    if (attempt > 0) {
-      if (attempt > 4) throw new ServiceUnavailableError();
-      await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
-    }
-    const res: BatchGetCommandOutput = await documentClient.send(new BatchGetCommand({ RequestItems: pending }));
-    for (const [table, items] of Object.entries(res.Responses ?? {})) (out[table] ??= []).push(...(items as Record<string, unknown>[]));
-    pending = res.UnprocessedKeys;
-  }
-  return out;
 }
 
 export function dynamoIdentityStore(tables: IdentityTables): IdentityStore {
@@ -569,15 +550,7 @@ export function dynamoIdentityStore(tables: IdentityTables): IdentityStore {
     },
 
     async deleteTokens(userId, tokenIds) {
-      for (let i = 0; i < tokenIds.length; i += 25) {
-        let pending: Record<string, unknown[]> | undefined = {
-          [tables.tokens]: tokenIds.slice(i, i + 25).map((id) => ({ DeleteRequest: { Key: tokenKey(userId, id) } })),
-        };
-        for (let attempt = 0; pending && Object.keys(pending).length > 0 && attempt < 4; attempt += 1) {
-          const res = await documentClient.send(new BatchWriteCommand({ RequestItems: pending as never }));
-          pending = res.UnprocessedItems as Record<string, unknown[]> | undefined;
-        }
-      }
+      await batchWriteAll(tables.tokens, tokenIds.map((id) => ({ DeleteRequest: { Key: tokenKey(userId, id) } })));
     },
   };
 }

@@ -1,4 +1,5 @@
 import { AppError, BadRequestError, ForbiddenError, NotFoundError, UnauthorizedError } from '../platform/errors';
+import type { CreateTokenInput, TokenPageQuery } from './schemas';
 import { isRevokedByMark, type ExtraWrites, type IdentityStore, type IssueGuard, type RevocationMark, type TokenRecord, type UserRecord } from './model';
 import { BEARER_KINDS, TOKEN_ID_PATTERN, digestsEqual, mintToken, newTokenId, parseToken, TOKEN_KINDS, type TokenKind } from './token-format';
 
@@ -116,27 +117,14 @@ export function tokenService(deps: TokenServiceDeps) {
     authenticateToken,
     issue,
 
-    async createPersonalToken(auth: Authenticated, body: Record<string, unknown>): Promise<IssuedToken> {
+    async createPersonalToken(auth: Authenticated, input: CreateTokenInput): Promise<IssuedToken> {
       // Only a login session (a password just proved) may mint long-lived tokens: a token cannot
       // beget tokens that outlive it.
       if (auth.kind !== KIND_NAMES[TOKEN_KINDS.session]) {
         throw new ForbiddenError('session_required', 'Access tokens are created from a login session, not with another access token.');
       }
-      const name = body.name;
-      if (typeof name !== 'string') throw new BadRequestError('invalid_request', 'name must be a string.');
-      const trimmed = name.trim();
-      if (trimmed.length === 0 || trimmed.length > MAX_TOKEN_NAME_LENGTH || /[\u0000-\u001f\u007f]/.test(trimmed)) {
-        throw new BadRequestError('invalid_request', `name must be 1 to ${MAX_TOKEN_NAME_LENGTH} printable characters.`);
-      }
-      let days = PERSONAL_TOKEN_DEFAULT_DAYS;
-      if (body.expiresInDays !== undefined && body.expiresInDays !== null) {
-        const value = body.expiresInDays;
-        if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > PERSONAL_TOKEN_MAX_DAYS) {
-          throw new BadRequestError('invalid_request', `expiresInDays must be a whole number from 1 to ${PERSONAL_TOKEN_MAX_DAYS}.`);
-        }
-        days = value;
-      }
-      const issued = await issue(auth.userId, TOKEN_KINDS.personal, trimmed, days * 86_400_000, { by: 'mark', version: auth.credentialVersion ?? 0 });
+      const days = input.expiresInDays ?? PERSONAL_TOKEN_DEFAULT_DAYS;
+      const issued = await issue(auth.userId, TOKEN_KINDS.personal, input.name, days * 86_400_000, { by: 'mark', version: auth.credentialVersion ?? 0 });
       // The caller's own credential moved on between its read and this write: it is revoked now.
       if (!issued) throw new UnauthorizedError();
       return issued;
@@ -146,12 +134,9 @@ export function tokenService(deps: TokenServiceDeps) {
      * One page of active tokens (not expired, not revoked), in a stable order (by id), with the
      * cursor of the next page when there may be more. Revoked leftovers on the page are cleaned up.
      */
-    async list(auth: Authenticated, query: Record<string, string | undefined> = {}) {
-      const limit = query.limit === undefined ? TOKEN_PAGE_DEFAULT : Number(query.limit);
-      if (!/^\d{1,3}$/.test(query.limit ?? '1') || !Number.isInteger(limit) || limit < 1 || limit > TOKEN_PAGE_MAX) {
-        throw new BadRequestError('invalid_request', `limit must be a whole number from 1 to ${TOKEN_PAGE_MAX}.`);
-      }
-      const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+    async list(auth: Authenticated, query: TokenPageQuery = {}) {
+      const limit = query.limit ?? TOKEN_PAGE_DEFAULT;
+      const after = query.cursor;
       const { tokens, lastTokenId } = await store.listTokens(auth.userId, limit, after);
       const nowMs = now();
       const stale = tokens.filter((t) => t.expiresAtMs <= nowMs || isRevokedByMark(t, auth.mark));
@@ -205,8 +190,8 @@ export function tokenService(deps: TokenServiceDeps) {
 
 export type TokenService = ReturnType<typeof tokenService>;
 
-/** A page cursor is the base64url of the last token id seen; anything else is a 400. */
-function decodeCursor(cursor: string): string {
+/** A page cursor is the base64url of the last token id seen; anything else is a 400 (run by the route's query schema). */
+export function decodeCursor(cursor: string): string {
   const tokenId = /^[A-Za-z0-9_-]{1,64}$/.test(cursor) ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
   if (!TOKEN_ID_PATTERN.test(tokenId)) throw new BadRequestError('invalid_request', 'cursor is not valid.');
   return tokenId;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { appendReporterMessage, openEmailedIncident, teamAddressFor, type IncidentDeps } from '../incidents/service';
 import type { MessageAttachment } from '../incidents/model';
-import { newIncidentId } from '../incidents/secrets';
+import { newIncidentId } from '../incidents/tracking-tokens';
 import { describeError, logger } from '../platform/logger';
 import { chooseThread, classifyMessage, type AttachmentPlan, type InboxPolicy } from './classify';
 import type { InboundMessage } from './message';
@@ -115,7 +115,12 @@ export async function receiveMessage(deps: InboxDeps, objectKey: string): Promis
 
   if (threadId) {
     const attachments = await storeAttachments(deps, threadId, objectKey, message, disposition.attachments);
-    await appendReporterMessage(deps.incidents, threadId, { text: disposition.details, via: 'email', attachments, rawMessageKey: objectKey, flags: disposition.flags });
+    await appendReporterMessage(
+      deps.incidents,
+      threadId,
+      { text: disposition.details, via: 'email', attachments, rawMessageKey: objectKey, flags: disposition.flags },
+      incidents.find((i) => i.id === threadId),
+    );
     await deps.records.finish(dedupeKey, 'appended', { incidentId: threadId, from: disposition.sender, receivedAt });
     return { objectKey, outcome: 'appended', incidentId: threadId };
   }

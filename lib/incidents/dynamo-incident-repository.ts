@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { documentClient } from '../platform/aws/dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { documentClient, queryAll } from '../platform/aws/dynamodb';
 import { awsErrorName } from '../platform/aws/errors';
 import type { Advisory, Incident, IncidentStatus, TimelineEvent } from './model';
 import type { IncidentChange, IncidentRepository } from './repository';
@@ -63,17 +63,6 @@ function isConditionFailure(error: unknown): boolean {
     return reasons.some((r) => r.Code === 'ConditionalCheckFailed') || /ConditionalCheckFailed/.test(String((error as Error).message));
   }
   return false;
-}
-
-async function queryAll(input: QueryCommandInput): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await documentClient.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
-    items.push(...((out.Items ?? []) as Record<string, unknown>[]));
-    start = out.LastEvaluatedKey;
-  } while (start);
-  return items;
 }
 
 export function dynamoIncidentRepository(tableName: string): IncidentRepository {

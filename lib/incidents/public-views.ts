@@ -1,7 +1,7 @@
 import { NotFoundError } from '../platform/errors';
 import type { Advisory, IncidentStatus } from './model';
 import type { IncidentRepository } from './repository';
-import { trackingTokenMatches } from './secrets';
+import { trackingTokenMatches } from './tracking-tokens';
 
 /** What GET /v1/incidents/{id} and GET /v1/security/advisories show: public fields only. */
 export interface ReporterView {

@@ -3,7 +3,7 @@ import { logger } from '../platform/logger';
 import { countMetric } from '../platform/metrics';
 import { acknowledgeBy } from './business-days';
 import { parseIncidentReport } from './intake';
-import { newIncidentId, newTrackingToken } from './secrets';
+import { newIncidentId, newTrackingToken } from './tracking-tokens';
 import { submitIncident, type IncidentDeps, type SubmittedIncident } from './service';
 
 /**

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineRoute } from '../http/contract';
 import { emailAddress, errorBody, isoTimestamp, plainText } from '../http/fields';
-import { INCIDENT_SCOPES } from './model';
+import { INCIDENT_SCOPES, INCIDENT_STATUSES } from './model';
 import { PLAIN_NAME_RULE, plainNameProblem } from './plain-text';
 
 /** The contract of the incident routes: what they accept and answer (docs/contract.md). */
@@ -62,5 +62,64 @@ export const createIncidentRoute = defineRoute({
     400: { description: 'A field is missing or not valid (`missing_email`, `invalid_scope`, `summary_too_long`, `credit_consent_required`, `invalid_credit_as`, …)', schema: errorBody },
     401: { description: 'A bearer token was sent and is not valid', schema: errorBody, headers: { 'WWW-Authenticate': 'Bearer' } },
     429: { description: '`too_many_reports` from this address', schema: errorBody, headers: { 'Retry-After': 'seconds to wait' } },
+  },
+});
+
+export const reporterView = z.object({
+  id: z.string(),
+  status: z.enum(INCIDENT_STATUSES),
+  acknowledgedAt: isoTimestamp.nullable(),
+  contact: z.string().nullable().meta({ description: 'the point of contact, once acknowledged' }),
+  updates: z.array(z.object({ at: isoTimestamp, message: z.string() })).meta({ description: 'reporter-visible updates only, oldest first' }),
+});
+
+export const getIncidentRoute = defineRoute({
+  id: 'getIncident',
+  method: 'GET',
+  path: '/v1/incidents/{id}',
+  tag: 'incidents',
+  summary: "The reporter's view of a report: status, point of contact, public updates",
+  auth: 'tracking-token',
+  // Any id is accepted here: a malformed one is the same 404 as a wrong one (lib/incidents/public-views.ts).
+  params: z.object({ id: z.string().meta({ example: 'inc_3q2-7wXkQmRrVb1Y' }) }),
+  headers: z.object({ 'X-Tracking-Token': z.string().optional().meta({ description: 'the trackingToken answered by POST /v1/incidents' }) }),
+  responses: {
+    200: { description: "The reporter's view", schema: reporterView },
+    404: { description: '`not_found`: a wrong id and a wrong or missing token look the same', schema: errorBody },
+  },
+});
+
+export const advisory = z.object({
+  id: z.string(),
+  title: z.string(),
+  summary: z.string(),
+  resolvedAt: isoTimestamp,
+  publishedAt: isoTimestamp,
+  credits: z.array(z.string()).meta({ description: 'the reporters who agreed to be named' }),
+});
+
+export const listAdvisoriesRoute = defineRoute({
+  id: 'listSecurityAdvisories',
+  method: 'GET',
+  path: '/v1/security/advisories',
+  tag: 'incidents',
+  summary: 'Published security advisories, with credits',
+  auth: 'none',
+  responses: { 200: { description: 'Published incidents only', schema: z.object({ advisories: z.array(advisory) }) } },
+});
+
+export const securityTxtRoute = defineRoute({
+  id: 'getSecurityTxt',
+  method: 'GET',
+  path: '/.well-known/security.txt',
+  tag: 'incidents',
+  summary: 'RFC 9116 security.txt: where and how to report a vulnerability',
+  auth: 'none',
+  responses: {
+    200: {
+      description: 'Contact, Expires (under a year ahead), Policy, Acknowledgments, Preferred-Languages, Canonical',
+      contentType: 'text/plain',
+      schema: z.string().meta({ example: 'Contact: mailto:security@helpshelf.com\nExpires: 2027-05-23T00:00:00Z\n' }),
+    },
   },
 });

@@ -28,7 +28,7 @@ import {
   type TimelineEvent,
 } from './model';
 import type { IncidentRepository } from './repository';
-import { newIncidentId, newTrackingToken, trackingTokenDigest } from './secrets';
+import { newIncidentId, newTrackingToken, trackingTokenDigest } from './tracking-tokens';
 
 export interface IncidentAddresses {
   securityTeam: string;
@@ -196,8 +196,10 @@ export async function appendReporterMessage(
   deps: IncidentDeps,
   id: string,
   input: { text: string; via: 'web' | 'email'; attachments: MessageAttachment[]; rawMessageKey?: string; flags?: string[] },
+  /** The incident as the caller just read it (strongly consistent), to save a second read. */
+  known?: Incident,
 ): Promise<{ id: string; at: string; contactNotified: boolean }> {
-  const incident = await requireIncident(deps, id);
+  const incident = known?.id === id ? known : await requireIncident(deps, id);
   const at = iso(deps.now());
   const applied = await deps.repo.update(id, {
     set: { updatedAt: at },

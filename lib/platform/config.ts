@@ -22,11 +22,16 @@ export function optionalEnv(name: string, fallback: string): string {
   return value === undefined || value.trim() === '' ? fallback : value;
 }
 
+/**
+ * The one way to read a number from the environment: unset or blank gives the fallback; anything
+ * else must be a plain decimal integer within the bounds, or the cold start fails naming the
+ * variable (`Number('abc')` would silently be NaN, `Number('1e3')` or `Number('0x10')` a surprise).
+ */
 export function intEnv(name: string, fallback: number, bounds: { min?: number; max?: number } = {}): number {
   const raw = process.env[name];
   if (raw === undefined || raw.trim() === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value)) {
+  const value = /^\s*-?\d{1,15}\s*$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isSafeInteger(value)) {
     throw new ConfigError(`Environment variable ${name} must be an integer, got "${raw}"`);
   }
   if ((bounds.min !== undefined && value < bounds.min) || (bounds.max !== undefined && value > bounds.max)) {

@@ -1,6 +1,7 @@
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { secretsManagerClient } from './aws/secrets-manager';
 import { isTransientAwsError } from './aws/errors';
+import { intEnv } from './config';
 import { ServiceUnavailableError } from './errors';
 import { nowEpochMillis } from './time';
 
@@ -92,5 +93,5 @@ export class SecretReader {
 
 /** The process-wide reader used by the handlers. */
 export const secrets = new SecretReader({
-  ttlMs: Number(process.env.SECRETS_CACHE_TTL_MS ?? 5 * 60_000),
+  ttlMs: intEnv('SECRETS_CACHE_TTL_MS', 5 * 60_000, { min: 0 }),
 });

@@ -6,7 +6,7 @@ import type { WarmScenario } from './types';
  */
 const SCENARIO_FILES = [
   './scenarios',
-  './connections',
+  // './connections',
   // './inbox',
 ];
 

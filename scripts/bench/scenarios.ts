@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { BenchContext, ThroughputSpec, WarmScenario } from './types';
 import { emulatorDocumentClient } from '../lib/emulator-clients';
+import { CONNECTION_SCENARIOS } from './connections';
 
 /**
  * THE BENCH'S DATA. One entry per measured route. A scenario whose route (or a route its setup
@@ -283,6 +284,7 @@ export const WARM_SCENARIOS: WarmScenario<any>[] = [ // eslint-disable-line @typ
     expect: [200],
     awsCalls: { max: 1 },
   },
+  ...CONNECTION_SCENARIOS,
 ];
 
 // ------------------------------------------------------------------ Stripe helpers

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { assertPortFree, emulatorEnvironment, EMULATOR_REGION, startEmulator, StartupError, type Emulator } from './emulator';
 import { provisionStage } from './provision';
 import { startSqsPollers } from './sqs-poller';
+import { DEFAULT_SOCIAL_PROVIDER_PORT, startSocialProvider, type SocialProvider } from './social-provider';
 import { loadStageConfig, PROJECT_ROOT, type StageConfig } from './stage-config';
 
 /** Where `npm start` records the running stage, so `npm run ops` finds it without flags. */
@@ -18,12 +19,18 @@ export interface LocalStageState {
   stage: 'local';
   service: string;
   pid: number;
+  /** The stand-in social provider (provider `demo`). */
+  socialProviderUrl?: string;
 }
 
 export interface LocalStageOptions {
   port: number;
   lambdaPort: number;
   emulatorPort: number;
+  /** The stand-in social provider's port (default 4610). */
+  socialProviderPort?: number;
+  /** Lifetime of the stand-in's access tokens (default 300; the tests use 5). */
+  socialAccessTokenTtlSeconds?: number;
   webhookSecret?: string;
   stateFile?: string;
   /** esbuild's work folder (relative to the project), so two stages can build side by side. */
@@ -38,6 +45,7 @@ export interface LocalStage {
   state: LocalStageState;
   config: StageConfig;
   emulator: Emulator;
+  socialProvider: SocialProvider;
   webhookSecret: string;
   webhookSecretGenerated: boolean;
   offline: ChildProcess;
@@ -91,12 +99,27 @@ export async function startLocalStage(options: LocalStageOptions): Promise<Local
   await assertPortFree(options.port, 'PORT');
   await assertPortFree(options.lambdaPort, 'LAMBDA_PORT');
   await assertPortFree(options.emulatorPort, 'AWS_EMULATOR_PORT');
+  const socialProviderPort = options.socialProviderPort ?? DEFAULT_SOCIAL_PROVIDER_PORT;
+  await assertPortFree(socialProviderPort, 'SOCIAL_PROVIDER_PORT');
+  // The handlers resolve the provider's endpoints (sls/connection-providers.js) and their own
+  // public URL from these, in serverless-offline's process and in this one.
+  const publicUrl = `http://localhost:${options.port}`;
+  const stageEnv = { SOCIAL_PROVIDER_PORT: String(socialProviderPort), HELPSHELF_PUBLIC_URL: publicUrl };
+  Object.assign(process.env, stageEnv);
 
   const configPromise = loadStageConfig('local');
   configPromise.catch(() => undefined); // awaited below; never an unhandled rejection if the emulator fails first
   const emulator = await startEmulator(options.emulatorPort);
   let offline: ChildProcess | undefined;
+  let socialProvider: SocialProvider | undefined;
   try {
+    socialProvider = await startSocialProvider({
+      port: socialProviderPort,
+      redirectUris: [`${publicUrl}/v1/connections/callback`],
+      accessTokenTtlSeconds: options.socialAccessTokenTtlSeconds,
+      onOutput: options.onServerOutput,
+    });
+    log(`stand-in social provider on ${socialProvider.issuer}`);
     const config = await configPromise;
     const awsEnv = emulatorEnvironment(emulator.endpoint);
 
@@ -105,7 +128,10 @@ export async function startLocalStage(options: LocalStageOptions): Promise<Local
     await provisionStage(config, {
       region: EMULATOR_REGION,
       endpoint: emulator.endpoint,
-      secretValues: { StripeWebhookSecret: JSON.stringify({ current: webhookSecret, previous: '' }) },
+      secretValues: {
+        StripeWebhookSecret: JSON.stringify({ current: webhookSecret, previous: '' }),
+        ConnectionClientSecrets: JSON.stringify({ demo: socialProvider.clientSecret }),
+      },
       log,
     });
     log('resources created in the emulator');
@@ -118,6 +144,7 @@ export async function startLocalStage(options: LocalStageOptions): Promise<Local
       stage: 'local',
       service: config.service,
       pid: process.pid,
+      socialProviderUrl: socialProvider.issuer,
     };
 
     // Handlers run in serverless-offline's process (custom.serverless-offline.useInProcess): each
@@ -136,6 +163,7 @@ export async function startLocalStage(options: LocalStageOptions): Promise<Local
       env: {
         ...process.env,
         ...awsEnv,
+        ...stageEnv,
         ...(options.env ?? {}),
         PORT: String(options.port),
         LAMBDA_PORT: String(options.lambdaPort),
@@ -157,11 +185,13 @@ export async function startLocalStage(options: LocalStageOptions): Promise<Local
     writeFileSync(stateFile, `${JSON.stringify(state, null, 2)}\n`);
 
     const running = offline;
+    const provider = socialProvider;
     let stopping: Promise<void> | undefined;
     return {
       state,
       config,
       emulator,
+      socialProvider: provider,
       webhookSecret,
       webhookSecretGenerated,
       offline: running,
@@ -169,6 +199,7 @@ export async function startLocalStage(options: LocalStageOptions): Promise<Local
         stopping ??= (async () => {
           await pollers.stop();
           await killGroup(running);
+          await provider.stop();
           await emulator.stop();
           rmSync(stateFile, { force: true });
         })();
@@ -177,6 +208,7 @@ export async function startLocalStage(options: LocalStageOptions): Promise<Local
     };
   } catch (error) {
     if (offline) await killGroup(offline);
+    await socialProvider?.stop();
     await emulator.stop();
     throw error;
   }

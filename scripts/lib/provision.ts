@@ -13,6 +13,7 @@ import {
   PutBucketLifecycleConfigurationCommand,
   PutBucketPolicyCommand,
   PutBucketVersioningCommand,
+  PutObjectLockConfigurationCommand,
   PutPublicAccessBlockCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
@@ -297,10 +298,23 @@ async function createResource(c: Clients, id: string, type: string, p: Props, op
         new CreateBucketCommand({
           Bucket: bucket,
           CreateBucketConfiguration: options.region === 'us-east-1' ? undefined : { LocationConstraint: options.region as never },
+          ObjectLockEnabledForBucket: p.ObjectLockEnabled === true ? true : undefined,
         }),
       );
       if (p.VersioningConfiguration?.Status) {
         await c.s3.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: p.VersioningConfiguration.Status } }));
+      }
+      if (p.ObjectLockConfiguration) {
+        const retention = p.ObjectLockConfiguration.Rule?.DefaultRetention;
+        await c.s3.send(
+          new PutObjectLockConfigurationCommand({
+            Bucket: bucket,
+            ObjectLockConfiguration: {
+              ObjectLockEnabled: p.ObjectLockConfiguration.ObjectLockEnabled,
+              Rule: retention ? { DefaultRetention: { Mode: retention.Mode, Days: retention.Days === undefined ? undefined : Number(retention.Days), Years: retention.Years === undefined ? undefined : Number(retention.Years) } } : undefined,
+            },
+          }),
+        );
       }
       if (p.BucketEncryption) {
         await c.s3.send(

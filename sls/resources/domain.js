@@ -1,14 +1,17 @@
 // HTTPS only. API Gateway serves nothing but HTTPS; with a custom domain (params apiDomainName and
 // apiCertificateArn) the domain enforces TLS 1.2, and the default execute-api endpoint can be
-// switched off (param disableExecuteApiEndpoint) so the TLS 1.2 domain is the only way in.
-// Stages without a domain (local, staging by default) get no domain resources at all.
+// switched off: wherever a domain is declared, the execute-api endpoint is disabled here, so the
+// TLS 1.2 domain is the only way in (param disableExecuteApiEndpoint still switches it off on
+// stages without a domain). Stages without a domain (local, staging by default) get no domain
+// resources at all.
 module.exports = async ({ resolveVariable }) => {
   const domain = String((await resolveVariable('param:apiDomainName')) ?? '');
   if (!domain) return { Resources: {} };
   const certificate = await resolveVariable('param:apiCertificateArn');
   const stage = await resolveVariable('sls:stage');
-  const instanceId = await resolveVariable('sls:instanceId');
   return {
+    // Applied to the framework's RestApi: the default endpoint is off where a domain exists.
+    extensions: { ApiGatewayRestApi: { Properties: { DisableExecuteApiEndpoint: true } } },
     Resources: {
       ApiDomain: {
         Type: 'AWS::ApiGateway::DomainName',
@@ -21,8 +24,8 @@ module.exports = async ({ resolveVariable }) => {
       },
       ApiDomainMapping: {
         Type: 'AWS::ApiGateway::BasePathMapping',
-        // The stage exists once serverless's deployment resource does.
-        DependsOn: [`ApiGatewayDeployment${instanceId}`],
+        // The stage is a resource of its own (sls/resources/edge.js).
+        DependsOn: ['ApiGatewayStage'],
         Properties: { DomainName: { Ref: 'ApiDomain' }, RestApiId: { Ref: 'ApiGatewayRestApi' }, Stage: stage },
       },
     },

@@ -10,6 +10,7 @@ const TABLES = [
   { logicalId: 'IncidentsTable', name: 'incidentsTable', gsi1: true, critical: true },
   { logicalId: 'AuditTable', name: 'auditTable', critical: true },
   { logicalId: 'BackupsTable', name: 'backupsTable' },
+  { logicalId: 'ConnectionsTable', name: 'connectionsTable', critical: true },
 ];
 
 function table(spec, tableName, deletionProtection) {

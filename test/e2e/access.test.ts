@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { accessCases, withRealCustomerSession } from '../cases/access.cases';
 import { emulatorDocumentClient, seedCustomer } from '../support/customers';
 import { viaHttp } from '../support/http';
@@ -116,7 +116,31 @@ describe('employee access, against the local stage', () => {
         // A broken chain is a finding, not a failure: the JSON document is still printed.
         expect(JSON.parse(broken.stdout).chain).toMatchObject({ intact: false, firstBreak: { seq: shown.json.auditSeq, problem: 'altered' } });
         expect(human.code).toBe(3);
-        expect(human.stdout.split('\n')[0]).toBe(`Chain: BROKEN at entry ${shown.json.auditSeq} (altered): entry ${shown.json.auditSeq} was changed after it was written`);
+        expect(human.stdout.split('\n')[0]).toBe(
+          `Chain: BROKEN at entry ${shown.json.auditSeq} (altered): entry ${shown.json.auditSeq} does not carry a valid MAC: changed after it was written, or not written by an audit writer`,
+        );
+      } finally {
+        await db.send(new PutCommand({ TableName: AUDIT, Item: original }));
+      }
+      const restored = await opsCli(['audit', 'list', '--json']);
+      expect(restored.json.chain.intact).toBe(true);
+    });
+
+    it('after the newest audit item is deleted right after it was written, audit list reports the truncation (exit 3), and intact again once restored', async () => {
+      // Prepare: the read that someone wants to hide is the newest entry.
+      const customer = await seedCustomer(db, ACCOUNTS);
+      const shown = await opsCli(['customers', 'show', customer.email, '--reason', 'ticket 4413', '--json']);
+      expect(shown.code).toBe(0);
+      const key = { pk: 'CHAIN#access', sk: `SEQ#${String(shown.json.auditSeq).padStart(12, '0')}` };
+      const original = (await db.send(new GetCommand({ TableName: AUDIT, Key: key, ConsistentRead: true }))).Item!;
+      try {
+        // Act
+        await db.send(new DeleteCommand({ TableName: AUDIT, Key: key }));
+        const broken = await opsCli(['audit', 'list', '--json']);
+        // Assess
+        expect(broken.code).toBe(3);
+        // `truncated` when it is still the newest; `missing` if another test appended after it meanwhile.
+        expect(JSON.parse(broken.stdout).chain).toMatchObject({ intact: false, firstBreak: { seq: shown.json.auditSeq, problem: expect.stringMatching(/^(truncated|missing)$/) } });
       } finally {
         await db.send(new PutCommand({ TableName: AUDIT, Item: original }));
       }

@@ -6,6 +6,8 @@ import { E2E_STATE_FILE, LOG_DIR } from './paths';
 import { TEST_WEBHOOK_SECRET } from './secrets';
 import { registerStageSecrets } from './stage-secrets';
 import { functionEnvironment } from '../../scripts/lib/stage-config';
+import { SOCIAL_TOKEN_TTL_SECONDS } from './connections';
+import { registerSecret } from './secrets-registry';
 
 /**
  * Starts the real local stage (emulator + serverless-offline) on free ports, exactly as
@@ -14,11 +16,13 @@ import { functionEnvironment } from '../../scripts/lib/stage-config';
 export default async function e2eSetup(): Promise<void> {
   mkdirSync(LOG_DIR, { recursive: true });
   const serverLog = createWriteStream(path.join(LOG_DIR, 'e2e-server.log'), { flags: 'a' });
-  const [port, lambdaPort, emulatorPort] = [await freePort(), await freePort(), await freePort()];
+  const [port, lambdaPort, emulatorPort, socialProviderPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
   const stage: LocalStage = await startLocalStage({
     port,
     lambdaPort,
     emulatorPort,
+    socialProviderPort,
+    socialAccessTokenTtlSeconds: SOCIAL_TOKEN_TTL_SECONDS,
     webhookSecret: TEST_WEBHOOK_SECRET,
     stateFile: E2E_STATE_FILE,
     buildDir: '.esbuild-e2e',
@@ -28,5 +32,7 @@ export default async function e2eSetup(): Promise<void> {
   process.env.E2E_BASE_URL = `http://127.0.0.1:${port}`;
   process.env.E2E_STATE_FILE = E2E_STATE_FILE;
   process.env.E2E_EMULATOR_ENDPOINT = stage.emulator.endpoint;
+  process.env.E2E_SOCIAL_PROVIDER = stage.socialProvider.issuer;
+  registerSecret(stage.socialProvider.clientSecret, 'stand-in provider client secret');
   await registerStageSecrets(stage.emulator.endpoint, functionEnvironment(stage.config));
 }

@@ -3,6 +3,7 @@ import http from 'node:http';
 import path from 'node:path';
 import type { APIGatewayProxyResult, Context } from 'aws-lambda';
 import { apiGatewayEvent, bodyOf, lambdaContext, resolveRouteIn, type FunctionDef, type TestRequest } from '../../scripts/lib/api-events';
+import { checkResponseAgainstDocument } from './contract-check';
 import { FUNCTIONS_FILE, ROOT } from './paths';
 import { registerSecret } from './secrets-registry';
 
@@ -102,7 +103,10 @@ export const viaHandlerUnregistered: Send = async (request) => {
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(result.headers ?? {})) headers[k.toLowerCase()] = String(v);
   const text = result.isBase64Encoded ? Buffer.from(result.body, 'base64').toString('utf8') : result.body;
-  return parse(result.statusCode, headers, text);
+  const response = parse(result.statusCode, headers, text);
+  // Every response must be one the OpenAPI document allows (status, content type, body).
+  checkResponseAgainstDocument(request.method, request.path, response);
+  return response;
 };
 
 export const viaHandler: Send = async (request) => {
@@ -142,6 +146,13 @@ export function viaHttp(baseUrl: string, options: { agent?: http.Agent } = {}): 
             for (const [k, v] of Object.entries(res.headers)) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : String(v);
             const response = parse(res.statusCode ?? 0, out, Buffer.concat(chunks).toString('utf8'));
             registerExchangeSecrets(request, response);
+            try {
+              // Every response must be one the OpenAPI document allows (status, content type, body).
+              checkResponseAgainstDocument(request.method, request.path, response);
+            } catch (error) {
+              reject(error);
+              return;
+            }
             resolve(response);
           });
         },

@@ -27,6 +27,29 @@ const AUDIT_FORBIDDEN = new Set(
 const AUDIT_TABLE = /\$\{AuditTable(\.Arn)?\}|:table\/[^/]*-audit(\/|$)/;
 
 /**
+ * The audit chain's key and anchor (sls/resources/audit.yml). Only an audit writer (a role that
+ * appends to the audit table) may generate the chain's MAC or write an anchor; nobody may remove
+ * an anchor, shorten its retention or loosen the bucket that locks it.
+ */
+const AUDIT_MAC_KEY = /\$\{AuditMacKey(\.Arn)?\}/;
+const AUDIT_ANCHORS = /\$\{AuditAnchorBucket(\.Arn)?\}|arn:[^:]+:s3:::[^/]*-audit-anchors/;
+const ANCHOR_FORBIDDEN = new Set(
+  [
+    'DeleteObject',
+    'DeleteObjectVersion',
+    'PutObjectRetention',
+    'BypassGovernanceRetention',
+    'PutObjectLegalHold',
+    'PutBucketObjectLockConfiguration',
+    'PutBucketVersioning',
+    'PutBucketPolicy',
+    'DeleteBucketPolicy',
+    'PutLifecycleConfiguration',
+    'DeleteBucket',
+  ].map((a) => `s3:${a.toLowerCase()}`),
+);
+
+/**
  * A resource that is not anchored on one named resource: `*`, a `*` in the partition, service,
  * region or account, or a `*`/`?` in the resource's name (`table/*`, `table/helpshelf-prod-*`).
  * Wildcards after a named resource (`${BackupsBucket.Arn}/*`, `${Table.Arn}/index/*`) stay allowed;
@@ -65,6 +88,8 @@ function roleViolations(who: string, key: string | undefined, functionName: stri
   const out: string[] = [];
   const allows = role.statements.filter((s) => s.effect === 'Allow');
   const granted = new Set(allows.flatMap((s) => s.actions.map((a) => a.toLowerCase())));
+  // An audit writer: a role that inserts into the audit table.
+  const appendsAudit = allows.some((s) => s.actions.some((a) => a.toLowerCase() === 'dynamodb:putitem') && s.resources.some((r) => AUDIT_TABLE.test(r)));
   if (role.managedPolicyArns.length) out.push(`${who}: managed policies ${role.managedPolicyArns.join(', ')} (name each permission inline)`);
   for (const s of allows) {
     if (s.notAction || s.notResource) out.push(`${who}: a NotAction/NotResource statement grants everything it does not name`);
@@ -82,6 +107,11 @@ function roleViolations(who: string, key: string | undefined, functionName: stri
           out.push(`${who}: ${action} on wildcard resource ${label(resource)}`);
         }
         if (AUDIT_FORBIDDEN.has(a) && AUDIT_TABLE.test(resource)) out.push(`${who}: ${action} on the audit table (it is append-only)`);
+        if (ANCHOR_FORBIDDEN.has(a) && AUDIT_ANCHORS.test(resource)) out.push(`${who}: ${action} on the audit anchor bucket (anchors are never removed)`);
+        if (a === 's3:putobject' && AUDIT_ANCHORS.test(resource) && !appendsAudit) out.push(`${who}: s3:PutObject on the audit anchor bucket but it does not append to the audit log`);
+        if (a === 'kms:generatemac' && !(appendsAudit && AUDIT_MAC_KEY.test(resource))) {
+          out.push(`${who}: kms:GenerateMac on ${label(resource)} (only audit writers, on the audit MAC key)`);
+        }
       }
       if (a === 'dynamodb:scan' && !(key && SCAN_ALLOWED.test(key))) out.push(`${who}: dynamodb:Scan outside backup and insights functions`);
       if (a === 'dynamodb:exporttabletopointintime' && !(key && EXPORT_ALLOWED.test(key))) out.push(`${who}: dynamodb:ExportTableToPointInTime outside backups functions`);

@@ -5,6 +5,9 @@ import { allFunctionsEnvironment, loadStageConfig } from '../../scripts/lib/stag
 import { FUNCTIONS_FILE, LOG_DIR, STAGE_CONFIG_FILE, TEST_STAGE_DIR } from './paths';
 import { registerStageSecrets } from './stage-secrets';
 import { TEST_WEBHOOK_SECRET } from './secrets';
+import { startSocialProvider } from '../../scripts/lib/social-provider';
+import { registerSecret } from './secrets-registry';
+import { SOCIAL_TOKEN_TTL_SECONDS, TEST_PUBLIC_URL } from './connections';
 
 /**
  * One emulator for the integration layer, on a free port, holding every resource the local stage
@@ -14,6 +17,18 @@ import { TEST_WEBHOOK_SECRET } from './secrets';
  */
 export default async function integrationSetup(): Promise<void> {
   mkdirSync(LOG_DIR, { recursive: true });
+  // The stand-in social provider first: the stage's provider list names its port.
+  const socialProvider = await startSocialProvider({
+    port: await freePort(),
+    redirectUris: [`${TEST_PUBLIC_URL}/v1/connections/callback`],
+    accessTokenTtlSeconds: SOCIAL_TOKEN_TTL_SECONDS,
+  });
+  (globalThis as { __socialProvider?: typeof socialProvider }).__socialProvider = socialProvider;
+  process.env.SOCIAL_PROVIDER_PORT = new URL(socialProvider.issuer).port;
+  process.env.HELPSHELF_PUBLIC_URL = TEST_PUBLIC_URL;
+  process.env.HELPSHELF_TEST_SOCIAL_PROVIDER = socialProvider.issuer;
+  registerSecret(socialProvider.clientSecret, 'stand-in provider client secret');
+
   const [config, port] = await Promise.all([loadStageConfig('local'), freePort()]);
   const emulator = await startEmulator(port);
   (globalThis as { __emulator?: typeof emulator }).__emulator = emulator;
@@ -26,7 +41,10 @@ export default async function integrationSetup(): Promise<void> {
   await provisionStage(config, {
     region: EMULATOR_REGION,
     endpoint: emulator.endpoint,
-    secretValues: { StripeWebhookSecret: JSON.stringify({ current: TEST_WEBHOOK_SECRET, previous: '' }) },
+    secretValues: {
+      StripeWebhookSecret: JSON.stringify({ current: TEST_WEBHOOK_SECRET, previous: '' }),
+      ConnectionClientSecrets: JSON.stringify({ demo: socialProvider.clientSecret }),
+    },
   });
   mkdirSync(TEST_STAGE_DIR, { recursive: true });
   writeFileSync(FUNCTIONS_FILE, JSON.stringify(config.functions, null, 2));

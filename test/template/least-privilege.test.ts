@@ -51,9 +51,24 @@ describe('least privilege: every function role in the packaged template (stage p
   it('gives the ops functions only what they use', () => {
     const byKey = Object.fromEntries(functionModels(template).map((f) => [f.key, f]));
     const data = (key: string) => byKey[key].role.statements.filter((s) => !s.actions.every((a) => /^(logs|xray):/.test(a)));
-    expect(data('opsAudit')).toEqual([expect.objectContaining({ actions: ['dynamodb:Query'], resources: ['${AuditTable.Arn}'] })]);
+    expect(data('opsAudit')).toEqual([
+      expect.objectContaining({ actions: ['dynamodb:Query'], resources: ['${AuditTable.Arn}'] }),
+      expect.objectContaining({ actions: ['kms:VerifyMac'], resources: ['${AuditMacKey.Arn}'] }),
+      expect.objectContaining({ actions: ['s3:ListBucketVersions'], resources: ['${AuditAnchorBucket.Arn}'] }),
+    ]);
     expect(data('opsInsights')).toEqual([expect.objectContaining({ actions: ['dynamodb:Scan'], resources: ['${AccountsTable.Arn}', '${IncidentsTable.Arn}'] })]);
-    expect(data('opsCustomers').flatMap((s) => s.actions).sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']);
+    expect(data('opsCustomers').flatMap((s) => s.actions).sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'kms:GenerateDataKey', 'kms:GenerateMac', 's3:PutObject']);
+  });
+
+  it('lets only the audit writers generate the chain MAC and write anchors; nobody may remove an anchor', () => {
+    const functions = functionModels(template);
+    const grants = (f: (typeof functions)[number], action: string, resource: RegExp) =>
+      f.role.statements.some((s) => s.effect === 'Allow' && s.actions.includes(action) && s.resources.some((r) => resource.test(r)));
+    const writers = functions.filter((f) => grants(f, 'dynamodb:PutItem', /AuditTable/)).map((f) => f.key).sort();
+    expect(writers).toEqual(expect.arrayContaining(['opsCustomers', 'opsBackups', 'opsIncidents']));
+    expect(functions.filter((f) => f.role.statements.some((s) => s.actions.includes('kms:GenerateMac'))).map((f) => f.key).sort()).toEqual(writers);
+    expect(functions.filter((f) => grants(f, 's3:PutObject', /AuditAnchorBucket/)).map((f) => f.key).sort()).toEqual(writers);
+    expect(functions.filter((f) => f.role.statements.some((s) => s.actions.includes('kms:VerifyMac'))).map((f) => f.key)).toEqual(['opsAudit']);
   });
 
   describe('the rules catch what they forbid (each widened role below fails)', () => {
@@ -78,6 +93,12 @@ describe('least privilege: every function role in the packaged template (stage p
       ['BatchWriteItem on the audit table', 'backupsRun', [allow('dynamodb:BatchWriteItem', { 'Fn::GetAtt': ['AuditTable', 'Arn'] })], /BatchWriteItem on the audit table/],
       ['a PartiQL write on the audit table', 'backupsRun', [allow('dynamodb:PartiQLUpdate', { 'Fn::GetAtt': ['AuditTable', 'Arn'] })], /PartiQLUpdate on the audit table/],
       ['TTL changes on the audit table', 'backupsRun', [allow('dynamodb:UpdateTimeToLive', { 'Fn::GetAtt': ['AuditTable', 'Arn'] })], /UpdateTimeToLive on the audit table/],
+      ['GenerateMac in a role that does not append to the audit log', 'opsInsights', [allow('kms:GenerateMac', { 'Fn::GetAtt': ['AuditMacKey', 'Arn'] })], /GenerateMac on AuditMacKey \(only audit writers/],
+      ['GenerateMac on another key, even for an audit writer', 'opsCustomers', [allow('dynamodb:PutItem', { 'Fn::GetAtt': ['AuditTable', 'Arn'] }), allow('kms:GenerateMac', { 'Fn::GetAtt': ['DataKey', 'Arn'] })], /GenerateMac on DataKey \(only audit writers/],
+      ['an anchor write outside the audit writers', 'opsInsights', [allow('s3:PutObject', { 'Fn::Sub': '${AuditAnchorBucket.Arn}/anchors/*' })], /PutObject on the audit anchor bucket but it does not append/],
+      ['deleting anchors', 'opsCustomers', [allow(['s3:DeleteObject', 's3:DeleteObjectVersion'], { 'Fn::Sub': '${AuditAnchorBucket.Arn}/*' })], /DeleteObjectVersion on the audit anchor bucket/],
+      ['bypassing the lock', 'backupsRun', [allow('s3:BypassGovernanceRetention', { 'Fn::Sub': '${AuditAnchorBucket.Arn}/*' })], /BypassGovernanceRetention on the audit anchor bucket/],
+      ['changing the lock configuration', 'backupsRun', [allow('s3:PutBucketObjectLockConfiguration', { 'Fn::GetAtt': ['AuditAnchorBucket', 'Arn'] })], /PutBucketObjectLockConfiguration on the audit anchor bucket/],
       ['logs on another function\'s group', 'accountsRead', [logs('helpshelf-prod-health')], /only its own log group/],
     ])('%s', (_label, key, statements, message) => {
       expect(leastPrivilegeViolations(withFunction(key, statements))).toEqual(expect.arrayContaining([expect.stringMatching(message)]));

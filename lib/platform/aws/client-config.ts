@@ -1,4 +1,5 @@
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { intEnv } from '../config';
 
 /**
  * Shared settings for every AWS client. The SDK reads AWS_ENDPOINT_URL by itself, which is how the
@@ -7,10 +8,10 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
  */
 export function clientConfig() {
   return {
-    maxAttempts: Number(process.env.AWS_MAX_ATTEMPTS ?? 3),
+    maxAttempts: intEnv('AWS_MAX_ATTEMPTS', 3, { min: 1, max: 10 }),
     requestHandler: new NodeHttpHandler({
-      connectionTimeout: Number(process.env.AWS_CONNECT_TIMEOUT_MS ?? 1000),
-      requestTimeout: Number(process.env.AWS_REQUEST_TIMEOUT_MS ?? 5000),
+      connectionTimeout: intEnv('AWS_CONNECT_TIMEOUT_MS', 1000, { min: 1 }),
+      requestTimeout: intEnv('AWS_REQUEST_TIMEOUT_MS', 5000, { min: 1 }),
     }),
   };
 }

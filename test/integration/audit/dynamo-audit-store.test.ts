@@ -1,36 +1,107 @@
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { createHash } from 'node:crypto';
+import { CreateKeyCommand, GenerateMacCommand } from '@aws-sdk/client-kms';
+import { DeleteObjectCommand, GetObjectLockConfigurationCommand, ListObjectVersionsCommand } from '@aws-sdk/client-s3';
+import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../../../lib/platform/aws/dynamodb';
-import { appendAuditEntry, verifyChain } from '../../../lib/audit/audit-log';
+import { kmsClient } from '../../../lib/platform/aws/kms';
+import { s3Client } from '../../../lib/platform/aws/s3';
+import { appendAuditEntry, contentDigest, hashEntry, verifyChain, type AuditChain, type AuditEntry } from '../../../lib/audit/audit-log';
 import { dynamoAuditStore } from '../../../lib/audit/dynamo-audit-store';
+import { kmsChainMac } from '../../../lib/audit/kms-chain-mac';
+import { s3AuditAnchors } from '../../../lib/audit/s3-audit-anchors';
 
-// A chain of its own, so tampering here never disturbs the stage's access chain other tests use.
-const chain = `test-${Date.now()}`;
+const TABLE = process.env.AUDIT_TABLE!;
+const BUCKET = process.env.AUDIT_ANCHOR_BUCKET!;
+const KEY = process.env.AUDIT_MAC_KEY!;
+const now = () => new Date().toISOString();
+const keyOf = (chain: string, seq: number) => ({ pk: `CHAIN#${chain}`, sk: `SEQ#${String(seq).padStart(12, '0')}` });
 
-describe('the audit log on DynamoDB (emulator)', () => {
-  const store = dynamoAuditStore(process.env.AUDIT_TABLE!, chain);
+// Each test a chain of its own (same table, key and bucket as the stage), so tampering here never
+// disturbs the stage's access chain other tests use.
+let n = 0;
+function chainNamed(): { name: string; chain: AuditChain } {
+  const name = `test-${Date.now()}-${(n += 1)}`;
+  return { name, chain: { store: dynamoAuditStore(TABLE, name), mac: kmsChainMac(KEY), anchors: s3AuditAnchors(BUCKET, name) } };
+}
 
-  it('appends under concurrency with no lost or duplicated entries, and verifies', async () => {
-    const written = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => appendAuditEntry(store, { actor: 'local:test', action: 'test.append', subject: `s-${i}` }, () => new Date().toISOString())),
-    );
-    const report = await verifyChain(store);
+async function written(chain: AuditChain, count: number): Promise<AuditEntry[]> {
+  const out: AuditEntry[] = [];
+  for (let i = 0; i < count; i += 1) out.push(await appendAuditEntry(chain, { actor: 'local:test', action: 'test.append', subject: `s-${i}` }, now));
+  return out;
+}
+
+describe('the audit chain on the emulator: DynamoDB entries, KMS HMAC key, S3 Object Lock anchors', () => {
+  it('appends under concurrency with no lost or duplicated entries, every one keyed and anchored, and verifies', async () => {
+    const { name, chain } = chainNamed();
+    const entries = await Promise.all(Array.from({ length: 10 }, (_, i) => appendAuditEntry(chain, { actor: 'local:test', action: 'test.append', subject: `s-${i}` }, now)));
+    const report = await verifyChain(chain);
+    expect(report.firstBreak).toBeUndefined();
     expect(report.entries.length).toBe(10);
-    expect(new Set(written.map((w) => w.seq)).size).toBe(10);
-    expect(report.intact).toBe(true);
+    expect(new Set(entries.map((w) => w.seq)).size).toBe(10);
+    const listed = await s3Client.send(new ListObjectVersionsCommand({ Bucket: BUCKET, Prefix: `anchors/${name}/` }));
+    expect(listed.Versions?.length).toBe(10);
   });
 
   it('when an item is altered directly in the table, verification names it', async () => {
-    const entry = await appendAuditEntry(store, { actor: 'local:test', action: 'test.tamper', subject: 'victim' }, () => new Date().toISOString());
-    await documentClient.send(
-      new UpdateCommand({
-        TableName: process.env.AUDIT_TABLE!,
-        Key: { pk: `CHAIN#${chain}`, sk: `SEQ#${String(entry.seq).padStart(12, '0')}` },
-        UpdateExpression: 'SET subject = :s',
-        ExpressionAttributeValues: { ':s': 'someone-else' },
-      }),
-    );
-    const report = await verifyChain(store);
-    expect(report.intact).toBe(false);
-    expect(report.firstBreak).toMatchObject({ seq: entry.seq, problem: 'altered' });
+    const { name, chain } = chainNamed();
+    const [entry] = await written(chain, 2);
+    await documentClient.send(new UpdateCommand({ TableName: TABLE, Key: keyOf(name, entry.seq), UpdateExpression: 'SET subject = :s', ExpressionAttributeValues: { ':s': 'someone-else' } }));
+    expect(await verifyChain(chain)).toMatchObject({ intact: false, firstBreak: { seq: 1, problem: 'altered' } });
+  });
+
+  it('when a table writer rewrites an entry and recomputes the chain after it with plain SHA-256 (PutItem overwrites), it is detected', async () => {
+    const { name, chain } = chainNamed();
+    const entries = await written(chain, 3);
+    let prevHash = entries[0].hash;
+    for (const entry of entries.slice(1)) {
+      const { alg: _alg, ...plain } = { ...entry, prevHash, subject: entry.seq === 2 ? 'someone-else' : entry.subject };
+      const forged = { ...plain, hash: hashEntry(plain) };
+      await documentClient.send(new PutCommand({ TableName: TABLE, Item: { ...keyOf(name, entry.seq), ...forged } }));
+      prevHash = forged.hash;
+    }
+    expect(await verifyChain(chain)).toMatchObject({ intact: false, firstBreak: { seq: 2, problem: 'downgraded' } });
+  });
+
+  it('when a forged entry carries a MAC made with another KMS HMAC key, it is detected', async () => {
+    const { name, chain } = chainNamed();
+    const [first] = await written(chain, 2);
+    // The forger holds an HMAC key of their own in the same account, but not GenerateMac on the audit key.
+    const own = await kmsClient.send(new CreateKeyCommand({ KeySpec: 'HMAC_256', KeyUsage: 'GENERATE_VERIFY_MAC' }));
+    const base = { actor: 'local:test', action: 'test.append', subject: 'someone-else', seq: 2, at: now(), prevHash: first.hash, alg: 'kms-hmac-sha256' as const };
+    const mac = await kmsClient.send(new GenerateMacCommand({ KeyId: own.KeyMetadata!.KeyId!, MacAlgorithm: 'HMAC_SHA_256', Message: Buffer.from(contentDigest(base)) }));
+    await documentClient.send(new PutCommand({ TableName: TABLE, Item: { ...keyOf(name, 2), ...base, hash: Buffer.from(mac.Mac!).toString('hex') } }));
+    expect(await verifyChain(chain)).toMatchObject({ intact: false, firstBreak: { seq: 2, problem: 'altered' } });
+  });
+
+  it('when the newest entry is deleted right after it was written, the anchor reports the truncation', async () => {
+    const { name, chain } = chainNamed();
+    const entries = await written(chain, 3);
+    await documentClient.send(new DeleteCommand({ TableName: TABLE, Key: keyOf(name, entries[2].seq) }));
+    expect(await verifyChain(chain)).toMatchObject({ intact: false, entries: entries.slice(0, 2), firstBreak: { seq: 3, problem: 'truncated' } });
+  });
+
+  it('anchors live in a compliance-mode Object Lock bucket: deleting an anchor version is refused and it stays', async () => {
+    const { name, chain } = chainNamed();
+    await written(chain, 1);
+    const lock = await s3Client.send(new GetObjectLockConfigurationCommand({ Bucket: BUCKET }));
+    expect(lock.ObjectLockConfiguration).toMatchObject({ ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'COMPLIANCE' } } });
+    const listed = await s3Client.send(new ListObjectVersionsCommand({ Bucket: BUCKET, Prefix: `anchors/${name}/` }));
+    const version = listed.Versions![0];
+    const refused = await s3Client.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: version.Key!, VersionId: version.VersionId! })).then(() => undefined, (e: unknown) => e);
+    // 403 (moto answers it without an error body, hence no error name to assert on).
+    expect(refused).toMatchObject({ $metadata: { httpStatusCode: 403 } });
+    const after = await s3Client.send(new ListObjectVersionsCommand({ Bucket: BUCKET, Prefix: `anchors/${name}/` }));
+    expect(after.Versions?.map((v) => v.VersionId)).toEqual([version.VersionId]);
+    expect(await verifyChain(chain)).toMatchObject({ intact: true });
+  });
+
+  it('the MAC is made by KMS with the stage key: the same digest verifies under that key only', async () => {
+    const mac = kmsChainMac(KEY);
+    const digest = createHash('sha256').update('entry').digest('hex');
+    const tag = await mac.generate(digest);
+    expect(tag).toMatch(/^[0-9a-f]{64}$/);
+    expect(await mac.verify(digest, tag)).toBe(true);
+    expect(await mac.verify(createHash('sha256').update('other').digest('hex'), tag)).toBe(false);
+    expect(await mac.verify(digest, 'not-a-mac')).toBe(false);
   });
 });

@@ -1,7 +1,7 @@
 import { assertTransition, INCIDENT_STATUSES, InvalidTransitionError, parseManualTarget, TRANSITIONS, type IncidentStatus } from '../../../lib/incidents/model';
 import { nowOverride } from '../../../lib/incidents/clock-override';
 import { parseIncidentReport } from '../../../lib/incidents/intake';
-import { newTrackingToken, trackingTokenDigest, trackingTokenMatches } from '../../../lib/incidents/secrets';
+import { newTrackingToken, trackingTokenDigest, trackingTokenMatches } from '../../../lib/incidents/tracking-tokens';
 
 describe('the incident state machine', () => {
   it.each([

@@ -29,6 +29,28 @@ describe('configuration', () => {
     expect(intEnv('LIMIT', 5)).toBe(5);
   });
 
+  it.each(['abc', '', '1e3', '0x10', '12.5', '5ms', 'Infinity', '99999999999999999999'])('an integer variable set to %j is refused or ignored, never a surprise number', (raw) => {
+    process.env.LIMIT = raw;
+    if (raw === '') expect(intEnv('LIMIT', 5)).toBe(5);
+    else expect(() => intEnv('LIMIT', 5)).toThrow(/LIMIT must be an integer/);
+  });
+
+  it('when SECRETS_CACHE_TTL_MS is not a number, loading the secrets reader fails loudly (it used to become NaN)', () => {
+    process.env.SECRETS_CACHE_TTL_MS = 'abc';
+    jest.isolateModules(() => {
+      expect(() => require('../../../lib/platform/secrets')).toThrow(expect.objectContaining({ name: 'ConfigError', message: 'Environment variable SECRETS_CACHE_TTL_MS must be an integer, got "abc"' }));
+    });
+  });
+
+  it('when an AWS client setting is not a number, building a client fails naming it', () => {
+    process.env.AWS_REQUEST_TIMEOUT_MS = 'soon';
+    jest.isolateModules(() => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { clientConfig } = require('../../../lib/platform/aws/client-config') as typeof import('../../../lib/platform/aws/client-config');
+      expect(() => clientConfig()).toThrow(/AWS_REQUEST_TIMEOUT_MS must be an integer/);
+    });
+  });
+
   it('when a boolean variable is neither true nor false, it refuses it', () => {
     process.env.FLAG = 'maybe';
     expect(() => boolEnv('FLAG', false)).toThrow(/FLAG must be true or false/);

@@ -1,4 +1,4 @@
-import { buildSecurityTxt } from '../../../lib/security-txt';
+import { buildSecurityTxt } from '../../../lib/incidents/security-txt';
 
 const config = {
   contacts: ['mailto:security@helpshelf.com'],

@@ -1,0 +1,10 @@
+import { connections } from '../lib/connections/runtime';
+import { listConnectionsRoute } from '../lib/connections/schemas';
+import { httpRoute } from '../lib/http/handler';
+import { json } from '../lib/http/responses';
+import { authenticate } from '../lib/identity/authenticate';
+
+export const handler = httpRoute(listConnectionsRoute, async (request) => {
+  const { userId } = await authenticate(request);
+  return json(200, { connections: await connections().list(userId) });
+});

@@ -1,0 +1,10 @@
+import { connections } from '../lib/connections/runtime';
+import { publishPostRoute } from '../lib/connections/schemas';
+import { httpRoute } from '../lib/http/handler';
+import { json } from '../lib/http/responses';
+import { authenticate } from '../lib/identity/authenticate';
+
+export const handler = httpRoute(publishPostRoute, async (request) => {
+  const { userId } = await authenticate(request);
+  return json(201, { post: await connections().publishPost(userId, request.input.params.id, request.input.body.text) });
+});

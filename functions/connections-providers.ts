@@ -1,0 +1,10 @@
+import { connections } from '../lib/connections/runtime';
+import { listProvidersRoute } from '../lib/connections/schemas';
+import { httpRoute } from '../lib/http/handler';
+import { json } from '../lib/http/responses';
+import { authenticate } from '../lib/identity/authenticate';
+
+export const handler = httpRoute(listProvidersRoute, async (request) => {
+  await authenticate(request);
+  return json(200, { providers: connections().listProviders() });
+});

@@ -1,0 +1,258 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { documentClient } from '../platform/aws/dynamodb';
+import type { ConnectionRecord, ConnectTransaction, SealedTokens } from './model';
+
+/**
+ * DynamoDB adapter of the connections table. Every decision that depends on stored state is one
+ * conditional write: binding a connect transaction to a browser, consuming it, taking the
+ * refresh lease, saving rotated tokens (only by the lease holder), deleting.
+ */
+export interface ConnectionStore {
+  putTransaction(txn: ConnectTransaction): Promise<void>;
+  /** Binds an unbound, unexpired transaction to a browser; undefined when it is unknown, used, bound or expired. */
+  bindTransaction(stateDigest: string, bindingDigest: string, nowMs: number): Promise<ConnectTransaction | undefined>;
+  /** Consumes the transaction if it is bound to this browser and unexpired; otherwise says why not. */
+  consumeTransaction(stateDigest: string, bindingDigest: string | undefined, nowMs: number): Promise<{ txn?: ConnectTransaction; refused?: 'unknown' | 'browser_mismatch' | 'expired' }>;
+  putConnection(record: ConnectionRecord): Promise<void>;
+  getConnection(userId: string, connectionId: string): Promise<ConnectionRecord | undefined>;
+  listConnections(userId: string): Promise<ConnectionRecord[]>;
+  takeLease(userId: string, connectionId: string, expected: { version: number; owner: string; untilMs: number; nowMs: number }): Promise<boolean>;
+  saveRefreshed(userId: string, connectionId: string, owner: string, update: { sealed: SealedTokens; accessExpiresAtMs: number; accessLifetimeSeconds: number; scopes: string[]; version: number }): Promise<boolean>;
+  releaseLease(userId: string, connectionId: string, owner: string): Promise<void>;
+  markNeedsReauth(userId: string, connectionId: string, owner: string): Promise<void>;
+  touch(userId: string, connectionId: string, nowMs: number, olderThanMs: number): Promise<void>;
+  deleteConnection(userId: string, connectionId: string, owner: string): Promise<boolean>;
+}
+
+const txnKey = (digest: string) => ({ pk: `CONNECT#${digest}`, sk: 'CONNECT' });
+const connKey = (userId: string, connectionId: string) => ({ pk: `USER#${userId}`, sk: `CONN#${connectionId}` });
+
+type Item = Record<string, unknown>;
+
+function toTxn(item: Item): ConnectTransaction {
+  return {
+    stateDigest: String(item.stateDigest),
+    userId: String(item.userId),
+    provider: String(item.provider),
+    issuer: String(item.issuer),
+    scopes: item.scopes as string[],
+    codeVerifier: String(item.codeVerifier),
+    redirectUri: String(item.redirectUri),
+    expiresAtMs: Number(item.expiresAtMs),
+    bindingDigest: item.bindingDigest === undefined ? undefined : String(item.bindingDigest),
+  };
+}
+
+function toRecord(item: Item): ConnectionRecord {
+  return {
+    userId: String(item.userId),
+    connectionId: String(item.connectionId),
+    provider: String(item.provider),
+    accountId: String(item.accountId),
+    accountName: String(item.accountName),
+    scopes: (item.scopes as string[]) ?? [],
+    status: item.status === 'needs_reauth' ? 'needs_reauth' : 'active',
+    createdAt: String(item.createdAt),
+    lastUsedAtMs: typeof item.lastUsedAtMs === 'number' ? item.lastUsedAtMs : null,
+    accessExpiresAtMs: Number(item.accessExpiresAtMs),
+    accessLifetimeSeconds: Number(item.accessLifetimeSeconds),
+    version: Number(item.version),
+    sealed: item.sealed as SealedTokens,
+    leaseOwner: typeof item.leaseOwner === 'string' ? item.leaseOwner : undefined,
+    leaseUntilMs: typeof item.leaseUntilMs === 'number' ? item.leaseUntilMs : undefined,
+  };
+}
+
+function conditionFailed(error: unknown): boolean {
+  return error instanceof ConditionalCheckFailedException || (error as { name?: string })?.name === 'ConditionalCheckFailedException';
+}
+
+export function dynamoConnectionStore(table: string): ConnectionStore {
+  const db = documentClient;
+  return {
+    async putTransaction(txn) {
+      await db.send(
+        new PutCommand({
+          TableName: table,
+          Item: { ...txnKey(txn.stateDigest), ...txn, ttl: Math.ceil(txn.expiresAtMs / 1000) + 60 },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    },
+
+    async bindTransaction(stateDigest, bindingDigest, nowMs) {
+      try {
+        const out = await db.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: txnKey(stateDigest),
+            UpdateExpression: 'SET bindingDigest = :b',
+            // Single use: a transaction binds to the first browser that starts it, and never after expiry.
+            ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(bindingDigest) AND expiresAtMs > :now',
+            ExpressionAttributeValues: { ':b': bindingDigest, ':now': nowMs },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        return toTxn(out.Attributes!);
+      } catch (error) {
+        if (conditionFailed(error)) return undefined;
+        throw error;
+      }
+    },
+
+    async consumeTransaction(stateDigest, bindingDigest, nowMs) {
+      try {
+        const out = await db.send(
+          new DeleteCommand({
+            TableName: table,
+            Key: txnKey(stateDigest),
+            ConditionExpression: 'attribute_exists(pk) AND bindingDigest = :b AND expiresAtMs > :now',
+            ExpressionAttributeValues: { ':b': bindingDigest ?? '-', ':now': nowMs },
+            ReturnValues: 'ALL_OLD',
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
+        );
+        return { txn: toTxn(out.Attributes!) };
+      } catch (error) {
+        if (!conditionFailed(error)) throw error;
+        const old = (error as { Item?: Record<string, unknown> }).Item;
+        if (!old) return { refused: 'unknown' };
+        const expiresAtMs = Number((old.expiresAtMs as { N?: string })?.N ?? 0);
+        return { refused: expiresAtMs <= nowMs ? 'expired' : 'browser_mismatch' };
+      }
+    },
+
+    async putConnection(record) {
+      const { leaseOwner: _o, leaseUntilMs: _u, lastUsedAtMs, ...rest } = record;
+      await db.send(
+        new PutCommand({
+          TableName: table,
+          Item: { ...connKey(record.userId, record.connectionId), ...rest, ...(lastUsedAtMs === null ? {} : { lastUsedAtMs }) },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    },
+
+    async getConnection(userId, connectionId) {
+      const out = await db.send(new GetCommand({ TableName: table, Key: connKey(userId, connectionId), ConsistentRead: true }));
+      return out.Item ? toRecord(out.Item) : undefined;
+    },
+
+    async listConnections(userId) {
+      const items: Item[] = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const out = await db.send(
+          new QueryCommand({
+            TableName: table,
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
+            ExpressionAttributeValues: { ':pk': `USER#${userId}`, ':sk': 'CONN#' },
+            ConsistentRead: true,
+            ExclusiveStartKey: start,
+          }),
+        );
+        items.push(...(out.Items ?? []));
+        start = out.LastEvaluatedKey;
+      } while (start);
+      return items.map(toRecord);
+    },
+
+    async takeLease(userId, connectionId, { version, owner, untilMs, nowMs }) {
+      try {
+        await db.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: connKey(userId, connectionId),
+            UpdateExpression: 'SET leaseOwner = :o, leaseUntilMs = :u',
+            // The lease is taken before the provider is called: only the caller that saw this
+            // version, with no live lease on the row, refreshes; everyone else waits and re-reads.
+            ConditionExpression: 'attribute_exists(pk) AND version = :v AND (attribute_not_exists(leaseUntilMs) OR leaseUntilMs < :now)',
+            ExpressionAttributeValues: { ':o': owner, ':u': untilMs, ':v': version, ':now': nowMs },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (conditionFailed(error)) return false;
+        throw error;
+      }
+    },
+
+    async saveRefreshed(userId, connectionId, owner, update) {
+      try {
+        await db.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: connKey(userId, connectionId),
+            UpdateExpression: 'SET sealed = :s, accessExpiresAtMs = :e, accessLifetimeSeconds = :l, scopes = :sc, version = :v REMOVE leaseOwner, leaseUntilMs',
+            ConditionExpression: 'leaseOwner = :o',
+            ExpressionAttributeValues: { ':s': update.sealed, ':e': update.accessExpiresAtMs, ':l': update.accessLifetimeSeconds, ':sc': update.scopes, ':v': update.version, ':o': owner },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (conditionFailed(error)) return false;
+        throw error;
+      }
+    },
+
+    async releaseLease(userId, connectionId, owner) {
+      try {
+        await db.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: connKey(userId, connectionId),
+            UpdateExpression: 'REMOVE leaseOwner, leaseUntilMs',
+            ConditionExpression: 'leaseOwner = :o',
+            ExpressionAttributeValues: { ':o': owner },
+          }),
+        );
+      } catch (error) {
+        if (!conditionFailed(error)) throw error;
+      }
+    },
+
+    async markNeedsReauth(userId, connectionId, owner) {
+      try {
+        await db.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: connKey(userId, connectionId),
+            UpdateExpression: 'SET #s = :s REMOVE leaseOwner, leaseUntilMs',
+            ConditionExpression: 'leaseOwner = :o',
+            ExpressionAttributeNames: { '#s': 'status' },
+            ExpressionAttributeValues: { ':s': 'needs_reauth', ':o': owner },
+          }),
+        );
+      } catch (error) {
+        if (!conditionFailed(error)) throw error;
+      }
+    },
+
+    async touch(userId, connectionId, nowMs, olderThanMs) {
+      try {
+        await db.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: connKey(userId, connectionId),
+            UpdateExpression: 'SET lastUsedAtMs = :now',
+            ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(lastUsedAtMs) OR lastUsedAtMs < :old)',
+            ExpressionAttributeValues: { ':now': nowMs, ':old': olderThanMs },
+          }),
+        );
+      } catch (error) {
+        if (!conditionFailed(error)) throw error;
+      }
+    },
+
+    async deleteConnection(userId, connectionId, owner) {
+      try {
+        await db.send(new DeleteCommand({ TableName: table, Key: connKey(userId, connectionId), ConditionExpression: 'leaseOwner = :o', ExpressionAttributeValues: { ':o': owner } }));
+        return true;
+      } catch (error) {
+        if (conditionFailed(error)) return false;
+        throw error;
+      }
+    },
+  };
+}

@@ -1,0 +1,113 @@
+import { AppError, ConflictError, NotFoundError } from '../platform/errors';
+
+/** A stored connection as the domain sees it (the sealed tokens stay opaque here). */
+export type ConnectionStatus = 'active' | 'needs_reauth';
+
+export interface SealedTokens {
+  /** The connection's data key, encrypted by KMS under the encryption context (base64). */
+  dataKey: string;
+  iv: string;
+  ciphertext: string;
+  tag: string;
+}
+
+/** What the sealed blob holds. Never logged, never returned, never queued in the clear. */
+export interface ProviderTokens {
+  accessToken: string;
+  refreshToken?: string;
+}
+
+export interface ConnectionRecord {
+  userId: string;
+  connectionId: string;
+  provider: string;
+  accountId: string;
+  accountName: string;
+  scopes: string[];
+  status: ConnectionStatus;
+  createdAt: string;
+  lastUsedAtMs: number | null;
+  accessExpiresAtMs: number;
+  accessLifetimeSeconds: number;
+  version: number;
+  sealed: SealedTokens;
+  leaseOwner?: string;
+  leaseUntilMs?: number;
+}
+
+export interface ConnectTransaction {
+  stateDigest: string;
+  userId: string;
+  provider: string;
+  issuer: string;
+  scopes: string[];
+  codeVerifier: string;
+  redirectUri: string;
+  expiresAtMs: number;
+  /** Set once, by the start step: the digest of the browser-binding cookie. */
+  bindingDigest?: string;
+}
+
+/** The binding of a ciphertext to its row: KMS refuses to decrypt under any other context. */
+export interface EncryptionContext {
+  user: string;
+  connection: string;
+  provider: string;
+  [key: string]: string;
+}
+
+export function encryptionContextOf(c: { userId: string; connectionId: string; provider: string }): EncryptionContext {
+  return { user: c.userId, connection: c.connectionId, provider: c.provider };
+}
+
+export class ConnectionNotFoundError extends NotFoundError {
+  constructor() {
+    super('not_found', 'No such connection.');
+  }
+}
+
+export class ConnectionNeedsReauthError extends ConflictError {
+  constructor() {
+    super('connection_needs_reauth', 'The provider no longer accepts this connection. Connect the account again.');
+  }
+}
+
+/** The provider failed, hung or answered something unusable: 502 with Retry-After. */
+export class ProviderUnavailableError extends AppError {
+  constructor(retryAfterSeconds = 30, options?: { cause?: unknown }) {
+    super(502, 'provider_unavailable', 'The social provider is not answering properly. Try again later.', {
+      cause: options?.cause,
+      headers: { 'Retry-After': String(Math.min(3600, Math.max(1, Math.ceil(retryAfterSeconds)))) },
+    });
+  }
+}
+
+export class ScopeNotGrantedError extends AppError {
+  constructor(scope: string) {
+    super(403, 'scope_not_granted', `This connection was not granted the ${scope} scope. Connect the account again with it.`);
+  }
+}
+
+/** Why a callback ended on the error redirect; the code is what `reason=` carries. */
+export class ConnectFailedError extends Error {
+  constructor(readonly reason: 'access_denied' | 'invalid_state' | 'browser_mismatch' | 'issuer_mismatch' | 'exchange_failed' | 'provider_error' | 'provider_unavailable', options?: { cause?: unknown }) {
+    super(`connect failed: ${reason}`, options);
+    this.name = 'ConnectFailedError';
+  }
+}
+
+/** Refused by the provider with invalid_grant (or a 401 on its API): the grant is gone. */
+export class GrantRevokedError extends Error {
+  constructor(options?: { cause?: unknown }) {
+    super('the provider refused the grant', options);
+    this.name = 'GrantRevokedError';
+  }
+}
+
+/** The provider is down, slow, or answered garbage. */
+export class ProviderCallError extends Error {
+  constructor(message: string, readonly retryAfterSeconds?: number, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ProviderCallError';
+  }
+}

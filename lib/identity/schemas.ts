@@ -1,0 +1,303 @@
+import { z } from 'zod';
+import { codedField, defineRoute } from '../http/contract';
+import { domainRule, emailAddress, errorBody, isoTimestamp } from '../http/fields';
+import { BadRequestError } from '../platform/errors';
+import { normalisePassword } from './password-policy';
+import { decodeCursor, MAX_TOKEN_NAME_LENGTH, PERSONAL_TOKEN_MAX_DAYS, TOKEN_PAGE_MAX } from './tokens';
+
+/**
+ * The contract of the identity routes (docs/contract.md). These routes have always answered a
+ * missing or mistyped field with `invalid_request`, so their fields say so (`codedField`); the
+ * password rules are domain functions run inside the schema (`domainRule`), and the rest of the
+ * policy (length by configuration, common, breached, built from the email) stays in the service,
+ * which needs the settings and the breach service.
+ */
+
+/**
+ * Body limit of the routes that take a password. Large enough that an oversized password reaches
+ * the policy and is refused with a 400 `password_too_long` (a 1 MB password included) rather than
+ * a bare 413, small enough to bound the JSON parse; the policy refuses anything over 1,024 UTF-16
+ * units before normalising or hashing.
+ */
+export const PASSWORD_BODY_LIMIT = 2 * 1024 * 1024;
+export const SMALL_BODY_LIMIT = 4 * 1024;
+export const MAX_NAME_LENGTH = 100;
+
+const INVALID_REQUEST = { missing: 'invalid_request', invalid: 'invalid_request' } as const;
+
+/** The email of a request: missing is `invalid_request`, anything else the one email rule's `invalid_email`. */
+const email = codedField(emailAddress, { missing: 'invalid_request' });
+
+/** A password as received: a string, bounded and NFKC-normalised by the policy's first step. */
+const password = (field: string) =>
+  codedField(
+    z
+      .string()
+      .meta({ format: 'password', maxLength: 256 })
+      .transform(domainRule((value: string) => normalisePassword(value, field))),
+    INVALID_REQUEST,
+  );
+
+const secretToken = codedField(z.string().meta({ description: 'the hs_ token from the email' }), INVALID_REQUEST);
+
+/** Optional display name: null when absent or blank; printable, at most 100 characters. */
+const displayName = codedField(
+  z
+    .string()
+    .transform(
+      domainRule((value: string) => {
+        const name = value.normalize('NFC').trim();
+        if (name.length === 0) return null;
+        if ([...name].length > MAX_NAME_LENGTH || /[\u0000-\u001f\u007f-\u009f]/.test(name)) {
+          throw new BadRequestError('invalid_name', `name must be at most ${MAX_NAME_LENGTH} printable characters.`);
+        }
+        return name;
+      }),
+    )
+    .nullish()
+    .meta({ description: `shown in the app; at most ${MAX_NAME_LENGTH} printable characters` }),
+  { invalid: 'invalid_request' },
+);
+
+export const signupBody = z.object({ email, name: displayName, password: password('password') });
+export const verifyBody = z.object({ token: secretToken });
+export const loginBody = z.object({ email, password: password('password') });
+export const changePasswordBody = z.object({ currentPassword: password('currentPassword'), newPassword: password('newPassword') });
+export const resetRequestBody = z.object({ email });
+export const resetBody = z.object({ token: secretToken, newPassword: password('newPassword') });
+export const createTokenBody = z.object({
+  name: codedField(
+    z
+      .string()
+      .trim()
+      .min(1)
+      .max(MAX_TOKEN_NAME_LENGTH)
+      .refine((value) => !/[\u0000-\u001f\u007f]/.test(value), { message: 'must not contain control characters' })
+      .meta({ description: 'what the token is for', example: 'CI deploys' }),
+    { missing: 'invalid_request', invalid: 'invalid_request', tooLong: 'invalid_request', empty: 'invalid_request' },
+  ),
+  expiresInDays: codedField(z.number().int().min(1).max(PERSONAL_TOKEN_MAX_DAYS), INVALID_REQUEST).nullish().meta({ description: 'default 90' }),
+});
+export type SignupInput = z.output<typeof signupBody>;
+export type VerifyInput = z.output<typeof verifyBody>;
+export type LoginInput = z.output<typeof loginBody>;
+export type ChangePasswordInput = z.output<typeof changePasswordBody>;
+export type ResetRequestInput = z.output<typeof resetRequestBody>;
+export type ResetInput = z.output<typeof resetBody>;
+export type CreateTokenInput = z.output<typeof createTokenBody>;
+
+export const tokenPageQuery = z.object({
+  limit: codedField(
+    z
+      .string()
+      .regex(/^\d{1,3}$/)
+      .transform(Number)
+      .pipe(z.number().int().min(1).max(TOKEN_PAGE_MAX))
+      .meta({ description: `page size, 1 to ${TOKEN_PAGE_MAX} (default 50)` }),
+    INVALID_REQUEST,
+  ).optional(),
+  cursor: codedField(z.string().transform(domainRule(decodeCursor)).meta({ description: 'nextCursor of the previous page' }), INVALID_REQUEST).optional(),
+});
+export type TokenPageQuery = z.output<typeof tokenPageQuery>;
+
+/** RFC 7009: `token` (and an ignored `token_type_hint`); anything else about it is answered 200 alike. */
+export const oauthRevokeBody = z.object({ token: z.string().optional(), token_type_hint: z.string().optional() });
+
+const status = <S extends string>(value: S) => z.object({ status: z.literal(value) });
+export const issuedSession = z.object({ token: z.string().meta({ description: 'hs_ session token: send as Authorization: Bearer' }), tokenId: z.string(), expiresAt: isoTimestamp });
+export const accountView = z.object({
+  id: z.string(),
+  email: z.string().meta({ format: 'email' }),
+  name: z.string().nullable(),
+  billing: z.object({ status: z.string().nullable(), plan: z.string().nullable(), customerId: z.string().nullable() }).meta({ description: 'null until Stripe links them' }),
+});
+export const tokenSummary = z.object({
+  id: z.string(),
+  name: z.string(),
+  kind: z.string().meta({ description: '`session` or `personal`' }),
+  createdAt: isoTimestamp,
+  lastUsedAt: isoTimestamp.nullable(),
+  expiresAt: isoTimestamp,
+  current: z.boolean().meta({ description: 'the token of this request' }),
+});
+export const issuedToken = z.object({ id: z.string(), token: z.string().meta({ description: 'shown only this once' }), name: z.string(), expiresAt: isoTimestamp });
+
+const tooMany = (code: string) => ({ description: `\`${code}\`; retry after the delay`, schema: errorBody, headers: { 'Retry-After': 'seconds to wait' } });
+const badPassword = '`password_too_short`, `password_too_long`, `password_common`, `password_breached`, … (the policy), or `invalid_request`';
+
+export const signupRoute = defineRoute({
+  id: 'signup',
+  method: 'POST',
+  path: '/v1/signup',
+  tag: 'identity',
+  summary: 'Create an account; a verification email follows',
+  auth: 'none',
+  body: { mode: 'json', schema: signupBody, maxBytes: PASSWORD_BODY_LIMIT },
+  responses: {
+    202: { description: 'The same answer whether or not the email is registered', schema: status('verification_sent') },
+    400: { description: `\`invalid_email\`, \`invalid_name\`, ${badPassword}`, schema: errorBody },
+    429: tooMany('too_many_requests'),
+  },
+});
+
+export const verifySignupRoute = defineRoute({
+  id: 'verifySignup',
+  method: 'POST',
+  path: '/v1/signup/verify',
+  tag: 'identity',
+  summary: 'Confirm the email address with the token it received',
+  auth: 'none',
+  body: { mode: 'json', schema: verifyBody, maxBytes: SMALL_BODY_LIMIT },
+  responses: {
+    200: { description: 'Verified', schema: status('verified') },
+    400: { description: '`invalid_token`: unknown, used or expired; `invalid_request`', schema: errorBody },
+  },
+});
+
+export const createSessionRoute = defineRoute({
+  id: 'createSession',
+  method: 'POST',
+  path: '/v1/sessions',
+  tag: 'identity',
+  summary: 'Log in: a session token',
+  auth: 'none',
+  body: { mode: 'json', schema: loginBody, maxBytes: PASSWORD_BODY_LIMIT },
+  responses: {
+    201: { description: 'A new session', schema: issuedSession },
+    400: { description: '`invalid_email`, `password_too_long`, `invalid_request`', schema: errorBody },
+    401: { description: '`invalid_credentials`: the same for an unknown email, a wrong password and an unverified account', schema: errorBody, headers: { 'WWW-Authenticate': 'Bearer' } },
+    429: tooMany('too_many_attempts'),
+  },
+});
+
+export const deleteSessionRoute = defineRoute({
+  id: 'deleteCurrentSession',
+  method: 'DELETE',
+  path: '/v1/sessions/current',
+  tag: 'identity',
+  summary: 'Log out: the presented token is revoked',
+  auth: 'bearer',
+  responses: { 204: { description: 'Revoked' } },
+});
+
+export const changePasswordRoute = defineRoute({
+  id: 'changePassword',
+  method: 'POST',
+  path: '/v1/password',
+  tag: 'identity',
+  summary: "Change the password; every other token of the caller is revoked",
+  auth: 'bearer',
+  body: { mode: 'json', schema: changePasswordBody, maxBytes: PASSWORD_BODY_LIMIT },
+  responses: {
+    204: { description: 'Changed' },
+    400: { description: `the new password: ${badPassword}`, schema: errorBody },
+    401: { description: '`invalid_credentials` for a wrong current password, `unauthorized` for the token', schema: errorBody, headers: { 'WWW-Authenticate': 'Bearer' } },
+    409: { description: '`conflict`: the password changed meanwhile; try again', schema: errorBody },
+    429: tooMany('too_many_attempts'),
+  },
+});
+
+export const requestPasswordResetRoute = defineRoute({
+  id: 'requestPasswordReset',
+  method: 'POST',
+  path: '/v1/password/reset-request',
+  tag: 'identity',
+  summary: 'Email a single-use reset token',
+  auth: 'none',
+  body: { mode: 'json', schema: resetRequestBody, maxBytes: SMALL_BODY_LIMIT },
+  responses: {
+    202: { description: 'The same answer whether or not the email is registered', schema: status('reset_sent') },
+    400: { description: '`invalid_email`, `invalid_request`', schema: errorBody },
+    429: tooMany('too_many_requests'),
+  },
+});
+
+export const resetPasswordRoute = defineRoute({
+  id: 'resetPassword',
+  method: 'POST',
+  path: '/v1/password/reset',
+  tag: 'identity',
+  summary: 'Set a new password with a reset token; every token of the account is revoked',
+  auth: 'none',
+  body: { mode: 'json', schema: resetBody, maxBytes: PASSWORD_BODY_LIMIT },
+  responses: {
+    204: { description: 'Reset' },
+    400: { description: `\`invalid_token\`, ${badPassword}`, schema: errorBody },
+    409: { description: '`conflict`: the password changed meanwhile; try again', schema: errorBody },
+  },
+});
+
+export const meRoute = defineRoute({
+  id: 'getMe',
+  method: 'GET',
+  path: '/v1/me',
+  tag: 'identity',
+  summary: "The caller's account",
+  auth: 'bearer',
+  responses: { 200: { description: 'The account', schema: accountView } },
+});
+
+export const listTokensRoute = defineRoute({
+  id: 'listTokens',
+  method: 'GET',
+  path: '/v1/tokens',
+  tag: 'identity',
+  summary: "The caller's active tokens (never a secret)",
+  auth: 'bearer',
+  query: tokenPageQuery,
+  responses: {
+    200: { description: 'Active tokens, newest first', schema: z.object({ tokens: z.array(tokenSummary), nextCursor: z.string().nullable().meta({ description: 'null on the last page' }) }) },
+    400: { description: '`invalid_request`: a limit or cursor that is not valid', schema: errorBody },
+  },
+});
+
+export const createTokenRoute = defineRoute({
+  id: 'createToken',
+  method: 'POST',
+  path: '/v1/tokens',
+  tag: 'identity',
+  summary: 'Create a personal access token',
+  auth: 'session',
+  body: { mode: 'json', schema: createTokenBody, maxBytes: SMALL_BODY_LIMIT },
+  responses: {
+    201: { description: 'The only time the secret is shown', schema: issuedToken },
+    400: { description: '`invalid_request`', schema: errorBody },
+    403: { description: '`session_required`: an access token cannot mint tokens', schema: errorBody },
+  },
+});
+
+export const deleteTokenRoute = defineRoute({
+  id: 'deleteToken',
+  method: 'DELETE',
+  path: '/v1/tokens/{id}',
+  tag: 'identity',
+  summary: 'Revoke one of the caller\'s tokens',
+  auth: 'bearer',
+  // Any id: one that is not the caller's, malformed or not, is the same 404.
+  params: z.object({ id: z.string() }),
+  responses: {
+    204: { description: 'Revoked' },
+    404: { description: '`not_found`: not one of the caller\'s tokens', schema: errorBody },
+  },
+});
+
+export const revokeAllTokensRoute = defineRoute({
+  id: 'revokeAllTokens',
+  method: 'POST',
+  path: '/v1/tokens/revoke-all',
+  tag: 'identity',
+  summary: 'Revoke every token of the caller, the presented one included',
+  auth: 'bearer',
+  responses: { 204: { description: 'Revoked' } },
+});
+
+export const oauthRevokeRoute = defineRoute({
+  id: 'revokeOAuthToken',
+  method: 'POST',
+  path: '/v1/oauth/revoke',
+  tag: 'identity',
+  summary: 'RFC 7009 token revocation',
+  auth: 'none',
+  body: { mode: 'form', schema: oauthRevokeBody, maxBytes: SMALL_BODY_LIMIT },
+  responses: { 200: { description: 'Always, whether or not the token was valid', schema: z.object({}) } },
+});

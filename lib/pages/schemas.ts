@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import { defineRoute, type ResponseSpec } from '../http/contract';
+import { errorBody } from '../http/fields';
+
+/**
+ * The contract of the pages (docs/pages.md): HTML for people, on the API's origin. Their form
+ * posts are checked by the same intake as the JSON API (lib/incidents/report-intake.ts); the
+ * schemas here document the fields.
+ */
+
+const html = (description: string): ResponseSpec => ({ description, contentType: 'text/html', schema: z.string().meta({ description: 'an HTML page' }) });
+
+const page = (id: string, path: string, summary: string) =>
+  defineRoute({ id, method: 'GET', path, tag: 'pages', summary, auth: 'none', responses: { 200: html('The page') } });
+
+export const securityPageRoute = page('getSecurityPage', '/security', 'The Security page, with live evidence');
+export const reportPageRoute = page('getReportPage', '/security/report', 'The incident report form');
+export const reportStatusPageRoute = defineRoute({
+  ...page('getReportStatusPage', '/security/report/status', "The form to check a report's status"),
+  // One function serves this form and its POST, reading any body as a form.
+  responses: { 200: html('The page'), 415: { description: '`unsupported_media_type`: a body that is not a form', schema: errorBody } },
+});
+export const advisoriesPageRoute = page('getAdvisoriesPage', '/security/advisories', 'Published advisories and their credits');
+export const accountPageRoute = page('getAccountSecurityPage', '/account/security', 'Sign in; sessions, access tokens and connected accounts');
+
+export const reportFormBody = z.object({
+  email: z.string(),
+  summary: z.string(),
+  details: z.string(),
+  scope: z.string().meta({ description: '`security` or `account`' }),
+  creditAs: z.string().optional(),
+  creditConsent: z.string().optional().meta({ description: '`yes` when the box is checked' }),
+});
+
+export const submitReportPageRoute = defineRoute({
+  id: 'submitReportPage',
+  method: 'POST',
+  path: '/security/report',
+  tag: 'pages',
+  summary: 'The report form without JavaScript: the same checks as POST /v1/incidents',
+  auth: 'none',
+  body: { mode: 'form', schema: reportFormBody, maxBytes: 128 * 1024 },
+  responses: {
+    200: html('The receipt: the report id and its tracking token'),
+    400: html('The form again, the problem next to its field'),
+    429: { ...html('The form again: too many reports from this address'), headers: { 'Retry-After': 'seconds to wait' } },
+  },
+});
+
+export const checkReportStatusPageRoute = defineRoute({
+  id: 'checkReportStatusPage',
+  method: 'POST',
+  path: '/security/report/status',
+  tag: 'pages',
+  summary: "A report's status and reporter-visible updates, by id and tracking token",
+  auth: 'none',
+  body: { mode: 'form', schema: z.object({ id: z.string(), trackingToken: z.string() }), maxBytes: 4 * 1024 },
+  responses: {
+    200: html("The report's status and updates"),
+    400: html('The form again: a field is missing'),
+    404: html('The form again: no report matches this id and tracking token'),
+  },
+});
