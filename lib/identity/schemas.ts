@@ -263,6 +263,7 @@ export const createTokenRoute = defineRoute({
     201: { description: 'The only time the secret is shown', schema: issuedToken },
     400: { description: '`invalid_request`', schema: errorBody },
     403: { description: '`session_required`: an access token cannot mint tokens', schema: errorBody },
+    409: { description: '`too_many_tokens`: the account holds 50 active access tokens (revoke one first); `conflict`: creations raced, try again', schema: errorBody },
   },
 });
 

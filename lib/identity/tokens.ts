@@ -11,6 +11,8 @@ export const PERSONAL_TOKEN_DEFAULT_DAYS = 90;
 /** GET /v1/tokens pages: default and largest page size. */
 export const TOKEN_PAGE_DEFAULT = 50;
 export const TOKEN_PAGE_MAX = 100;
+/** Active personal access tokens a user may hold at once (a partition cannot grow without bound). */
+export const MAX_PERSONAL_TOKENS = 50;
 
 /** The kind names the API shows for the token kinds. */
 export const KIND_NAMES: Record<string, string> = { [TOKEN_KINDS.session]: 'session', [TOKEN_KINDS.personal]: 'personal' };
@@ -113,6 +115,19 @@ export function tokenService(deps: TokenServiceDeps) {
     return { id: tokenId, token, name, expiresAt: record.expiresAt };
   }
 
+  /** Personal tokens that are neither expired nor revoked (every page of the partition). */
+  async function countLivePersonal(userId: string, mark: RevocationMark | undefined): Promise<number> {
+    const nowMs = now();
+    let count = 0;
+    let after: string | undefined;
+    do {
+      const page = await store.listTokens(userId, TOKEN_PAGE_MAX, after);
+      count += page.tokens.filter((t) => t.kind === TOKEN_KINDS.personal && t.expiresAtMs > nowMs && !isRevokedByMark(t, mark)).length;
+      after = page.lastTokenId;
+    } while (after);
+    return count;
+  }
+
   return {
     authenticateToken,
     issue,
@@ -124,10 +139,24 @@ export function tokenService(deps: TokenServiceDeps) {
         throw new ForbiddenError('session_required', 'Access tokens are created from a login session, not with another access token.');
       }
       const days = input.expiresInDays ?? PERSONAL_TOKEN_DEFAULT_DAYS;
-      const issued = await issue(auth.userId, TOKEN_KINDS.personal, input.name, days * 86_400_000, { by: 'mark', version: auth.credentialVersion ?? 0 });
-      // The caller's own credential moved on between its read and this write: it is revoked now.
-      if (!issued) throw new UnauthorizedError();
-      return issued;
+      // Count, then write with a bound on the mark's `issued` counter (issued so far + room left
+      // under the cap): the count-then-write is one conditional operation, and creations racing
+      // at the cap cannot pass it together.
+      let mark = auth.mark;
+      for (let attempt = 0; attempt < 3; attempt += 1) {
+        const version = mark?.credentialVersion ?? 0;
+        // The caller's own credential moved on since its read: its token is revoked now.
+        if (version !== (auth.credentialVersion ?? 0)) throw new UnauthorizedError();
+        const live = await countLivePersonal(auth.userId, mark);
+        if (live >= MAX_PERSONAL_TOKENS) {
+          throw new AppError(409, 'too_many_tokens', `An account holds at most ${MAX_PERSONAL_TOKENS} access tokens. Revoke one first.`);
+        }
+        const issuedBelow = (mark?.issued ?? 0) + (MAX_PERSONAL_TOKENS - live);
+        const issued = await issue(auth.userId, TOKEN_KINDS.personal, input.name, days * 86_400_000, { by: 'mark', version, issuedBelow });
+        if (issued) return issued;
+        mark = (await store.loadForAuthentication(auth.userId, auth.tokenId, false)).mark;
+      }
+      throw new AppError(409, 'conflict', 'Access tokens were being created at the same time. Try again.');
     },
 
     /**
