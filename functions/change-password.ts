@@ -1,13 +1,13 @@
-import { httpHandler } from '../lib/http/handler';
+import { httpRoute } from '../lib/http/handler';
 import { noContent } from '../lib/http/responses';
 import { authenticateWithProfile } from '../lib/identity/authenticate';
-import { PASSWORD_BODY_LIMIT } from '../lib/identity/http';
 import { argon2Hasher } from '../lib/identity/argon2-runtime';
 import { identityAccounts } from '../lib/identity/accounts-runtime';
 import { newPasswordRules } from '../lib/identity/new-password-rules';
+import { changePasswordRoute } from '../lib/identity/schemas';
 
-export const handler = httpHandler({ body: 'json', maxBodyBytes: PASSWORD_BODY_LIMIT }, async (request) => {
-  const auth = await authenticateWithProfile(request, true);
-  await identityAccounts(argon2Hasher(), newPasswordRules).changePassword(auth, request.body as Record<string, unknown>, request.sourceIp);
+export const handler = httpRoute(changePasswordRoute, { authenticate: (r) => authenticateWithProfile(r, true) }, async (request) => {
+  const auth = request.auth;
+  await identityAccounts(argon2Hasher(), newPasswordRules).changePassword(auth, request.input.body, request.sourceIp);
   return noContent();
 });

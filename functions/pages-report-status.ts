@@ -1,31 +1,17 @@
-import { httpHandler } from '../lib/http/handler';
+import { httpRoute } from '../lib/http/handler';
 import { htmlPage } from '../lib/http/responses';
-import { dynamoIncidentRepository } from '../lib/incidents/dynamo-incident-repository';
-import { reporterView } from '../lib/incidents/public-views';
 import { parseAssetManifest } from '../lib/pages/assets';
-import { renderStatus, renderStatusForm } from '../lib/pages/status-page';
+import { reportStatusPageRoute } from '../lib/pages/schemas';
+import { renderStatusForm } from '../lib/pages/status-page';
 import { requireEnv } from '../lib/platform/config';
-import { NotFoundError } from '../lib/platform/errors';
 
 const assets = parseAssetManifest(requireEnv('WEB_ASSETS'));
-const repo = dynamoIncidentRepository(requireEnv('INCIDENTS_TABLE'));
 
 /**
- * GET /security/report/status: the form. POST (urlencoded `id`, `trackingToken`): the reporter's
- * view, public updates only — posted, so the tracking token never sits in a URL, a log line or
- * the browser history. A wrong id and a wrong token are the same 404, as on the JSON route.
+ * GET /security/report/status: the form (it posts to POST /security/report/status), with the id
+ * filled in when the receipt email's link carries it (`?id=inc_…`; the token is never in a URL).
  */
-export const handler = httpHandler({ body: 'form', maxBodyBytes: 4 * 1024, headers: 'page' }, async (request) => {
-  if (request.method !== 'POST') return htmlPage(200, renderStatusForm(assets), { cache: 'public, max-age=300' });
-  const form = request.body as Record<string, string>;
-  const id = (form.id ?? '').trim();
-  const trackingToken = (form.trackingToken ?? '').trim();
-  if (!id) return htmlPage(400, renderStatusForm(assets, {}, { field: 'id', message: 'Enter the report id (it starts with inc_).' }));
-  if (!trackingToken) return htmlPage(400, renderStatusForm(assets, { id }, { field: 'trackingToken', message: 'Enter the tracking token you received with the report.' }));
-  try {
-    return htmlPage(200, renderStatus(assets, await reporterView({ repo }, id, trackingToken)));
-  } catch (error) {
-    if (!(error instanceof NotFoundError)) throw error;
-    return htmlPage(404, renderStatusForm(assets, { id }, { message: 'No report matches this id and tracking token. Check both and try again.' }));
-  }
+export const handler = httpRoute(reportStatusPageRoute, async (request) => {
+  const id = request.query.id?.trim().slice(0, 100);
+  return htmlPage(200, renderStatusForm(assets, id ? { id } : {}), { cache: 'public, max-age=300' });
 });

@@ -1,4 +1,4 @@
-import { httpHandler } from '../lib/http/handler';
+import { httpRoute } from '../lib/http/handler';
 import { htmlPage } from '../lib/http/responses';
 import { reportIntakeFromEnv } from '../lib/incidents';
 import { HONEYPOT_FIELD } from '../lib/incidents/intake';
@@ -7,6 +7,7 @@ import { parseAssetManifest } from '../lib/pages/assets';
 import { reportProblemMessage } from '../lib/pages/messages';
 import { fieldOfErrorCode, REPORT_FIELDS, renderReportForm, renderReportReceived, type ReportValues } from '../lib/pages/report-page';
 import { reportBodyFromForm } from '../lib/pages/report-fields';
+import { submitReportPageRoute } from '../lib/pages/schemas';
 import { requireEnv } from '../lib/platform/config';
 import { AppError } from '../lib/platform/errors';
 
@@ -19,7 +20,8 @@ const intake = reportIntakeFromEnv();
  * budget and honeypot; the answer is a page: the receipt, or the form again with the problem
  * next to its field (400, 429). The browser sends no bearer token, so no account is linked.
  */
-export const handler = httpHandler({ body: 'form', maxBodyBytes: 128 * 1024, headers: 'page' }, async (request) => {
+export const handler = httpRoute(submitReportPageRoute, async (request) => {
+  // The raw form, not the schema's output: the honeypot field is not in the schema, and the intake judges every field.
   const form = request.body as Record<string, string>;
   try {
     const receipt = await receiveReport(intake, reportBodyFromForm(form, HONEYPOT_FIELD), { sourceIp: request.sourceIp, identify: async () => undefined });

@@ -1,8 +1,9 @@
-import { httpHandler } from '../lib/http/handler';
+import { httpRoute } from '../lib/http/handler';
 import { json } from '../lib/http/responses';
 import { identityAccounts, NO_HASHING } from '../lib/identity/accounts-runtime';
+import { requestPasswordResetRoute } from '../lib/identity/schemas';
 
-export const handler = httpHandler({ body: 'json', maxBodyBytes: 4 * 1024 }, async (request) => {
-  await identityAccounts(NO_HASHING).requestReset(request.body as Record<string, unknown>, request.sourceIp);
+export const handler = httpRoute(requestPasswordResetRoute, async (request) => {
+  await identityAccounts(NO_HASHING).requestReset(request.input.body, request.sourceIp);
   return json(202, { status: 'reset_sent' });
 });

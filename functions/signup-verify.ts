@@ -1,8 +1,9 @@
-import { httpHandler } from '../lib/http/handler';
+import { httpRoute } from '../lib/http/handler';
 import { json } from '../lib/http/responses';
 import { identityAccounts, NO_HASHING } from '../lib/identity/accounts-runtime';
+import { verifySignupRoute } from '../lib/identity/schemas';
 
-export const handler = httpHandler({ body: 'json', maxBodyBytes: 4 * 1024 }, async (request) => {
-  await identityAccounts(NO_HASHING).verifyEmail(request.body as Record<string, unknown>);
+export const handler = httpRoute(verifySignupRoute, async (request) => {
+  await identityAccounts(NO_HASHING).verifyEmail(request.input.body);
   return json(200, { status: 'verified' });
 });

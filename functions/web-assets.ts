@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { httpHandler } from '../lib/http/handler';
+import { httpRoute } from '../lib/http/handler';
+import { webAssetRoute } from '../lib/pages/schemas';
 import { requireEnv } from '../lib/platform/config';
 import { NotFoundError } from '../lib/platform/errors';
 
@@ -12,8 +13,8 @@ const TYPES: Record<string, string> = { js: 'text/javascript; charset=utf-8', cs
  * GET /assets/{file}, local stage only: serves web/dist/assets (built by web/build.js) the way
  * CloudFront serves the S3 bucket on deployed stages — content-hashed names, cached for a year.
  */
-export const handler = httpHandler({ headers: 'page' }, async (request) => {
-  const name = request.params.file ?? '';
+export const handler = httpRoute(webAssetRoute, async (request) => {
+  const name = request.input.params.file;
   const match = NAME.exec(name);
   if (!match) throw new NotFoundError();
   let content: string;

@@ -1,6 +1,7 @@
 import { BadRequestError, NotFoundError } from '../platform/errors';
 import type { AuditEntry, AuditEvent } from '../audit/audit-log';
 import { requireAccessReason } from './reason';
+import { normaliseEmail } from '../platform/email';
 
 /** The user item of the accounts table as stored (shared data contract); only some fields leave. */
 export interface StoredUserItem {
@@ -75,7 +76,6 @@ export function toCustomerRecord(item: StoredUserItem): CustomerRecord {
   };
 }
 
-export const normaliseEmail = (email: string) => email.trim().toLowerCase();
 
 /**
  * One customer's record, for a stated reason. Order matters: the reason is checked first, then

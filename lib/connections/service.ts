@@ -1,5 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { BadRequestError } from '../platform/errors';
+import { countMetric } from '../platform/metrics';
 import {
   ConnectFailedError,
   ConnectionNeedsReauthError,
@@ -449,6 +450,8 @@ export function connectionsService(deps: ConnectionsDeps) {
       reason: by.reason,
       details: { connection: leased.connectionId, provider: leased.provider, revokedAtProvider },
     });
+    // One per connection ended, by its customer or by ops (revoke-all); docs/platform.md.
+    countMetric('ConnectionsRevoked');
     return { revokedAtProvider };
   }
 

@@ -21,7 +21,7 @@ export class TokensUnreadableError extends Error {
 
 /** Sorted keys, so the same context always gives the same authenticated data. */
 function aad(context: EncryptionContext): Buffer {
-  return Buffer.from(JSON.stringify(Object.keys(context).sort().map((k) => [k, context[k]])), 'utf8');
+  return Buffer.from(JSON.stringify(Object.keys(context).sort().map((k) => [k, context[k]])));
 }
 
 export interface OpenedTokens {
@@ -35,7 +35,7 @@ export function tokenVault(keys: DataKeyService) {
     const iv = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', dataKey, iv);
     cipher.setAAD(aad(context));
-    const ciphertext = Buffer.concat([cipher.update(JSON.stringify(tokens), 'utf8'), cipher.final()]);
+    const ciphertext = Buffer.concat([cipher.update(JSON.stringify(tokens)), cipher.final()]);
     return { dataKey: encryptedDataKey, iv: iv.toString('base64'), ciphertext: ciphertext.toString('base64'), tag: cipher.getAuthTag().toString('base64') };
   }
 

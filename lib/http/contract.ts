@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { HeaderProfile } from './security-headers';
 import type { BodyMode } from './types';
 import { fieldCodes, type FieldCodes } from './field-codes';
 
@@ -59,6 +60,8 @@ export interface RouteContract<
   headers?: z.ZodObject;
   /** Every status the route answers on its own (the middleware's shared ones are added to the document). */
   responses: Record<number, ResponseSpec>;
+  /** `page` for HTML pages (lib/pages): the pages' CSP and a Cache-Control the handler may set; `api` by default. */
+  headerProfile?: HeaderProfile;
 }
 
 /** Declares a route; `const` keeps the literal method/path and the exact schema types. */

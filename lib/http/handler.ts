@@ -66,28 +66,59 @@ export function httpHandler(options: HttpHandlerOptions, fn: HttpHandlerFn) {
     .handler(async (event, context) => (await fn(toHttpRequest(event, context))) as unknown as APIGatewayProxyResult);
 }
 
-/** The request a contract route's handler sees: `input` holds what the route's schemas output. */
-export type RouteRequest<R extends RouteContract> = HttpRequest & { input: RouteInput<R> };
+/** The request a contract route's handler sees: `input` holds what the route's schemas output, `auth` what `authenticate` returned. */
+export type RouteRequest<R extends RouteContract, A = undefined> = HttpRequest & { input: RouteInput<R>; auth: A };
+
+export interface RouteOptions<A> {
+  /**
+   * Who is calling (e.g. identity's bearer check), run after the body is read and before the
+   * schemas judge it: an unauthenticated caller learns nothing about what the route accepts.
+   */
+  authenticate?: (request: HttpRequest) => Promise<A>;
+}
 
 /**
  * A public route declared by its contract (lib/<capability>/schemas.ts): the body is read in the
- * contract's mode and size limit, then path parameters, query and body are parsed by its schemas
- * in the shared stack before `fn` runs. The contract rides on the handler (`handler.route`) so
- * tests can check that each function serves the route it declares.
+ * contract's mode and size limit, the caller authenticated if the route says how, then path
+ * parameters, query and body are parsed by its schemas in the shared stack before `fn` runs.
+ * The contract rides on the handler (`handler.route`) so tests can check that each function
+ * serves the route it declares.
  */
-export function httpRoute<R extends RouteContract>(route: R, fn: (request: RouteRequest<R>) => Promise<HttpResponse>) {
+export function httpRoute<R extends RouteContract>(route: R, fn: (request: RouteRequest<R>) => Promise<HttpResponse>): ReturnType<typeof buildRoute<R, undefined>>;
+export function httpRoute<R extends RouteContract, A>(route: R, options: RouteOptions<A>, fn: (request: RouteRequest<R, A>) => Promise<HttpResponse>): ReturnType<typeof buildRoute<R, A>>;
+export function httpRoute<R extends RouteContract, A>(
+  route: R,
+  second: RouteOptions<A> | ((request: RouteRequest<R, A>) => Promise<HttpResponse>),
+  third?: (request: RouteRequest<R, A>) => Promise<HttpResponse>,
+) {
+  return typeof second === 'function' ? buildRoute<R, A>(route, {}, second) : buildRoute<R, A>(route, second, third!);
+}
+
+function buildRoute<R extends RouteContract, A>(route: R, options: RouteOptions<A>, fn: (request: RouteRequest<R, A>) => Promise<HttpResponse>) {
   const handler = middy<ParsedEvent, APIGatewayProxyResult, Error, Context>()
     .use(lambdaLogging())
-    .use(securityHeaders())
+    .use(securityHeaders(route.headerProfile ?? 'api'))
     .use(requestLogging())
     .use(errorMapper())
     .use(responseSerializer())
     .use(bodyParser({ mode: route.body?.mode ?? 'none', maxBytes: route.body?.maxBytes ?? 64 * 1024 }))
+    .use(authenticator(options.authenticate))
     .use(inputParser(route))
     .handler(async (event, context) => {
-      const request = toHttpRequest(event, context) as RouteRequest<R>;
+      const request = toHttpRequest(event, context) as RouteRequest<R, A>;
       request.input = event.helpshelf?.input as RouteInput<R>;
+      request.auth = event.helpshelf?.auth as A;
       return (await fn(request)) as unknown as APIGatewayProxyResult;
     });
   return Object.assign(handler, { route });
+}
+
+function authenticator<A>(authenticate: ((request: HttpRequest) => Promise<A>) | undefined): middy.MiddlewareObj<ParsedEvent, APIGatewayProxyResult, Error, Context> {
+  return {
+    before: async (request) => {
+      if (!authenticate) return;
+      const auth = await authenticate(toHttpRequest(request.event, request.context));
+      request.event.helpshelf = { rawBody: request.event.helpshelf?.rawBody ?? '', body: request.event.helpshelf?.body, auth };
+    },
+  };
 }

@@ -11,7 +11,7 @@ import type { BodyMode, HttpResponse } from './types';
 
 /** What the body and input middlewares leave on the event for the handler. */
 export interface ParsedEvent extends APIGatewayProxyEvent {
-  helpshelf?: { rawBody: string; body: unknown; input?: { body: unknown; query: unknown; params: unknown } };
+  helpshelf?: { rawBody: string; body: unknown; auth?: unknown; input?: { body: unknown; query: unknown; params: unknown } };
 }
 
 type Request = middy.Request<ParsedEvent, APIGatewayProxyResult | HttpResponse, Error, Context>;
@@ -115,7 +115,7 @@ export function inputParser(route: RouteContract): Middleware {
       const params = route.params ? parsePart(route.params, defined(event.pathParameters), 'params') : {};
       const query = route.query ? parsePart(route.query, defined(event.queryStringParameters), 'query') : {};
       const parsed = route.body && route.body.mode !== 'raw' ? parsePart(route.body.schema, event.helpshelf?.body, 'body') : undefined;
-      event.helpshelf = { rawBody: event.helpshelf?.rawBody ?? '', body: event.helpshelf?.body, input: { body: parsed, query, params } };
+      event.helpshelf = { ...event.helpshelf, rawBody: event.helpshelf?.rawBody ?? '', body: event.helpshelf?.body, input: { body: parsed, query, params } };
     },
   };
 }

@@ -2,15 +2,14 @@ import { createHash } from 'node:crypto';
 import { AppError, BadRequestError, ServiceUnavailableError, TooManyRequestsError, UnauthorizedError } from '../platform/errors';
 import type { Mailer } from '../platform/mailer';
 import type { BreachedPasswordCheck } from './breached-passwords';
-import { normaliseEmail } from '../platform/email';
 import { identityMails } from './mails';
 import type { Credential, IdentityStore, LoginThrottleStore, UserRecord } from './model';
 import type { PasswordHasher } from './password-hasher';
 import { checkNewPassword, normalisePassword, PasswordPolicyError } from './password-policy';
 import { mintToken, newUserId, parseToken, TOKEN_KINDS } from './token-format';
 import type { Authenticated, IssuedToken, TokenService } from './tokens';
+import type { ChangePasswordInput, LoginInput, ResetInput, ResetRequestInput, SignupInput, VerifyInput } from './schemas';
 
-export const MAX_NAME_LENGTH = 100;
 /** An account whose email is never verified is forgotten after this long. */
 export const PENDING_ACCOUNT_MS = 7 * 86_400_000;
 /** At most one fresh verification mail per account in this long (login of an unverified account). */
@@ -59,23 +58,6 @@ export function emailKey(email: string): string {
   return createHash('sha256').update(`helpshelf:email:${email}`, 'utf8').digest('hex').slice(0, 32);
 }
 
-function field(body: Record<string, unknown>, name: string): unknown {
-  const value = body[name];
-  if (value === undefined || value === null) throw new BadRequestError('invalid_request', `${name} is required.`);
-  return value;
-}
-
-function optionalName(value: unknown): string | null {
-  if (value === undefined || value === null) return null;
-  if (typeof value !== 'string') throw new BadRequestError('invalid_request', 'name must be a string.');
-  const name = value.normalize('NFC').trim();
-  if (name.length === 0) return null;
-  if ([...name].length > MAX_NAME_LENGTH || /[\u0000-\u001f\u007f-\u009f]/.test(name)) {
-    throw new BadRequestError('invalid_name', `name must be at most ${MAX_NAME_LENGTH} printable characters.`);
-  }
-  return name;
-}
-
 const invalidCredentials = () => new UnauthorizedError('invalid_credentials', 'The email or password is not correct.');
 const invalidToken = () => new BadRequestError('invalid_token', 'This link or token is not valid: it is unknown, already used or expired.');
 
@@ -88,7 +70,7 @@ export function accountService(deps: AccountDeps) {
   };
 
   /** The whole policy for a new password, breached-password check last (it is the slow one). */
-  async function acceptableNewPassword(raw: unknown, email: string, fieldName: string): Promise<string> {
+  async function acceptableNewPassword(raw: string, email: string, fieldName: string): Promise<string> {
     const password = normalisePassword(raw, fieldName);
     checkNewPassword(password, email, { minLength: settings.minPasswordLength, commonPasswords: deps.commonPasswords() });
     const breached = await deps.breachCheck.isBreached(password);
@@ -122,10 +104,10 @@ export function accountService(deps: AccountDeps) {
   }
 
   return {
-    async signup(body: Record<string, unknown>, ip: string): Promise<void> {
-      const email = normaliseEmail(field(body, 'email'));
-      const name = optionalName(body.name);
-      const password = await acceptableNewPassword(field(body, 'password'), email, 'password');
+    async signup(input: SignupInput, ip: string): Promise<void> {
+      const { email } = input;
+      const name = input.name ?? null;
+      const password = await acceptableNewPassword(input.password, email, 'password');
       const limit = await deps.limiter.consume('signup-ip', ip);
       if (!limit.allowed) throw new TooManyRequestsError(limit.retryAfterSeconds, 'too_many_requests', 'Too many signups from this address. Try again later.');
 
@@ -158,10 +140,8 @@ export function accountService(deps: AccountDeps) {
       await mailer.send(mailed ? mails.verification(email, mailed, settings.verificationLifetimeMs) : mails.signupAttempt(email));
     },
 
-    async verifyEmail(body: Record<string, unknown>): Promise<void> {
-      const raw = field(body, 'token');
-      if (typeof raw !== 'string') throw new BadRequestError('invalid_request', 'token must be a string.');
-      const parsed = parseToken(settings.stage, raw, [TOKEN_KINDS.verification]);
+    async verifyEmail(input: VerifyInput): Promise<void> {
+      const parsed = parseToken(settings.stage, input.token, [TOKEN_KINDS.verification]);
       const nowMs = now();
       const ok = parsed !== undefined && (await store.consumeVerification(parsed.userId, parsed.digest, nowMs, new Date(nowMs).toISOString()));
       log({ event: 'verify_email', outcome: ok ? 'verified' : 'invalid_token', userId: parsed?.userId });
@@ -173,9 +153,8 @@ export function accountService(deps: AccountDeps) {
      * read (credential and counters together), and one write (the token with its credential
      * check and the throttle settlement; or the settlement alone after a wrong password).
      */
-    async login(body: Record<string, unknown>, ip: string): Promise<IssuedToken> {
-      const email = normaliseEmail(field(body, 'email'));
-      const password = normalisePassword(field(body, 'password'));
+    async login(input: LoginInput, ip: string): Promise<IssuedToken> {
+      const { email, password } = input;
       const reservation = await reserveAttempt('login', email, ip);
       const read = await store.findCredential(email, reservation.read);
       const credential = live(read.credential, now());
@@ -213,9 +192,9 @@ export function accountService(deps: AccountDeps) {
       return issued;
     },
 
-    async changePassword(auth: Authenticated, body: Record<string, unknown>, ip: string): Promise<void> {
-      const current = normalisePassword(field(body, 'currentPassword'), 'currentPassword');
-      const rawNew = field(body, 'newPassword');
+    async changePassword(auth: Authenticated, input: ChangePasswordInput, ip: string): Promise<void> {
+      const current = input.currentPassword;
+      const rawNew = input.newPassword;
       const user = auth.user ?? (await store.getUser(auth.userId));
       if (!user) throw new UnauthorizedError();
       // Guessing the current password with a stolen session is throttled like a login, reserved
@@ -240,8 +219,8 @@ export function accountService(deps: AccountDeps) {
       log({ event: 'password_change', outcome: 'changed', email: user.email, ip, userId: user.userId });
     },
 
-    async requestReset(body: Record<string, unknown>, ip: string): Promise<void> {
-      const email = normaliseEmail(field(body, 'email'));
+    async requestReset(input: ResetRequestInput, ip: string): Promise<void> {
+      const { email } = input;
       const byIp = await deps.limiter.consume('reset-ip', ip);
       if (!byIp.allowed) throw new TooManyRequestsError(byIp.retryAfterSeconds, 'too_many_requests', 'Too many reset requests. Try again later.');
       // A per-address limit keeps this from becoming a way to flood someone's inbox; the answer
@@ -265,13 +244,10 @@ export function accountService(deps: AccountDeps) {
       log({ event: 'password_reset_request', outcome: 'sent', email, ip, userId: credential.userId });
     },
 
-    async resetPassword(body: Record<string, unknown>, ip: string): Promise<void> {
-      const raw = field(body, 'token');
-      const rawNew = field(body, 'newPassword');
-      if (typeof raw !== 'string') throw new BadRequestError('invalid_request', 'token must be a string.');
-      // The new password's shape is checked first: a bad request does not burn the token.
-      normalisePassword(rawNew, 'newPassword');
-      const parsed = parseToken(settings.stage, raw, [TOKEN_KINDS.reset]);
+    async resetPassword(input: ResetInput, ip: string): Promise<void> {
+      // The new password's shape was checked by the route's schema: a bad request does not burn the token.
+      const rawNew = input.newPassword;
+      const parsed = parseToken(settings.stage, input.token, [TOKEN_KINDS.reset]);
       const reset = parsed ? await store.peekReset(parsed.userId, parsed.digest, now()) : undefined;
       if (!parsed || !reset) {
         log({ event: 'password_reset', outcome: 'invalid_token', ip, userId: parsed?.userId });

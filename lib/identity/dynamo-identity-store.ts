@@ -93,6 +93,7 @@ function toMark(item: Record<string, unknown> | undefined): RevocationMark | und
     credentialVersion: Number(item.credentialVersion ?? 0),
     exceptTokenId: item.exceptTokenId as string | undefined,
     validAfterMs: item.validAfterMs === undefined ? undefined : Number(item.validAfterMs),
+    issued: item.issued === undefined ? undefined : Number(item.issued),
   };
 }
 
@@ -351,7 +352,14 @@ export function dynamoIdentityStore(tables: IdentityTables): IdentityStore {
           },
           // The mark starts equal to the version the account is verified under (a pending
           // account's version moves without one: it has no bearer tokens to revoke).
-          markPut(userId, token.credentialVersion),
+          {
+            Update: {
+              TableName: tables.tokens,
+              Key: markKey(userId),
+              UpdateExpression: 'SET credentialVersion = :cv',
+              ExpressionAttributeValues: { ':cv': token.credentialVersion },
+            },
+          },
         ],
       });
     },
@@ -444,11 +452,15 @@ export function dynamoIdentityStore(tables: IdentityTables): IdentityStore {
       const guardItem: NonNullable<TransactWriteCommandInput['TransactItems']>[number] =
         guard.by === 'mark'
           ? {
-              ConditionCheck: {
+              // One more personal token, under the bound the caller computed from its count
+              // (issued so far + room left under the cap): creations racing at the cap cannot
+              // pass it together, and nobody has to retry below it.
+              Update: {
                 TableName: tables.tokens,
                 Key: markKey(token.userId),
-                ConditionExpression: guard.version === 0 ? 'attribute_not_exists(credentialVersion) OR credentialVersion = :cv' : 'credentialVersion = :cv',
-                ExpressionAttributeValues: { ':cv': guard.version },
+                UpdateExpression: 'ADD issued :one',
+                ConditionExpression: `(${guard.version === 0 ? 'attribute_not_exists(credentialVersion) OR credentialVersion = :cv' : 'credentialVersion = :cv'}) AND (attribute_not_exists(issued) OR issued < :below)`,
+                ExpressionAttributeValues: { ':cv': guard.version, ':one': 1, ':below': guard.issuedBelow },
               },
             }
           : guard.rehash

@@ -69,6 +69,8 @@ export interface RevocationMark {
   credentialVersion: number;
   exceptTokenId?: string;
   validAfterMs?: number;
+  /** Personal tokens issued under this mark so far (the cap's counter; reset with the mark). */
+  issued?: number;
 }
 
 export function isRevokedByMark(token: Pick<TokenRecord, 'tokenId' | 'createdAtMs' | 'credentialVersion'>, mark: RevocationMark | undefined): boolean {
@@ -99,7 +101,8 @@ export interface ExtraRead {
 /** How a token write proves the credential is still the one it was issued for. */
 export type IssueGuard =
   | { by: 'credential'; email: string; version: number; rehash?: { from: string; to: string } }
-  | { by: 'mark'; version: number };
+  /** `issuedBelow`: the write also needs the mark's `issued` counter under this bound (the cap). */
+  | { by: 'mark'; version: number; issuedBelow: number };
 
 export interface IdentityStore {
   /** The credential item of an email (one strongly consistent read), plus `also` read in the same request. */

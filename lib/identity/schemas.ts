@@ -3,6 +3,7 @@ import { codedField, defineRoute } from '../http/contract';
 import { domainRule, emailAddress, errorBody, isoTimestamp } from '../http/fields';
 import { BadRequestError } from '../platform/errors';
 import { normalisePassword } from './password-policy';
+import { decodeCursor, MAX_TOKEN_NAME_LENGTH, PERSONAL_TOKEN_MAX_DAYS, TOKEN_PAGE_MAX } from './tokens';
 
 /**
  * The contract of the identity routes (docs/contract.md). These routes have always answered a
@@ -21,8 +22,6 @@ import { normalisePassword } from './password-policy';
 export const PASSWORD_BODY_LIMIT = 2 * 1024 * 1024;
 export const SMALL_BODY_LIMIT = 4 * 1024;
 export const MAX_NAME_LENGTH = 100;
-export const MAX_TOKEN_NAME_LENGTH = 100;
-export const PERSONAL_TOKEN_MAX_DAYS = 365;
 
 const INVALID_REQUEST = { missing: 'invalid_request', invalid: 'invalid_request' } as const;
 
@@ -79,6 +78,28 @@ export const createTokenBody = z.object({
   ),
   expiresInDays: codedField(z.number().int().min(1).max(PERSONAL_TOKEN_MAX_DAYS), INVALID_REQUEST).nullish().meta({ description: 'default 90' }),
 });
+export type SignupInput = z.output<typeof signupBody>;
+export type VerifyInput = z.output<typeof verifyBody>;
+export type LoginInput = z.output<typeof loginBody>;
+export type ChangePasswordInput = z.output<typeof changePasswordBody>;
+export type ResetRequestInput = z.output<typeof resetRequestBody>;
+export type ResetInput = z.output<typeof resetBody>;
+export type CreateTokenInput = z.output<typeof createTokenBody>;
+
+export const tokenPageQuery = z.object({
+  limit: codedField(
+    z
+      .string()
+      .regex(/^\d{1,3}$/)
+      .transform(Number)
+      .pipe(z.number().int().min(1).max(TOKEN_PAGE_MAX))
+      .meta({ description: `page size, 1 to ${TOKEN_PAGE_MAX} (default 50)` }),
+    INVALID_REQUEST,
+  ).optional(),
+  cursor: codedField(z.string().transform(domainRule(decodeCursor)).meta({ description: 'nextCursor of the previous page' }), INVALID_REQUEST).optional(),
+});
+export type TokenPageQuery = z.output<typeof tokenPageQuery>;
+
 /** RFC 7009: `token` (and an ignored `token_type_hint`); anything else about it is answered 200 alike. */
 export const oauthRevokeBody = z.object({ token: z.string().optional(), token_type_hint: z.string().optional() });
 
@@ -223,10 +244,7 @@ export const listTokensRoute = defineRoute({
   tag: 'identity',
   summary: "The caller's active tokens (never a secret)",
   auth: 'bearer',
-  query: z.object({
-    limit: z.string().optional().meta({ description: 'page size, 1 to 100 (default 50)' }),
-    cursor: z.string().optional().meta({ description: 'nextCursor of the previous page' }),
-  }),
+  query: tokenPageQuery,
   responses: {
     200: { description: 'Active tokens, newest first', schema: z.object({ tokens: z.array(tokenSummary), nextCursor: z.string().nullable().meta({ description: 'null on the last page' }) }) },
     400: { description: '`invalid_request`: a limit or cursor that is not valid', schema: errorBody },
@@ -245,6 +263,7 @@ export const createTokenRoute = defineRoute({
     201: { description: 'The only time the secret is shown', schema: issuedToken },
     400: { description: '`invalid_request`', schema: errorBody },
     403: { description: '`session_required`: an access token cannot mint tokens', schema: errorBody },
+    409: { description: '`too_many_tokens`: the account holds 50 active access tokens (revoke one first); `conflict`: creations raced, try again', schema: errorBody },
   },
 });
 

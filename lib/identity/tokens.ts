@@ -1,4 +1,5 @@
 import { AppError, BadRequestError, ForbiddenError, NotFoundError, UnauthorizedError } from '../platform/errors';
+import type { CreateTokenInput, TokenPageQuery } from './schemas';
 import { isRevokedByMark, type ExtraWrites, type IdentityStore, type IssueGuard, type RevocationMark, type TokenRecord, type UserRecord } from './model';
 import { BEARER_KINDS, TOKEN_ID_PATTERN, digestsEqual, mintToken, newTokenId, parseToken, TOKEN_KINDS, type TokenKind } from './token-format';
 
@@ -10,6 +11,8 @@ export const PERSONAL_TOKEN_DEFAULT_DAYS = 90;
 /** GET /v1/tokens pages: default and largest page size. */
 export const TOKEN_PAGE_DEFAULT = 50;
 export const TOKEN_PAGE_MAX = 100;
+/** Active personal access tokens a user may hold at once (a partition cannot grow without bound). */
+export const MAX_PERSONAL_TOKENS = 50;
 
 /** The kind names the API shows for the token kinds. */
 export const KIND_NAMES: Record<string, string> = { [TOKEN_KINDS.session]: 'session', [TOKEN_KINDS.personal]: 'personal' };
@@ -112,46 +115,57 @@ export function tokenService(deps: TokenServiceDeps) {
     return { id: tokenId, token, name, expiresAt: record.expiresAt };
   }
 
+  /** Personal tokens that are neither expired nor revoked (every page of the partition). */
+  async function countLivePersonal(userId: string, mark: RevocationMark | undefined): Promise<number> {
+    const nowMs = now();
+    let count = 0;
+    let after: string | undefined;
+    do {
+      const page = await store.listTokens(userId, TOKEN_PAGE_MAX, after);
+      count += page.tokens.filter((t) => t.kind === TOKEN_KINDS.personal && t.expiresAtMs > nowMs && !isRevokedByMark(t, mark)).length;
+      after = page.lastTokenId;
+    } while (after);
+    return count;
+  }
+
   return {
     authenticateToken,
     issue,
 
-    async createPersonalToken(auth: Authenticated, body: Record<string, unknown>): Promise<IssuedToken> {
+    async createPersonalToken(auth: Authenticated, input: CreateTokenInput): Promise<IssuedToken> {
       // Only a login session (a password just proved) may mint long-lived tokens: a token cannot
       // beget tokens that outlive it.
       if (auth.kind !== KIND_NAMES[TOKEN_KINDS.session]) {
         throw new ForbiddenError('session_required', 'Access tokens are created from a login session, not with another access token.');
       }
-      const name = body.name;
-      if (typeof name !== 'string') throw new BadRequestError('invalid_request', 'name must be a string.');
-      const trimmed = name.trim();
-      if (trimmed.length === 0 || trimmed.length > MAX_TOKEN_NAME_LENGTH || /[\u0000-\u001f\u007f]/.test(trimmed)) {
-        throw new BadRequestError('invalid_request', `name must be 1 to ${MAX_TOKEN_NAME_LENGTH} printable characters.`);
-      }
-      let days = PERSONAL_TOKEN_DEFAULT_DAYS;
-      if (body.expiresInDays !== undefined && body.expiresInDays !== null) {
-        const value = body.expiresInDays;
-        if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > PERSONAL_TOKEN_MAX_DAYS) {
-          throw new BadRequestError('invalid_request', `expiresInDays must be a whole number from 1 to ${PERSONAL_TOKEN_MAX_DAYS}.`);
+      const days = input.expiresInDays ?? PERSONAL_TOKEN_DEFAULT_DAYS;
+      // Count, then write with a bound on the mark's `issued` counter (issued so far + room left
+      // under the cap): the count-then-write is one conditional operation, and creations racing
+      // at the cap cannot pass it together.
+      let mark = auth.mark;
+      for (let attempt = 0; attempt < 3; attempt += 1) {
+        const version = mark?.credentialVersion ?? 0;
+        // The caller's own credential moved on since its read: its token is revoked now.
+        if (version !== (auth.credentialVersion ?? 0)) throw new UnauthorizedError();
+        const live = await countLivePersonal(auth.userId, mark);
+        if (live >= MAX_PERSONAL_TOKENS) {
+          throw new AppError(409, 'too_many_tokens', `An account holds at most ${MAX_PERSONAL_TOKENS} access tokens. Revoke one first.`);
         }
-        days = value;
+        const issuedBelow = (mark?.issued ?? 0) + (MAX_PERSONAL_TOKENS - live);
+        const issued = await issue(auth.userId, TOKEN_KINDS.personal, input.name, days * 86_400_000, { by: 'mark', version, issuedBelow });
+        if (issued) return issued;
+        mark = (await store.loadForAuthentication(auth.userId, auth.tokenId, false)).mark;
       }
-      const issued = await issue(auth.userId, TOKEN_KINDS.personal, trimmed, days * 86_400_000, { by: 'mark', version: auth.credentialVersion ?? 0 });
-      // The caller's own credential moved on between its read and this write: it is revoked now.
-      if (!issued) throw new UnauthorizedError();
-      return issued;
+      throw new AppError(409, 'conflict', 'Access tokens were being created at the same time. Try again.');
     },
 
     /**
      * One page of active tokens (not expired, not revoked), in a stable order (by id), with the
      * cursor of the next page when there may be more. Revoked leftovers on the page are cleaned up.
      */
-    async list(auth: Authenticated, query: Record<string, string | undefined> = {}) {
-      const limit = query.limit === undefined ? TOKEN_PAGE_DEFAULT : Number(query.limit);
-      if (!/^\d{1,3}$/.test(query.limit ?? '1') || !Number.isInteger(limit) || limit < 1 || limit > TOKEN_PAGE_MAX) {
-        throw new BadRequestError('invalid_request', `limit must be a whole number from 1 to ${TOKEN_PAGE_MAX}.`);
-      }
-      const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+    async list(auth: Authenticated, query: TokenPageQuery = {}) {
+      const limit = query.limit ?? TOKEN_PAGE_DEFAULT;
+      const after = query.cursor;
       const { tokens, lastTokenId } = await store.listTokens(auth.userId, limit, after);
       const nowMs = now();
       const stale = tokens.filter((t) => t.expiresAtMs <= nowMs || isRevokedByMark(t, auth.mark));
@@ -205,8 +219,8 @@ export function tokenService(deps: TokenServiceDeps) {
 
 export type TokenService = ReturnType<typeof tokenService>;
 
-/** A page cursor is the base64url of the last token id seen; anything else is a 400. */
-function decodeCursor(cursor: string): string {
+/** A page cursor is the base64url of the last token id seen; anything else is a 400 (run by the route's query schema). */
+export function decodeCursor(cursor: string): string {
   const tokenId = /^[A-Za-z0-9_-]{1,64}$/.test(cursor) ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
   if (!TOKEN_ID_PATTERN.test(tokenId)) throw new BadRequestError('invalid_request', 'cursor is not valid.');
   return tokenId;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineRoute, type ResponseSpec } from '../http/contract';
+import { errorBody } from '../http/fields';
 
 /**
  * The contract of the pages (docs/pages.md): HTML for people, on the API's origin. Their form
@@ -10,11 +11,15 @@ import { defineRoute, type ResponseSpec } from '../http/contract';
 const html = (description: string): ResponseSpec => ({ description, contentType: 'text/html', schema: z.string().meta({ description: 'an HTML page' }) });
 
 const page = (id: string, path: string, summary: string) =>
-  defineRoute({ id, method: 'GET', path, tag: 'pages', summary, auth: 'none', responses: { 200: html('The page') } });
+  defineRoute({ id, method: 'GET', path, tag: 'pages', summary, auth: 'none', headerProfile: 'page', responses: { 200: html('The page') } });
 
 export const securityPageRoute = page('getSecurityPage', '/security', 'The Security page, with live evidence');
 export const reportPageRoute = page('getReportPage', '/security/report', 'The incident report form');
-export const reportStatusPageRoute = page('getReportStatusPage', '/security/report/status', "The form to check a report's status");
+export const reportStatusPageRoute = defineRoute({
+  ...page('getReportStatusPage', '/security/report/status', "The form to check a report's status"),
+  // One function serves this form and its POST, reading any body as a form.
+  responses: { 200: html('The page'), 415: { description: '`unsupported_media_type`: a body that is not a form', schema: errorBody } },
+});
 export const advisoriesPageRoute = page('getAdvisoriesPage', '/security/advisories', 'Published advisories and their credits');
 export const accountPageRoute = page('getAccountSecurityPage', '/account/security', 'Sign in; sessions, access tokens and connected accounts');
 
@@ -32,6 +37,7 @@ export const submitReportPageRoute = defineRoute({
   method: 'POST',
   path: '/security/report',
   tag: 'pages',
+  headerProfile: 'page',
   summary: 'The report form without JavaScript: the same checks as POST /v1/incidents',
   auth: 'none',
   body: { mode: 'form', schema: reportFormBody, maxBytes: 128 * 1024 },
@@ -47,6 +53,7 @@ export const checkReportStatusPageRoute = defineRoute({
   method: 'POST',
   path: '/security/report/status',
   tag: 'pages',
+  headerProfile: 'page',
   summary: "A report's status and reporter-visible updates, by id and tracking token",
   auth: 'none',
   body: { mode: 'form', schema: z.object({ id: z.string(), trackingToken: z.string() }), maxBytes: 4 * 1024 },
@@ -55,4 +62,17 @@ export const checkReportStatusPageRoute = defineRoute({
     400: html('The form again: a field is missing'),
     404: html('The form again: no report matches this id and tracking token'),
   },
+});
+
+/** Local stage only (sls/functions/web-assets.js): CloudFront serves these from S3 elsewhere; outside the route table. */
+export const webAssetRoute = defineRoute({
+  id: 'webAsset',
+  method: 'GET',
+  path: '/assets/{file}',
+  tag: 'pages',
+  summary: 'A content-hashed static asset of the pages (local stage only)',
+  auth: 'none',
+  headerProfile: 'page',
+  params: z.object({ file: z.string() }),
+  responses: { 200: { description: 'The file, cached for a year (immutable)' }, 404: { description: 'No such asset', schema: errorBody } },
 });

@@ -185,6 +185,12 @@ export const pagesCases: PagesCase[] = [
       expect(wrong.text).not.toContain(trackingToken);
       expect(empty.status).toBe(400);
       expect(empty.text).toMatch(/<input id="trackingToken"[^>]*aria-invalid="true"/);
+      // The receipt email's link fills the id in (and only the id)
+      const linked = await env.send({ method: 'GET', path: `/security/report/status?id=${encodeURIComponent(id)}` });
+      expect(linked.status).toBe(200);
+      expect(linked.text).toContain(`<input id="id" name="id" type="text" required autocomplete="off" spellcheck="false" value="${id}">`);
+      const hostile = await env.send({ method: 'GET', path: `/security/report/status?id=${encodeURIComponent('"><script>x</script>')}` });
+      expect(hostile.text).toContain('value="&quot;&gt;&lt;script&gt;x&lt;/script&gt;"');
     },
   },
   {

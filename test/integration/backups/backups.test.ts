@@ -91,6 +91,8 @@ describe('backups: scheduled exports and the restore drill (against the emulator
     const seeded = await seed(tag, 1000);
     setClock(uniqueDay(2900)); // later than any other window these tests create: the drill takes this export
 
+    const backupEvidenceBefore = (await backupsDepsFromEnv().repository.evidence()).lastBackup;
+
     // Act
     const run = await opsResult<{ exports: Array<{ table: string; outcome: string }> }>('opsBackups', 'run', { type: 'full' });
     await trackUntilDone();
@@ -115,6 +117,7 @@ describe('backups: scheduled exports and the restore drill (against the emulator
     }
 
     // Act: the drill
+    const evidenceBefore = await deps.repository.evidence();
     const started = await opsResult<{ drillId: string; status: string }>('opsBackups', 'restore-drill');
     let drill = started as { drillId: string; status: string; tables: Array<{ table: string; status: string; exportItemCount: number; restoredItemCount: number; checksumsEqual: boolean; scratchTable: string; scratchDeleted: boolean }> };
     for (let i = 0; i < 50 && drill.status === 'RUNNING'; i += 1) {
@@ -133,6 +136,23 @@ describe('backups: scheduled exports and the restore drill (against the emulator
     const audited: string[] = [];
     for await (const entry of auditStore().all()) if (entry.subject === started.drillId) audited.push(entry.action);
     expect(audited).toEqual(['backups.restore_drill.start', 'backups.restore_drill.finish']);
+
+    // Assess: the Security page's evidence moved forward to this drill and a completed export, unless
+    // a newer fact was there already (the emulator is shared with other tests)
+    const evidence = await deps.repository.evidence();
+    const finished = (await deps.repository.getDrill(started.drillId))!.finishedAt!;
+    if (!evidenceBefore.lastRestoreDrill || evidenceBefore.lastRestoreDrill.at < finished) {
+      expect(evidence.lastRestoreDrill).toEqual({ at: finished, drillId: started.drillId, tables: tables.length });
+    } else {
+      expect(evidence.lastRestoreDrill).toEqual(evidenceBefore.lastRestoreDrill);
+    }
+    const completions = (await Promise.all(tables.map(async (t) => (await deps.repository.recentExports(t.logical, 1))[0]))).map((r) => r.completedAt!).sort();
+    const newestCompletion = completions[completions.length - 1];
+    if (!backupEvidenceBefore || backupEvidenceBefore.at < newestCompletion) {
+      expect(evidence.lastBackup).toMatchObject({ at: newestCompletion, type: 'FULL_EXPORT' });
+    } else {
+      expect(evidence.lastBackup).toEqual(backupEvidenceBefore);
+    }
   });
 
   it('when the export runs again in the same window, concurrently or later, it starts no second export', async () => {

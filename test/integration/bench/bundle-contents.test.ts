@@ -38,8 +38,4 @@ describe('what the function bundles carry', () => {
     for (const fn of ['signup', 'change-password', 'password-reset']) expect({ fn, dictionary: carries(await inputsOf(fn), '@zxcvbn-ts/language-common') }).toEqual({ fn, dictionary: true });
     for (const fn of ['signup-verify', 'password-reset-request', 'create-session']) expect({ fn, dictionary: carries(await inputsOf(fn), '@zxcvbn-ts/language-common') }).toEqual({ fn, dictionary: false });
   }, 60_000);
-
-  it('a function without a route contract does not carry zod', async () => {
-    for (const fn of ['health', 'me', 'stripe-webhook']) expect({ fn, zod: carries(await inputsOf(fn), 'zod') }).toEqual({ fn, zod: false });
-  }, 60_000);
 });

@@ -229,6 +229,25 @@ describe('issue 13, credentials and sessions: the attacks, reproduced', () => {
       expect(await listed()).toEqual(before);
     });
 
+    it('when a user holds 50 access tokens, more are 409 too_many_tokens, also when 6 race for the last 2 places', async () => {
+      // Prepare: 48 tokens, created concurrently (no creation below the cap has to retry)
+      const account = await readyAccount(ctx);
+      const first = await Promise.all(Array.from({ length: 48 }, (_, i) => createToken(ctx, account.token, `cap-${i}`)));
+      expect(statusCounts(first)).toEqual({ 201: 48 });
+      // Act: six race for the last two places
+      const race = await Promise.all(Array.from({ length: 6 }, (_, i) => createToken(ctx, account.token, `race-${i}`)));
+      // Assess
+      expect(statusCounts(race)).toEqual({ 201: 2, 409: 4 });
+      expect(race.filter((r) => r.status === 409).every((r) => r.json.error.code === 'too_many_tokens')).toBe(true);
+      const listed = async () => (await ctx.send({ method: 'GET', path: '/v1/tokens?limit=100', headers: bearer(account.token) })).json.tokens.filter((t: { kind: string }) => t.kind === 'personal').length;
+      expect(await listed()).toBe(50);
+      // A revoked token frees its place.
+      expect((await ctx.send({ method: 'DELETE', path: `/v1/tokens/${first[0].json.id}`, headers: bearer(account.token) })).status).toBe(204);
+      expect((await createToken(ctx, account.token, 'after')).status).toBe(201);
+      expect((await createToken(ctx, account.token, 'over')).status).toBe(409);
+      expect(await listed()).toBe(50);
+    });
+
     it('GET /v1/tokens pages with ?limit= and cursor=, covering every token once; a bad limit or cursor is 400', async () => {
       const account = await readyAccount(ctx);
       const created = await Promise.all(Array.from({ length: 5 }, (_, i) => createToken(ctx, account.token, `page-${i}`)));

@@ -51,6 +51,13 @@ describe('showCustomer', () => {
     });
   });
 
+  it('when the email is not one the system could hold (the one email rule), it is 400 invalid_email and touches nothing', async () => {
+    const p = ports();
+    // A Cyrillic "а" that a plain lower-casing would have looked up as another address.
+    await expect(showCustomer(p, { query: 'adа@example.test', reason: 'ticket 4411', actor: 'local:x' })).rejects.toMatchObject({ status: 400, code: 'invalid_email' });
+    expect(p.calls).toEqual([]);
+  });
+
   it('when the audit write fails, it never reads the profile', async () => {
     const p = ports({ failAudit: true });
     await expect(showCustomer(p, { query: 'usr_1', reason: 'ticket 4411', actor: 'local:x' })).rejects.toThrow('audit table unavailable');

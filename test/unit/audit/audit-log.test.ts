@@ -1,6 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import {
   appendAuditEntry,
+  AuditWriteError,
   canonical,
   contentDigest,
   GENESIS_HASH,
@@ -199,5 +200,112 @@ describe('the keyed audit chain', () => {
     const entry = store.entries[0] as unknown as Record<string, unknown>;
     entry[field] = field === 'details' ? { lookup: 'email' } : `${String(entry[field])}x`;
     expect((await verifyChain(chain)).firstBreak).toMatchObject({ seq: 1, problem: 'altered' });
+  });
+});
+
+describe('the audit chain, exactly', () => {
+  const base = { seq: 1, at: '2026-11-24T10:00:00.000Z', actor: 'local:ada', action: 'customers.show', subject: 'user-1', reason: 'support ticket 4411', prevHash: GENESIS_HASH };
+
+  it('keeps its persisted constants: the genesis hash and the MAC scheme name', () => {
+    expect(GENESIS_HASH).toBe('0'.repeat(64));
+    expect(MAC_ALG).toBe('kms-hmac-sha256');
+  });
+
+  it('digests a known entry to a known value (SHA-256 of the sorted-key JSON, computed outside this code)', () => {
+    expect(contentDigest({ ...base, details: { b: 'two', a: 1 }, alg: MAC_ALG })).toBe('ced2a2414000c3363ac4433e8720ad17592921d9e93d1fee440f359a8f3b8fd2');
+    expect(hashEntry({ ...base, alg: MAC_ALG })).toBe('9ac912acd7654a66d81b0ad3fed0cc4bc503a8d61173a3fbd709c1c92d70e1bc');
+  });
+
+  it('gives the same digest whatever order DynamoDB returns the details map in', () => {
+    expect(contentDigest({ ...base, details: { a: 1, b: 'two', c: null } })).toBe(contentDigest({ ...base, details: { c: null, b: 'two', a: 1 } }));
+    expect(canonical({ z: { y: 1, x: [{ b: 2, a: 1 }] }, a: 0 })).toBe('{"a":0,"z":{"x":[{"a":1,"b":2}],"y":1}}');
+  });
+
+  it('stamps new entries with the MAC scheme and starts from the genesis hash', async () => {
+    const { chain } = newChain();
+    const first = await appendAuditEntry(chain, event(1), clock);
+    expect(first.alg).toBe('kms-hmac-sha256');
+    expect(first.prevHash).toBe('0'.repeat(64));
+  });
+
+  it('gives up with AuditWriteError after the given number of attempts when every sequence number is taken', async () => {
+    const { chain, store } = newChain();
+    let inserts = 0;
+    const contended: AuditChain = { ...chain, store: { ...store, insert: async () => { inserts += 1; return false; } } };
+    await expect(appendAuditEntry(contended, event(1), clock, 3)).rejects.toThrow(new AuditWriteError('Could not append to the audit log: too much contention.'));
+    expect(inserts).toBe(3);
+    await expect(appendAuditEntry(contended, event(1), clock, 3)).rejects.toBeInstanceOf(AuditWriteError);
+  });
+
+  it('names the entry it could not anchor and keeps the cause', async () => {
+    const { chain } = newChain();
+    const cause = new Error('s3 down');
+    const failing: AuditChain = { ...chain, anchors: { ...chain.anchors, record: async () => Promise.reject(cause) } };
+    const error = (await appendAuditEntry(failing, event(1), clock).catch((e: unknown) => e)) as AuditWriteError;
+    expect(error).toBeInstanceOf(AuditWriteError);
+    expect(error.message).toBe('Audit entry 1 was written but could not be anchored.');
+    expect(error.cause).toBe(cause);
+  });
+
+  it('reports each kind of break with the words `audit list` shows', async () => {
+    const altered = await chainOf(3);
+    altered.store.entries[1].subject = 'user-x';
+    expect((await verifyChain(altered.chain)).firstBreak).toEqual({ seq: 2, problem: 'altered', detail: 'entry 2 does not carry a valid MAC: changed after it was written, or not written by an audit writer' });
+
+    const missing = await chainOf(4);
+    missing.store.entries.splice(1, 1);
+    expect((await verifyChain(missing.chain)).firstBreak).toEqual({ seq: 2, problem: 'missing', detail: 'entry 2 is missing (next present is 3)' });
+
+    const relinked = await chainOf(3);
+    relinked.store.entries[2].prevHash = 'f'.repeat(64);
+    expect((await verifyChain(relinked.chain)).firstBreak).toEqual({ seq: 3, problem: 'relinked', detail: 'entry 3 does not point at the hash of entry 2' });
+
+    const truncated = await chainOf(3);
+    truncated.store.entries.pop();
+    expect((await verifyChain(truncated.chain)).firstBreak).toEqual({ seq: 3, problem: 'truncated', detail: 'entry 3 was anchored but is not in the table: entries were removed from the end' });
+  });
+
+  it('a plain (pre-keying) entry written after keyed ones is a downgrade, and so is an unknown scheme', async () => {
+    const { chain, store } = await chainOf(2);
+    const plain = { ...event(3), seq: 3, at: clock(), prevHash: store.entries[1].hash };
+    store.entries.push({ ...plain, hash: hashEntry(plain) });
+    expect((await verifyChain(chain)).firstBreak).toEqual({ seq: 3, problem: 'downgraded', detail: 'entry 3 is not keyed, after keyed entries' });
+
+    const other = newChain();
+    const odd = { ...event(1), seq: 1, at: clock(), prevHash: GENESIS_HASH, alg: 'sha256' } as unknown as AuditEntry;
+    other.store.entries.push({ ...odd, hash: hashEntry(odd) });
+    expect((await verifyChain(other.chain)).firstBreak).toMatchObject({ seq: 1, problem: 'downgraded' });
+  });
+
+  it('a chain of plain (pre-keying) entries alone, written before anchors existed, is intact', async () => {
+    const { chain, store } = newChain();
+    const plain = { ...event(1), seq: 1, at: clock(), prevHash: GENESIS_HASH };
+    store.entries.push({ ...plain, hash: hashEntry(plain) });
+    expect(await verifyChain(chain)).toMatchObject({ intact: true, firstBreak: undefined });
+  });
+
+  it('a changed plain (pre-keying) entry is reported as altered', async () => {
+    const { chain, store } = newChain();
+    const plain = { ...event(1), seq: 1, at: clock(), prevHash: GENESIS_HASH };
+    store.entries.push({ ...plain, hash: hashEntry(plain), subject: 'user-x' });
+    expect((await verifyChain(chain)).firstBreak).toEqual({ seq: 1, problem: 'altered', detail: 'entry 1 was changed after it was written' });
+  });
+
+  it('a newest entry replaced in place (same number, another MAC) does not match its anchor', async () => {
+    const { chain, store } = await chainOf(3);
+    const forged = { ...store.entries[2], subject: 'user-x' };
+    const { hash: _old, ...content } = forged;
+    store.entries[2] = { ...content, hash: await chain.mac.generate(contentDigest(content)) };
+    expect((await verifyChain(chain)).firstBreak).toEqual({
+      seq: 3,
+      problem: 'unanchored',
+      detail: 'entry 3 has no anchor: not written by an audit writer (or its writer is still anchoring it)',
+    });
+  });
+
+  it('a truncation is found at the head of a long chain too (anchors are read from the last entry on)', async () => {
+    const { chain, store } = await chainOf(60);
+    store.entries.pop();
+    expect((await verifyChain(chain)).firstBreak).toMatchObject({ seq: 60, problem: 'truncated' });
   });
 });

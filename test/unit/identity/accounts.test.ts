@@ -1,3 +1,4 @@
+import { loginBody } from '../../../lib/identity/schemas';
 import { accountService, emailKey, type AccountDeps } from '../../../lib/identity/accounts';
 import type { Credential, IdentityStore, LoginThrottleStore } from '../../../lib/identity/model';
 import type { PasswordHasher } from '../../../lib/identity/password-hasher';
@@ -86,9 +87,9 @@ describe('login (domain, with fakes)', () => {
     expect(events).toEqual([{ event: 'login', outcome: 'invalid_credentials', emailHash: emailKey('nobody@example.com'), ip: '203.0.113.9', userId: undefined }]);
   });
 
-  it('when the password is right, it logs a success with the hashed email and IP, never the email or password', async () => {
+  it('when the password is right (the email as the route schema normalised it), it logs a success with the hashed email and IP, never the email or password', async () => {
     const { service, calls, events, stored } = setup({});
-    const session = await service.login({ email: 'ADA@example.com ', password: PASSWORD }, '203.0.113.9');
+    const session = await service.login(loginBody.parse({ email: 'ADA@example.com ', password: PASSWORD }), '203.0.113.9');
     expect(session.token).toBe('hs_ses_x');
     expect(calls).toMatchObject({ verify: 1, dummy: 0, successes: 1, issued: 1 });
     expect(events).toEqual([{ event: 'login', outcome: 'success', emailHash: emailKey('ada@example.com'), ip: '203.0.113.9', userId: stored!.userId }]);

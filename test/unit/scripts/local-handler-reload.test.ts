@@ -6,6 +6,7 @@ import path from 'node:path';
 const plugin = require('../../../sls/plugins/local-handler-reload.js') as {
   new (serverless: object): { hooks: Record<string, () => void> };
   dropCachedBundles(cache: Record<string, unknown>, buildRoot: string): string[];
+  raiseLocalTimeouts(service: object, seconds: number): string[];
 };
 
 describe('reloading rebuilt handlers in the in-process local stage', () => {
@@ -48,5 +49,14 @@ describe('reloading rebuilt handlers in the in-process local stage', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('when the local stage starts, function timeouts below the local minimum are raised to it and longer ones kept', () => {
+    const service = { provider: { timeout: 10 }, functions: { me: {}, worker: { timeout: 10 }, backupsExport: { timeout: 120 } } as Record<string, { timeout?: number }> };
+    // Act
+    const raised = plugin.raiseLocalTimeouts(service, 30);
+    // Assess
+    expect(raised.sort()).toEqual(['me', 'worker']);
+    expect(Object.fromEntries(Object.entries(service.functions).map(([k, f]) => [k, f.timeout]))).toEqual({ me: 30, worker: 30, backupsExport: 120 });
   });
 });
