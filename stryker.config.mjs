@@ -32,5 +32,5 @@ export default {
   timeoutMS: 10000,
   tempDirName: '.stryker-tmp',
   cleanTempDir: 'always',
-  ignorePatterns: ['.test-stage', '.esbuild*', '.serverless', 'reports', 'bench', 'docs', 'coverage'],
+  ignorePatterns: ['.test-stage', '.esbuild*', '.serverless', 'reports', 'coverage', '.build', 'web/dist'],
 };
