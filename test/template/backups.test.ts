@@ -58,7 +58,11 @@ describe('the packaged template: backups (stage prod)', () => {
   });
 
   it('alarms to the ops address when backups are stale, an export fails or a drill fails', () => {
-    const alarms = Object.fromEntries(resourcesOfType(template, 'AWS::CloudWatch::Alarm').map(([, a]) => [a.Properties!.MetricName, a.Properties!]));
+    const alarms = Object.fromEntries(
+      resourcesOfType(template, 'AWS::CloudWatch::Alarm')
+        .filter(([, a]) => a.Properties!.Namespace === 'HelpShelf/Backups')
+        .map(([, a]) => [a.Properties!.MetricName, a.Properties!]),
+    );
     expect(alarms.StaleTables).toMatchObject({ Namespace: 'HelpShelf/Backups', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', TreatMissingData: 'breaching', AlarmActions: [{ Ref: 'BackupAlarmTopic' }] });
     expect(alarms.ExportsFailed).toMatchObject({ Namespace: 'HelpShelf/Backups', Statistic: 'Sum', AlarmActions: [{ Ref: 'BackupAlarmTopic' }] });
     expect(alarms.RestoreDrillFailures).toMatchObject({ Namespace: 'HelpShelf/Backups', AlarmActions: [{ Ref: 'BackupAlarmTopic' }] });
@@ -82,7 +86,7 @@ describe('the packaged template: backups (stage prod)', () => {
     }
     const exporter = functionRoles(template).find((r) => r.functionId === 'BackupsExportLambdaFunction')!;
     const exportStatement = exporter.statements.find((s) => actions(s).includes('dynamodb:ExportTableToPointInTime'))!;
-    expect(exportStatement.Resource).toHaveLength(7);
+    expect(exportStatement.Resource).toHaveLength(8);
     expect(exporter.statements.flatMap(actions)).not.toContain('dynamodb:Scan');
     // Scratch and restored tables are reachable only under their own prefixes.
     const drill = functionRoles(template).find((r) => r.functionId === 'BackupsRestoreDrillLambdaFunction')!;

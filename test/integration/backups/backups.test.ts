@@ -96,7 +96,7 @@ describe('backups: scheduled exports and the restore drill (against the emulator
     // Act
     const run = await opsResult<{ exports: Array<{ table: string; outcome: string }> }>('opsBackups', 'run', { type: 'full' });
     await trackUntilDone();
-    const { exports } = await opsResult<{ exports: Array<{ table: string; status: string; itemCount: number; window: string }> }>('opsBackups', 'list', { limit: 7 });
+    const { exports } = await opsResult<{ exports: Array<{ table: string; status: string; itemCount: number; window: string }> }>('opsBackups', 'list', { limit: tables.length });
 
     // Assess: every table exported once, completed, with item counts
     expect(run.exports.map((e) => e.table).sort()).toEqual(tables.map((t) => t.logical).sort());
