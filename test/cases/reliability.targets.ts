@@ -290,4 +290,29 @@ export const LOAD_MIX: LoadEntry<any>[] = [ // eslint-disable-line @typescript-e
     expect: [200],
   },
   { route: 'GET /v1/security/advisories', weight: 1, request: () => ({ method: 'GET', path: '/v1/security/advisories' }), expect: [200] },
+  // The no-JavaScript pages post forms, as a browser does.
+  {
+    route: 'POST /security/report',
+    weight: 1,
+    request: (ctx) => ({
+      method: 'POST',
+      path: '/security/report',
+      body: new URLSearchParams({ email: ctx.uniqueEmail('loadform'), summary: 'Load test report (form)', details: 'Sent by the load test through the form.', scope: 'security', website: '' }).toString(),
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      sourceIp: ctx.nextIp(),
+    }),
+    expect: [200],
+  },
+  {
+    route: 'POST /security/report/status',
+    weight: 1,
+    request: (ctx) => ({
+      method: 'POST',
+      path: '/security/report/status',
+      body: new URLSearchParams({ id: 'inc_load_test', trackingToken: 'not-a-tracking-token' }).toString(),
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      sourceIp: ctx.nextIp(),
+    }),
+    expect: [400, 404],
+  },
 ];
