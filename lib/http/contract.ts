@@ -24,6 +24,8 @@ export interface ResponseSpec {
   schema?: z.ZodType;
   /** Response headers worth documenting (name → description), e.g. Retry-After. */
   headers?: Record<string, string>;
+  /** Other bodies the same status may carry, by content type (a page's HTML answer and the middleware's JSON error). */
+  alternatives?: Record<string, z.ZodType>;
 }
 
 type ObjectSchema = z.ZodObject | z.ZodPipe<z.ZodObject, z.ZodType>;

@@ -26,6 +26,7 @@ function response(spec: ResponseSpec): ZodOpenApiResponseObject {
   const out: ZodOpenApiResponseObject = { description: spec.description };
   if (spec.schema) out.content = { [spec.contentType ?? 'application/json']: { schema: spec.schema } };
   else if (spec.contentType) out.content = { [spec.contentType]: {} };
+  for (const [contentType, schema] of Object.entries(spec.alternatives ?? {})) out.content = { ...out.content, [contentType]: { schema } };
   if (spec.headers) {
     out.headers = Object.fromEntries(Object.entries(spec.headers).map(([name, description]) => [name, { description, schema: { type: 'string' } }]));
   }

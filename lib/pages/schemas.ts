@@ -43,7 +43,7 @@ export const submitReportPageRoute = defineRoute({
   body: { mode: 'form', schema: reportFormBody, maxBytes: 128 * 1024 },
   responses: {
     200: html('The receipt: the report id and its tracking token'),
-    400: html('The form again, the problem next to its field'),
+    400: { ...html('The form again, the problem next to its field; a body that cannot be read as a form gets the API.md JSON error'), alternatives: { 'application/json': errorBody } },
     429: { ...html('The form again: too many reports from this address'), headers: { 'Retry-After': 'seconds to wait' } },
   },
 });
@@ -59,7 +59,7 @@ export const checkReportStatusPageRoute = defineRoute({
   body: { mode: 'form', schema: z.object({ id: z.string(), trackingToken: z.string() }), maxBytes: 4 * 1024 },
   responses: {
     200: html("The report's status and updates"),
-    400: html('The form again: a field is missing'),
+    400: { ...html('The form again: a field is missing; a body that cannot be read as a form gets the API.md JSON error'), alternatives: { 'application/json': errorBody } },
     404: html('The form again: no report matches this id and tracking token'),
   },
 });
