@@ -11,7 +11,8 @@ async function start(env: Record<string, string>): Promise<{ code: number; outpu
   try {
     const { stdout, stderr } = await run(path.join(ROOT, 'node_modules/.bin/tsx'), [path.join(ROOT, 'scripts/start.ts')], {
       cwd: ROOT,
-      env: { ...process.env, ...env },
+      // The integration setup exports its own stand-in provider's port; this stage needs a free one.
+      env: { ...process.env, SOCIAL_PROVIDER_PORT: String(await freePort()), ...env },
       timeout: 60_000,
     });
     return { code: 0, output: stdout + stderr };
