@@ -1,15 +1,10 @@
+import type { Advisory } from '../incidents/model';
 import type { PageAssets } from './assets';
 import { html } from './html';
 import { page, time } from './layout';
 
-export interface AdvisoryView {
-  id: string;
-  title: string;
-  summary: string;
-  resolvedAt: string;
-  publishedAt: string;
-  credits: string[];
-}
+/** What the page shows of an advisory: the published advisory itself. */
+export type AdvisoryView = Advisory;
 
 export function renderAdvisoriesPage(assets: PageAssets, advisories: AdvisoryView[]): string {
   const list = advisories.length

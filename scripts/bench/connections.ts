@@ -1,6 +1,6 @@
 import { PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { EMULATOR_REGION, freePort } from '../lib/emulator';
-import { startSocialProvider, type SocialProvider } from '../lib/social-provider';
+import { approveAtProvider, startSocialProvider, type SocialProvider } from '../lib/social-provider';
 import type { BenchContext, BenchResponse, WarmScenario } from './types';
 import { signUpAndLogIn, type Account } from './scenarios';
 
@@ -46,29 +46,11 @@ async function connect(ctx: BenchContext, account: Account): Promise<string> {
   const start = new URL(begun.json.connectUrl);
   const started = await ctx.send({ method: 'GET', path: `${start.pathname}${start.search}` });
   const cookie = started.headers['set-cookie']?.split(';')[0];
-  const callback = await approve(started.headers.location);
+  const callback = await approveAtProvider(started.headers.location);
   const done = await ctx.send({ method: 'GET', path: `${callback.pathname}${callback.search}`, headers: { Cookie: cookie ?? '' } });
   const id = new URL(done.headers.location).searchParams.get('connection');
   if (!id) throw new Error(`the connect flow ended on ${done.headers.location}`);
   return id;
-}
-
-/** The stand-in approves at once; follow its redirects (with its cookies) back to our callback. */
-async function approve(authorizationUrl: string): Promise<URL> {
-  const jar = new Map<string, string>();
-  let url = authorizationUrl;
-  for (let hop = 0; hop < 10; hop += 1) {
-    const res = await fetch(url, { redirect: 'manual', headers: { Cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; ') } });
-    for (const c of res.headers.getSetCookie()) {
-      const [pair] = c.split(';');
-      jar.set(pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1));
-    }
-    await res.arrayBuffer();
-    const next = new URL(res.headers.get('location') ?? '', url);
-    if (next.pathname === '/v1/connections/callback') return next;
-    url = next.toString();
-  }
-  throw new Error('the stand-in never redirected back');
 }
 
 const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });

@@ -53,26 +53,9 @@ export async function startInBrowser(send: Send, connectUrl: string): Promise<Br
   return { authorizationUrl, cookie: cookie!, state: new URL(authorizationUrl).searchParams.get('state')! };
 }
 
-/** Follows the provider's redirects (with its own cookies) until it sends the browser back to us. */
-export async function approveAtProvider(authorizationUrl: string, callbackPrefix = '/v1/connections/callback'): Promise<URL> {
-  const jar = new Map<string, string>();
-  let url = authorizationUrl;
-  for (let hop = 0; hop < 10; hop += 1) {
-    const res = await fetch(url, { redirect: 'manual', headers: { Cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; ') } });
-    for (const c of res.headers.getSetCookie()) {
-      const [pair] = c.split(';');
-      const eq = pair.indexOf('=');
-      jar.set(pair.slice(0, eq), pair.slice(eq + 1));
-    }
-    await res.arrayBuffer();
-    const location = res.headers.get('location');
-    if (!location) throw new Error(`the provider answered ${res.status} without a redirect at ${url}`);
-    const next = new URL(location, url);
-    if (next.pathname === callbackPrefix) return next;
-    url = next.toString();
-  }
-  throw new Error('the provider never redirected back');
-}
+import { approveAtProvider } from '../../scripts/lib/social-provider';
+
+export { approveAtProvider };
 
 export async function returnToCallback(send: Send, callback: URL | string, cookie?: string): Promise<TestResponse> {
   const path = typeof callback === 'string' ? callback : `${callback.pathname}${callback.search}`;
