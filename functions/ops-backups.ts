@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { REASON_MAX_LENGTH, requireAccessReason } from '../lib/access/reason';
 import { audit } from '../lib/audit';
 import { backupsDepsFromEnv } from '../lib/backups/config';

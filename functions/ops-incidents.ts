@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { audit } from '../lib/audit';
 import { incidentDepsFromEnv } from '../lib/incidents';
 import { nowOverride } from '../lib/incidents/clock-override';

@@ -162,7 +162,8 @@ async function main(): Promise<number> {
       try {
         const info = await bundleFunction(key, config.functions[key], custom, BUILD_DIR);
         const cold = await coldInit(info, { ...functionEnvironment(config, key), ...emulatorEnvironment(emulator.endpoint) }, SIZES.coldRuns);
-        const { file: _f, baselineFile: _b, functionKey: _k, ...bundle } = info;
+        const { file: _f, baselineFile: _b, functionKey: _k, packages, ...rest } = info;
+        const bundle = { ...rest, packages: packages.slice(0, 5) };
         result = { functionKey: key, bundle, coldInit: { ...cold, medianMs: round(cold.medianMs, 3)!, baselineMedianMs: round(cold.baselineMedianMs, 3)!, ratio: round(cold.ratio, 3) } };
       } catch (error) {
         result = { functionKey: key, bundle: null, coldInit: null, error: (error as Error).message.split('\n')[0] };

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { ProviderCallError, ScopeNotGrantedError } from './model';
 import { guardedFetch, retryAfterSeconds, type OutboundPolicy } from './outbound-fetch';
 import type { ProviderConfig } from './providers';

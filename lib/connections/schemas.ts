@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { codedField, defineRoute } from '../http/contract';
 import { errorBody, isoTimestamp, plainText } from '../http/fields';
 

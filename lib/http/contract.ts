@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { HeaderProfile } from './security-headers';
 import type { BodyMode } from './types';
 import { fieldCodes, type FieldCodes } from './field-codes';

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { BadRequestError } from '../platform/errors';
 import { fieldCodes, type FieldCodes } from './field-codes';
 

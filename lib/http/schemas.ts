@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineRoute } from './contract';
 
 /** The routes the HTTP layer serves itself: health and the contract document. */

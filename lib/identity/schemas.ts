@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { codedField, defineRoute } from '../http/contract';
 import { domainRule, emailAddress, errorBody, isoTimestamp } from '../http/fields';
 import { BadRequestError } from '../platform/errors';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineRoute } from '../http/contract';
 import { emailAddress, errorBody, isoTimestamp, plainText } from '../http/fields';
 import { INCIDENT_SCOPES, INCIDENT_STATUSES } from './model';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { MAX_EMAIL_LENGTH, normaliseEmail } from '../platform/email';
 import { BadRequestError } from '../platform/errors';
 

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 /**
  * The operations path. Ops functions have no HTTP route: they are reached only by a direct

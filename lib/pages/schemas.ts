@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineRoute, type ResponseSpec } from '../http/contract';
 import { errorBody } from '../http/fields';
 

@@ -48,6 +48,8 @@ export interface BundleInfo {
   sdkClients: string[];
   baselineFile: string;
   baselineBytes: number;
+  /** What the bundle is made of: minified bytes per package (our own code as `(project)`), largest first. */
+  packages: Array<{ name: string; bytes: number }>;
 }
 
 function dirBytes(dir: string): number {
@@ -81,6 +83,19 @@ export function sdkClientsIn(metafile: Metafile): string[] {
     if (match) found.add(match[1]);
   }
   return [...found].sort();
+}
+
+/** Minified bytes each package contributes to a bundle (from the metafile's outputs), largest first. */
+export function packagesIn(metafile: Metafile): Array<{ name: string; bytes: number }> {
+  const totals = new Map<string, number>();
+  for (const output of Object.values(metafile.outputs)) {
+    for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+      const match = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input);
+      const name = match ? match[1] : '(project)';
+      totals.set(name, (totals.get(name) ?? 0) + bytesInOutput);
+    }
+  }
+  return [...totals].map(([name, bytes]) => ({ name, bytes })).sort((a, b) => b.bytes - a.bytes);
 }
 
 function externalsIn(metafile: Metafile, declared: string[]): string[] {
@@ -131,6 +146,7 @@ export async function bundleFunction(functionKey: string, def: FunctionDefinitio
     sdkClients,
     baselineFile,
     baselineBytes: statSync(baselineFile).size,
+    packages: packagesIn(result.metafile!),
   };
 }
 

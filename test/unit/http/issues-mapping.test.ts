@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { issueToError, parsePart, type InputPart } from '../../../lib/http/issues';
 import { fieldCodes, type FieldCodes } from '../../../lib/http/field-codes';
 import { BadRequestError } from '../../../lib/platform/errors';

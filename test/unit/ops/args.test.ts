@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { choice, flag, optionalEmail, optionalText, parseArgs, refusal, requiredText, wholeNumber } from '../../../lib/ops/args';
 import { BadRequestError } from '../../../lib/platform/errors';
 

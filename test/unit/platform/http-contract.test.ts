@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { codedField, defineRoute } from '../../../lib/http/contract';
 import { domainRule, emailAddress, errorBody, plainText } from '../../../lib/http/fields';

@@ -4,7 +4,7 @@ import { json } from '../../../lib/http/responses';
 import { opsHandler, action } from '../../../lib/ops/handler';
 import { BadRequestError } from '../../../lib/platform/errors';
 import { loggedHandler, logger } from '../../../lib/platform/logger';
-import { z } from 'zod';
+import * as z from 'zod';
 import { apiGatewayEvent, lambdaContext } from '../../support/http';
 
 type Line = Record<string, unknown> & { message: string };
