@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { auditChain } from '../lib/audit';
 import { listAudit } from '../lib/access/audit-report';
 import { optionalText } from '../lib/ops/args';

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { REASON_MAX_LENGTH, requireAccessReason } from '../lib/access/reason';
 import { audit } from '../lib/audit';
 import { backupsDepsFromEnv } from '../lib/backups/config';
@@ -35,10 +35,10 @@ function drillSummary(drill: DrillRecord) {
 }
 
 /** A table to list the exports of: one this stage backs up, by logical or physical name. */
-const knownTable = optionalText(255).superRefine((table, issues) => {
+const knownTable = optionalText(255).check(z.superRefine((table: string | undefined, issues) => {
   if (table === undefined || deps.tables.some((t) => t.logical === table || t.name === table)) return;
   issues.addIssue({ code: 'custom', ...refusal('unknown_table', `Unknown table "${table}". Known: ${deps.tables.map((t) => t.logical).join(', ')}.`) });
-});
+}));
 
 /**
  * Backups operations. Long operations return at once with what to follow (export ids, a drill id,

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { checkAccessReason, REASON_MAX_LENGTH } from '../lib/access/reason';
 import { connections } from '../lib/connections/runtime';
 import { optionalText, requiredText } from '../lib/ops/args';

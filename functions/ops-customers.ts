@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { audit } from '../lib/audit';
 import { showCustomer } from '../lib/access/customer-record';
 import { dynamoCustomerDirectory } from '../lib/access/dynamo-customer-directory';

@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import { preprocess } from '../lib/platform/zod-mini';
 import { audit } from '../lib/audit';
 import { incidentDepsFromEnv } from '../lib/incidents';
 import { nowOverride } from '../lib/incidents/clock-override';
@@ -22,15 +23,15 @@ const incidents = incidentDepsFromEnv();
 const inboxRecords = dynamoInboxRecords(requireEnv('INCIDENTS_TABLE'));
 
 /** An incident id (`inc_…`). */
-const incidentId = requiredText(100).pipe(z.string().regex(/^inc_[A-Za-z0-9_-]{1,64}$/, 'ID must be an incident id (inc_…).'));
+const incidentId = z.pipe(requiredText(100), z.string().check(z.regex(/^inc_[A-Za-z0-9_-]{1,64}$/, 'ID must be an incident id (inc_…).')));
 
 const contactEmail = optionalEmail('contact-email');
 
 /** `--credit NAME`, repeatable: the CLI sends a list (or one name). */
 const creditMessage = `Each --credit must be a name of 1 to ${TEXT_LIMITS.credit} characters.`;
-const credits = z.preprocess(
+const credits = preprocess(
   (value) => (value === undefined || value === null ? [] : Array.isArray(value) ? value : [value]),
-  z.array(z.string(creditMessage).max(TEXT_LIMITS.credit, creditMessage).trim().min(1, creditMessage)).max(TEXT_LIMITS.credits, `At most ${TEXT_LIMITS.credits} --credit values.`),
+  z.array(z.string(creditMessage).check(z.maxLength(TEXT_LIMITS.credit, creditMessage), z.trim(), z.minLength(1, creditMessage))).check(z.maxLength(TEXT_LIMITS.credits, `At most ${TEXT_LIMITS.credits} --credit values.`)),
 );
 
 /**
@@ -40,7 +41,7 @@ const credits = z.preprocess(
 export const handler = opsHandler({
   list: action(
     z.object({
-      status: optionalText(40).refine((status) => status === undefined || isIncidentStatus(status), refusal('invalid_status', `STATUS must be one of: ${INCIDENT_STATUSES.join(', ')}.`)),
+      status: optionalText(40).check(z.refine((status: string | undefined) => status === undefined || isIncidentStatus(status), refusal('invalid_status', `STATUS must be one of: ${INCIDENT_STATUSES.join(', ')}.`))),
     }),
     async ({ status }, ctx) => {
       const found = await listIncidents(incidents, status as IncidentStatus | undefined);

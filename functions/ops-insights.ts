@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { computeInsights } from '../lib/access/insights';
 import { dynamoInsightsSource } from '../lib/access/dynamo-insights-source';
 import { wholeNumber } from '../lib/ops/args';

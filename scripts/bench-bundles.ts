@@ -8,13 +8,13 @@
  * listed per function, default 4; 0 for none), BENCH_BUNDLES_JSON=file (write the rows as JSON).
  * Builds in a temporary directory that is removed at the end, also on failure.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { bundleFunction, coldInit, type EsbuildCustom } from './bench/bundles';
 import { FUNCTION_HEADER, functionRow, ProgressTable, type FunctionResult } from './bench/report';
 import { round } from './bench/stats';
 import { emulatorEnvironment } from './lib/emulator';
+import { tempDir } from './lib/temp-dir';
 import { functionEnvironment, loadStageConfig, PROJECT_ROOT } from './lib/stage-config';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -35,7 +35,8 @@ async function main(): Promise<number> {
   // Cold init only reads the environment: no emulator needs to listen on this endpoint.
   // The build directory is outside the project: native externals (@node-rs/argon2) resolve from its node_modules.
   const endpointEnv = { ...emulatorEnvironment('http://127.0.0.1:9'), NODE_PATH: path.join(PROJECT_ROOT, 'node_modules') };
-  const buildDir = mkdtempSync(path.join(os.tmpdir(), 'helpshelf-bench-bundles-'));
+  const build = tempDir('helpshelf-bench-bundles-');
+  const buildDir = build.path;
   const rows: Array<FunctionResult & { packages?: Array<{ name: string; bytes: number }> }> = [];
   try {
     const table = new ProgressTable([...FUNCTION_HEADER, 'largest packages (minified bytes)'], [22, 12, 28, 30, 18, 12, 18, 5, 60]);
@@ -54,7 +55,7 @@ async function main(): Promise<number> {
       table.row([...functionRow(row), top]);
     }
   } finally {
-    rmSync(buildDir, { recursive: true, force: true });
+    build.remove();
   }
   if (process.env.BENCH_BUNDLES_JSON) writeFileSync(process.env.BENCH_BUNDLES_JSON, `${JSON.stringify(rows, null, 2)}\n`);
   const over = rows.filter((r) => r.coldInit?.withinTarget === false || r.error);

@@ -18,6 +18,7 @@ import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { emulatorEnvironment, EMULATOR_REGION, freePort, startEmulator, type Emulator } from './lib/emulator';
 import { provisionStage } from './lib/provision';
 import { allFunctionsEnvironment, functionEnvironment, loadStageConfig, PROJECT_ROOT } from './lib/stage-config';
+import { tempDir } from './lib/temp-dir';
 import { instrumentPlatformClients, setCallObserver, type AwsCall } from './lib/aws-call-counter';
 import { capacityObserver } from './bench/capacity';
 import { benchChart } from './bench/chart';
@@ -49,7 +50,6 @@ import { runWarmScenario, type WarmResult } from './bench/warm';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const OUT_DIR = path.resolve(PROJECT_ROOT, process.env.BENCH_OUT_DIR ?? 'bench');
-const BUILD_DIR = path.join(PROJECT_ROOT, '.esbuild-bench');
 const SIZES = QUICK
   ? { coldRuns: 3, warm: 20, emulatorCalls: 20, argon2: 3, events: 20 }
   : {
@@ -124,8 +124,15 @@ async function main(): Promise<number> {
   const custom = ((config as unknown as { custom?: { esbuild?: EsbuildCustom } }).custom?.esbuild ?? {}) as EsbuildCustom;
 
   let emulator: Emulator | undefined;
+  // The bundles are built in a temporary directory removed at the end, also on failure or
+  // interruption; native externals (@node-rs/argon2) resolve from the project's node_modules.
+  const build = tempDir('helpshelf-bench-');
+  const buildDir = build.path;
   try {
     emulator = await startEmulator(await freePort());
+    // An interrupted run (Ctrl-C, kill) leaves no emulator behind either.
+    const emulatorProcess = emulator.process;
+    process.once('exit', () => emulatorProcess.kill('SIGKILL'));
     const webhookSecret = `whsec_${randomBytes(24).toString('base64url')}`;
     await provisionStage(config, {
       region: EMULATOR_REGION,
@@ -156,12 +163,11 @@ async function main(): Promise<number> {
     say(`Bundle and cold init (${SIZES.coldRuns} fresh processes each, function and SDK floor alternated):`);
     const fnTable = new ProgressTable(FUNCTION_HEADER, [22, 12, 28, 30, 18, 12, 18, 5]);
     const functions: FunctionResult[] = [];
-    mkdirSync(BUILD_DIR, { recursive: true });
     for (const key of keys) {
       let result: FunctionResult;
       try {
-        const info = await bundleFunction(key, config.functions[key], custom, BUILD_DIR);
-        const cold = await coldInit(info, { ...functionEnvironment(config, key), ...emulatorEnvironment(emulator.endpoint) }, SIZES.coldRuns);
+        const info = await bundleFunction(key, config.functions[key], custom, buildDir);
+        const cold = await coldInit(info, { ...functionEnvironment(config, key), ...emulatorEnvironment(emulator.endpoint), NODE_PATH: path.join(PROJECT_ROOT, 'node_modules') }, SIZES.coldRuns);
         const { file: _f, baselineFile: _b, functionKey: _k, packages, ...rest } = info;
         const bundle = { ...rest, packages: packages.slice(0, 5) };
         result = { functionKey: key, bundle, coldInit: { ...cold, medianMs: round(cold.medianMs, 3)!, baselineMedianMs: round(cold.baselineMedianMs, 3)!, ratio: round(cold.ratio, 3) } };
@@ -248,6 +254,7 @@ async function main(): Promise<number> {
     return 0;
   } finally {
     await emulator?.stop();
+    build.remove();
   }
 }
 

@@ -1,4 +1,4 @@
-import type * as z from 'zod';
+import * as z from 'zod/mini';
 import { ProviderCallError, ScopeNotGrantedError } from './model';
 import { guardedFetch, retryAfterSeconds, type OutboundPolicy } from './outbound-fetch';
 import type { ProviderConfig } from './providers';
@@ -34,7 +34,7 @@ const MAX_ANSWER_BYTES = 1024 * 1024;
 export function httpProviderApi(policy: OutboundPolicy, now: () => number): ProviderApi {
   const fetcher = guardedFetch(policy);
 
-  async function call<T>(provider: ProviderConfig, accessToken: string, method: 'GET' | 'POST', path: string, schema: z.ZodType<T>, body?: unknown, scope?: string): Promise<T> {
+  async function call<T>(provider: ProviderConfig, accessToken: string, method: 'GET' | 'POST', path: string, schema: z.core.$ZodType<T>, body?: unknown, scope?: string): Promise<T> {
     const response = await fetcher(`${provider.apiBaseUrl}${path}`, {
       method,
       headers: { Authorization: `Bearer ${accessToken}`, Accept: 'application/json', ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
@@ -65,7 +65,7 @@ export function httpProviderApi(policy: OutboundPolicy, now: () => number): Prov
     } catch (error) {
       throw new ProviderCallError('the provider answered something that is not JSON', undefined, { cause: error });
     }
-    const checked = schema.safeParse(parsed);
+    const checked = z.safeParse(schema, parsed);
     if (!checked.success) throw new ProviderCallError('the provider answered an unexpected shape');
     return checked.data;
   }

@@ -1,5 +1,5 @@
-import * as z from 'zod';
-import { codedField, defineRoute } from '../http/contract';
+import * as z from 'zod/mini';
+import { codedField, defineRoute, withMeta } from '../http/contract';
 import { errorBody, isoTimestamp, plainText } from '../http/fields';
 
 /**
@@ -10,17 +10,17 @@ export const POST_TEXT_MAX = 280;
 export const CONNECTION_ID = /^con_[0-9a-f]{32}$/;
 const TAG = 'connections';
 
-const scopeName = z.string().min(1).max(100);
+const scopeName = z.string().check(z.minLength(1), z.maxLength(100));
 
 export const createConnectionBody = z.object({
   // codedField last: .meta() makes a copy, which would not carry the codes.
-  provider: codedField(z.string().max(64).meta({ description: 'a provider id from GET /v1/connections/providers', example: 'demo' }), {
+  provider: codedField(withMeta(z.string().check(z.maxLength(64)), { description: 'a provider id from GET /v1/connections/providers', example: 'demo' }), {
     missing: 'unknown_provider',
     invalid: 'unknown_provider',
     tooLong: 'unknown_provider',
     empty: 'unknown_provider',
   }),
-  scopes: codedField(z.array(scopeName).min(1).max(20).nullish().meta({ description: 'scopes to ask for, among those the provider offers (default: all of them)' }), {
+  scopes: codedField(withMeta(z.nullish(z.array(scopeName).check(z.minLength(1), z.maxLength(20))), { description: 'scopes to ask for, among those the provider offers (default: all of them)' }), {
     invalid: 'invalid_scope',
     tooLong: 'invalid_scope',
     empty: 'invalid_scope',
@@ -28,7 +28,7 @@ export const createConnectionBody = z.object({
 });
 
 export const publishPostBody = z.object({
-  text: codedField(plainText(POST_TEXT_MAX, { lines: true }).meta({ description: '1–280 characters (an emoji counts as one)' }), {
+  text: codedField(withMeta(plainText(POST_TEXT_MAX, { lines: true }), { description: '1–280 characters (an emoji counts as one)' }), {
     missing: 'invalid_text',
     invalid: 'invalid_text',
     tooLong: 'invalid_text',
@@ -42,14 +42,14 @@ const connectionParams = z.object({ id: z.string() });
 export const postSchema = z.object({ id: z.string(), text: z.string(), createdAt: z.string() });
 
 export const connectionSchema = z.object({
-  id: z.string().meta({ example: 'con_0f1e2d3c4b5a69788796a5b4c3d2e1f0' }),
+  id: withMeta(z.string(), { example: 'con_0f1e2d3c4b5a69788796a5b4c3d2e1f0' }),
   provider: z.string(),
-  accountId: z.string().meta({ description: 'the account at the provider' }),
+  accountId: withMeta(z.string(), { description: 'the account at the provider' }),
   accountName: z.string(),
-  scopes: z.array(z.string()).meta({ description: 'as granted by the provider (may be fewer than requested)' }),
+  scopes: withMeta(z.array(z.string()), { description: 'as granted by the provider (may be fewer than requested)' }),
   status: z.enum(['active', 'needs_reauth']),
   createdAt: isoTimestamp,
-  lastUsedAt: isoTimestamp.nullable(),
+  lastUsedAt: z.nullable(isoTimestamp),
 });
 
 const unauthorized = { description: 'No valid token', schema: errorBody, headers: { 'WWW-Authenticate': 'Bearer' } };
@@ -93,7 +93,7 @@ export const startConnectRoute = defineRoute({
   tag: TAG,
   summary: 'The connectUrl: binds the attempt to this browser (a __Host- cookie) and redirects to the provider',
   auth: 'none',
-  query: z.object({ state: z.string().nullish() }),
+  query: z.object({ state: z.nullish(z.string()) }),
   responses: {
     302: redirect('To the provider\'s authorization endpoint; or to the app URL with `status=error&reason=invalid_state` for an unknown, used or expired link'),
   },
@@ -107,11 +107,11 @@ export const connectCallbackRoute = defineRoute({
   summary: 'The browser returning from the provider',
   auth: 'none',
   query: z.object({
-    code: z.string().nullish(),
-    state: z.string().nullish(),
-    iss: z.string().nullish(),
-    error: z.string().nullish(),
-    error_description: z.string().nullish(),
+    code: z.nullish(z.string()),
+    state: z.nullish(z.string()),
+    iss: z.nullish(z.string()),
+    error: z.nullish(z.string()),
+    error_description: z.nullish(z.string()),
   }),
   responses: {
     302: redirect('To the stage\'s app URL only: `?status=connected&connection=<id>`, or `?status=error&reason=<code>` (access_denied, invalid_state, browser_mismatch, issuer_mismatch, exchange_failed, provider_error, provider_unavailable) with nothing stored'),
@@ -178,7 +178,7 @@ export const publishPostRoute = defineRoute({
 });
 
 /** What the provider's API answers: checked, so garbage is a 502 rather than a 500 or a leak. */
-const providerPost = z.object({ id: z.string().max(200), text: z.string().max(10_000), createdAt: z.string().max(64) });
-export const ProviderPostsAnswer = z.object({ posts: z.array(providerPost).max(1000) });
+const providerPost = z.object({ id: z.string().check(z.maxLength(200)), text: z.string().check(z.maxLength(10_000)), createdAt: z.string().check(z.maxLength(64)) });
+export const ProviderPostsAnswer = z.object({ posts: z.array(providerPost).check(z.maxLength(1000)) });
 export const ProviderPostAnswer = z.object({ post: providerPost });
-export const ProviderAccountAnswer = z.object({ id: z.string().min(1).max(200), name: z.string().max(200).optional() });
+export const ProviderAccountAnswer = z.object({ id: z.string().check(z.minLength(1), z.maxLength(200)), name: z.optional(z.string().check(z.maxLength(200))) });

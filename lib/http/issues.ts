@@ -1,4 +1,4 @@
-import type * as z from 'zod';
+import * as z from 'zod/mini';
 import { BadRequestError } from '../platform/errors';
 import { fieldCodes, type FieldCodes } from './field-codes';
 
@@ -34,7 +34,7 @@ function fieldSchema(root: Schema, key: string): Schema | undefined {
 
 function codesOf(schema: Schema | undefined): FieldCodes {
   for (const layer of layers(schema)) {
-    const codes = fieldCodes.get(layer as z.ZodType);
+    const codes = fieldCodes.get(layer);
     if (codes) return codes;
   }
   return {};
@@ -101,8 +101,8 @@ export function issueToError(issue: Issue, input: unknown, schema: Schema, part:
 }
 
 /** Parses one part of the request; the first problem becomes the 400 the client sees. */
-export function parsePart<S extends z.ZodType>(schema: S, input: unknown, part: InputPart): z.output<S> {
-  const result = schema.safeParse(input);
+export function parsePart<S extends Schema>(schema: S, input: unknown, part: InputPart): z.output<S> {
+  const result = z.safeParse(schema, input);
   if (result.success) return result.data;
   throw issueToError(result.error.issues[0], input, schema, part);
 }

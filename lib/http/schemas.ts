@@ -1,5 +1,5 @@
-import * as z from 'zod';
-import { defineRoute } from './contract';
+import * as z from 'zod/mini';
+import { defineRoute, withMeta } from './contract';
 
 /** The routes the HTTP layer serves itself: health and the contract document. */
 
@@ -24,7 +24,7 @@ export const openApiRoute = defineRoute({
   responses: {
     200: {
       description: 'The OpenAPI 3.1 document',
-      schema: z.looseObject({ openapi: z.string().meta({ example: '3.1.0' }), info: z.looseObject({}), paths: z.looseObject({}) }),
+      schema: z.looseObject({ openapi: withMeta(z.string(), { example: '3.1.0' }), info: z.looseObject({}), paths: z.looseObject({}) }),
     },
   },
 });

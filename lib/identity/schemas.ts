@@ -1,5 +1,5 @@
-import * as z from 'zod';
-import { codedField, defineRoute } from '../http/contract';
+import * as z from 'zod/mini';
+import { codedField, defineRoute, withMeta } from '../http/contract';
 import { domainRule, emailAddress, errorBody, isoTimestamp } from '../http/fields';
 import { BadRequestError } from '../platform/errors';
 import { normalisePassword } from './password-policy';
@@ -31,31 +31,32 @@ const email = codedField(emailAddress, { missing: 'invalid_request' });
 /** A password as received: a string, bounded and NFKC-normalised by the policy's first step. */
 const password = (field: string) =>
   codedField(
-    z
-      .string()
-      .meta({ format: 'password', maxLength: 256 })
-      .transform(domainRule((value: string) => normalisePassword(value, field))),
+    z.pipe(withMeta(z.string(), { format: 'password', maxLength: 256 }), z.transform(domainRule((value: string) => normalisePassword(value, field)))),
     INVALID_REQUEST,
   );
 
-const secretToken = codedField(z.string().meta({ description: 'the hs_ token from the email' }), INVALID_REQUEST);
+const secretToken = codedField(withMeta(z.string(), { description: 'the hs_ token from the email' }), INVALID_REQUEST);
 
 /** Optional display name: null when absent or blank; printable, at most 100 characters. */
 const displayName = codedField(
-  z
-    .string()
-    .transform(
-      domainRule((value: string) => {
-        const name = value.normalize('NFC').trim();
-        if (name.length === 0) return null;
-        if ([...name].length > MAX_NAME_LENGTH || /[\u0000-\u001f\u007f-\u009f]/.test(name)) {
-          throw new BadRequestError('invalid_name', `name must be at most ${MAX_NAME_LENGTH} printable characters.`);
-        }
-        return name;
-      }),
-    )
-    .nullish()
-    .meta({ description: `shown in the app; at most ${MAX_NAME_LENGTH} printable characters` }),
+  withMeta(
+    z.nullish(
+      z.pipe(
+        z.string(),
+        z.transform(
+          domainRule((value: string) => {
+            const name = value.normalize('NFC').trim();
+            if (name.length === 0) return null;
+            if ([...name].length > MAX_NAME_LENGTH || /[\u0000-\u001f\u007f-\u009f]/.test(name)) {
+              throw new BadRequestError('invalid_name', `name must be at most ${MAX_NAME_LENGTH} printable characters.`);
+            }
+            return name;
+          }),
+        ),
+      ),
+    ),
+    { description: `shown in the app; at most ${MAX_NAME_LENGTH} printable characters` },
+  ),
   { invalid: 'invalid_request' },
 );
 
@@ -67,16 +68,18 @@ export const resetRequestBody = z.object({ email });
 export const resetBody = z.object({ token: secretToken, newPassword: password('newPassword') });
 export const createTokenBody = z.object({
   name: codedField(
-    z
-      .string()
-      .trim()
-      .min(1)
-      .max(MAX_TOKEN_NAME_LENGTH)
-      .refine((value) => !/[\u0000-\u001f\u007f]/.test(value), { message: 'must not contain control characters' })
-      .meta({ description: 'what the token is for', example: 'CI deploys' }),
+    withMeta(
+      z.string().check(
+        z.trim(),
+        z.minLength(1),
+        z.maxLength(MAX_TOKEN_NAME_LENGTH),
+        z.refine((value) => !/[\u0000-\u001f\u007f]/.test(value), { message: 'must not contain control characters' }),
+      ),
+      { description: 'what the token is for', example: 'CI deploys' },
+    ),
     { missing: 'invalid_request', invalid: 'invalid_request', tooLong: 'invalid_request', empty: 'invalid_request' },
   ),
-  expiresInDays: codedField(z.number().int().min(1).max(PERSONAL_TOKEN_MAX_DAYS), INVALID_REQUEST).nullish().meta({ description: 'default 90' }),
+  expiresInDays: withMeta(z.nullish(codedField(z.number().check(z.int(), z.gte(1), z.lte(PERSONAL_TOKEN_MAX_DAYS)), INVALID_REQUEST)), { description: 'default 90' }),
 });
 export type SignupInput = z.output<typeof signupBody>;
 export type VerifyInput = z.output<typeof verifyBody>;
@@ -87,40 +90,39 @@ export type ResetInput = z.output<typeof resetBody>;
 export type CreateTokenInput = z.output<typeof createTokenBody>;
 
 export const tokenPageQuery = z.object({
-  limit: codedField(
-    z
-      .string()
-      .regex(/^\d{1,3}$/)
-      .transform(Number)
-      .pipe(z.number().int().min(1).max(TOKEN_PAGE_MAX))
-      .meta({ description: `page size, 1 to ${TOKEN_PAGE_MAX} (default 50)` }),
-    INVALID_REQUEST,
-  ).optional(),
-  cursor: codedField(z.string().transform(domainRule(decodeCursor)).meta({ description: 'nextCursor of the previous page' }), INVALID_REQUEST).optional(),
+  limit: z.optional(
+    codedField(
+      withMeta(z.pipe(z.pipe(z.string().check(z.regex(/^\d{1,3}$/)), z.transform(Number)), z.number().check(z.int(), z.gte(1), z.lte(TOKEN_PAGE_MAX))), {
+        description: `page size, 1 to ${TOKEN_PAGE_MAX} (default 50)`,
+      }),
+      INVALID_REQUEST,
+    ),
+  ),
+  cursor: z.optional(codedField(withMeta(z.pipe(z.string(), z.transform(domainRule(decodeCursor))), { description: 'nextCursor of the previous page' }), INVALID_REQUEST)),
 });
 export type TokenPageQuery = z.output<typeof tokenPageQuery>;
 
 /** RFC 7009: `token` (and an ignored `token_type_hint`); anything else about it is answered 200 alike. */
-export const oauthRevokeBody = z.object({ token: z.string().optional(), token_type_hint: z.string().optional() });
+export const oauthRevokeBody = z.object({ token: z.optional(z.string()), token_type_hint: z.optional(z.string()) });
 
 const status = <S extends string>(value: S) => z.object({ status: z.literal(value) });
-export const issuedSession = z.object({ token: z.string().meta({ description: 'hs_ session token: send as Authorization: Bearer' }), tokenId: z.string(), expiresAt: isoTimestamp });
+export const issuedSession = z.object({ token: withMeta(z.string(), { description: 'hs_ session token: send as Authorization: Bearer' }), tokenId: z.string(), expiresAt: isoTimestamp });
 export const accountView = z.object({
   id: z.string(),
-  email: z.string().meta({ format: 'email' }),
-  name: z.string().nullable(),
-  billing: z.object({ status: z.string().nullable(), plan: z.string().nullable(), customerId: z.string().nullable() }).meta({ description: 'null until Stripe links them' }),
+  email: withMeta(z.string(), { format: 'email' }),
+  name: z.nullable(z.string()),
+  billing: withMeta(z.object({ status: z.nullable(z.string()), plan: z.nullable(z.string()), customerId: z.nullable(z.string()) }), { description: 'null until Stripe links them' }),
 });
 export const tokenSummary = z.object({
   id: z.string(),
   name: z.string(),
-  kind: z.string().meta({ description: '`session` or `personal`' }),
+  kind: withMeta(z.string(), { description: '`session` or `personal`' }),
   createdAt: isoTimestamp,
-  lastUsedAt: isoTimestamp.nullable(),
+  lastUsedAt: z.nullable(isoTimestamp),
   expiresAt: isoTimestamp,
-  current: z.boolean().meta({ description: 'the token of this request' }),
+  current: withMeta(z.boolean(), { description: 'the token of this request' }),
 });
-export const issuedToken = z.object({ id: z.string(), token: z.string().meta({ description: 'shown only this once' }), name: z.string(), expiresAt: isoTimestamp });
+export const issuedToken = z.object({ id: z.string(), token: withMeta(z.string(), { description: 'shown only this once' }), name: z.string(), expiresAt: isoTimestamp });
 
 const tooMany = (code: string) => ({ description: `\`${code}\`; retry after the delay`, schema: errorBody, headers: { 'Retry-After': 'seconds to wait' } });
 const badPassword = '`password_too_short`, `password_too_long`, `password_common`, `password_breached`, … (the policy), or `invalid_request`';
@@ -246,7 +248,7 @@ export const listTokensRoute = defineRoute({
   auth: 'bearer',
   query: tokenPageQuery,
   responses: {
-    200: { description: 'Active tokens, newest first', schema: z.object({ tokens: z.array(tokenSummary), nextCursor: z.string().nullable().meta({ description: 'null on the last page' }) }) },
+    200: { description: 'Active tokens, newest first', schema: z.object({ tokens: z.array(tokenSummary), nextCursor: withMeta(z.nullable(z.string()), { description: 'null on the last page' }) }) },
     400: { description: '`invalid_request`: a limit or cursor that is not valid', schema: errorBody },
   },
 });

@@ -1,5 +1,5 @@
-import * as z from 'zod';
-import { defineRoute } from '../http/contract';
+import * as z from 'zod/mini';
+import { defineRoute, preprocess, withMeta } from '../http/contract';
 import { emailAddress, errorBody, isoTimestamp, plainText } from '../http/fields';
 import { INCIDENT_SCOPES, INCIDENT_STATUSES } from './model';
 import { PLAIN_NAME_RULE, plainNameProblem } from './plain-text';
@@ -13,40 +13,45 @@ export const CREDIT_MAX = 100;
 export const HONEYPOT_FIELD = 'website';
 
 /** An optional text field that a form may send empty: "" means "not given". */
-const optionalText = (max: number) => z.preprocess((value) => (value === '' ? undefined : value), plainText(max).nullish());
+const optionalText = (max: number) => preprocess((value: unknown) => (value === '' ? undefined : value), z.nullish(plainText(max)));
 
-export const incidentReportBody = z
-  .object({
-    email: emailAddress.meta({ description: 'where the receipt and reporter-visible updates go' }),
-    summary: plainText(SUMMARY_MAX).meta({ description: 'one line' }),
-    details: plainText(DETAILS_MAX, { lines: true }).meta({ description: 'what happened; kept as plain text, never rendered' }),
-    scope: z.enum(INCIDENT_SCOPES).meta({ description: '`security` for a vulnerability or breach, `account` for a problem with one account' }),
-    // Published in advisories: a plain-text name, refused (never escaped) when it holds markup (lib/incidents/plain-text.ts).
-    creditAs: optionalText(CREDIT_MAX)
-      .refine((value) => value === null || value === undefined || plainNameProblem(value) === undefined, { message: `must be ${PLAIN_NAME_RULE}` })
-      .meta({ description: 'the name to credit in the published advisory (needs creditConsent); plain text: no `<` or `>`, no control or invisible formatting characters' }),
-    creditConsent: z.boolean().nullish().meta({ description: 'true: you agree to be named in the published advisory' }),
-  })
-  .superRefine((report, ctx) => {
-    // Credit is public: publish a name only when the reporter said so explicitly.
-    if (report.creditAs && report.creditConsent !== true) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['creditConsent'],
-        message: '"creditAs" needs "creditConsent": true, your consent to be named in the published advisory.',
-        params: { code: 'credit_consent_required' },
-      });
-    }
-  })
-  .transform(({ creditConsent: _consent, creditAs, ...report }) => ({ ...report, creditAs: creditAs ?? null }));
+const incidentReportFields = z.object({
+  email: withMeta(emailAddress, { description: 'where the receipt and reporter-visible updates go' }),
+  summary: withMeta(plainText(SUMMARY_MAX), { description: 'one line' }),
+  details: withMeta(plainText(DETAILS_MAX, { lines: true }), { description: 'what happened; kept as plain text, never rendered' }),
+  scope: withMeta(z.enum(INCIDENT_SCOPES), { description: '`security` for a vulnerability or breach, `account` for a problem with one account' }),
+  // Published in advisories: a plain-text name, refused (never escaped) when it holds markup (lib/incidents/plain-text.ts).
+  creditAs: withMeta(
+    optionalText(CREDIT_MAX).check(z.refine((value) => value === null || value === undefined || plainNameProblem(value) === undefined, { message: `must be ${PLAIN_NAME_RULE}` })),
+    { description: 'the name to credit in the published advisory (needs creditConsent); plain text: no `<` or `>`, no control or invisible formatting characters' },
+  ),
+  creditConsent: withMeta(z.nullish(z.boolean()), { description: 'true: you agree to be named in the published advisory' }),
+});
+
+export const incidentReportBody = z.pipe(
+  incidentReportFields.check(
+    z.superRefine((report, ctx) => {
+      // Credit is public: publish a name only when the reporter said so explicitly.
+      if (report.creditAs && report.creditConsent !== true) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['creditConsent'],
+          message: '"creditAs" needs "creditConsent": true, your consent to be named in the published advisory.',
+          params: { code: 'credit_consent_required' },
+        });
+      }
+    }),
+  ),
+  z.transform(({ creditConsent: _consent, creditAs, ...report }: z.output<typeof incidentReportFields>) => ({ ...report, creditAs: creditAs ?? null })),
+);
 
 export type IncidentReport = z.output<typeof incidentReportBody>;
 
 export const incidentReceipt = z.object({
-  id: z.string().meta({ description: 'the incident id', example: 'inc_3q2-7wXkQmRrVb1Y' }),
-  trackingToken: z.string().meta({ description: 'shown once: send it as X-Tracking-Token to read the status' }),
+  id: withMeta(z.string(), { description: 'the incident id', example: 'inc_3q2-7wXkQmRrVb1Y' }),
+  trackingToken: withMeta(z.string(), { description: 'shown once: send it as X-Tracking-Token to read the status' }),
   status: z.literal('received'),
-  acknowledgeBy: isoTimestamp.meta({ description: 'one business day after receipt, in the team\'s time zone and holiday calendar' }),
+  acknowledgeBy: withMeta(isoTimestamp, { description: 'one business day after receipt, in the team\'s time zone and holiday calendar' }),
 });
 
 export const createIncidentRoute = defineRoute({
@@ -68,9 +73,9 @@ export const createIncidentRoute = defineRoute({
 export const reporterView = z.object({
   id: z.string(),
   status: z.enum(INCIDENT_STATUSES),
-  acknowledgedAt: isoTimestamp.nullable(),
-  contact: z.string().nullable().meta({ description: 'the point of contact, once acknowledged' }),
-  updates: z.array(z.object({ at: isoTimestamp, message: z.string() })).meta({ description: 'reporter-visible updates only, oldest first' }),
+  acknowledgedAt: z.nullable(isoTimestamp),
+  contact: withMeta(z.nullable(z.string()), { description: 'the point of contact, once acknowledged' }),
+  updates: withMeta(z.array(z.object({ at: isoTimestamp, message: z.string() })), { description: 'reporter-visible updates only, oldest first' }),
 });
 
 export const getIncidentRoute = defineRoute({
@@ -81,8 +86,8 @@ export const getIncidentRoute = defineRoute({
   summary: "The reporter's view of a report: status, point of contact, public updates",
   auth: 'tracking-token',
   // Any id is accepted here: a malformed one is the same 404 as a wrong one (lib/incidents/public-views.ts).
-  params: z.object({ id: z.string().meta({ example: 'inc_3q2-7wXkQmRrVb1Y' }) }),
-  headers: z.object({ 'X-Tracking-Token': z.string().optional().meta({ description: 'the trackingToken answered by POST /v1/incidents' }) }),
+  params: z.object({ id: withMeta(z.string(), { example: 'inc_3q2-7wXkQmRrVb1Y' }) }),
+  headers: z.object({ 'X-Tracking-Token': withMeta(z.optional(z.string()), { description: 'the trackingToken answered by POST /v1/incidents' }) }),
   responses: {
     200: { description: "The reporter's view", schema: reporterView },
     404: { description: '`not_found`: a wrong id and a wrong or missing token look the same', schema: errorBody },
@@ -95,7 +100,7 @@ export const advisory = z.object({
   summary: z.string(),
   resolvedAt: isoTimestamp,
   publishedAt: isoTimestamp,
-  credits: z.array(z.string()).meta({ description: 'the reporters who agreed to be named' }),
+  credits: withMeta(z.array(z.string()), { description: 'the reporters who agreed to be named' }),
 });
 
 export const listAdvisoriesRoute = defineRoute({
@@ -119,7 +124,7 @@ export const securityTxtRoute = defineRoute({
     200: {
       description: 'Contact, Expires (under a year ahead), Policy, Acknowledgments, Preferred-Languages, Canonical',
       contentType: 'text/plain',
-      schema: z.string().meta({ example: 'Contact: mailto:security@helpshelf.com\nExpires: 2027-05-23T00:00:00Z\n' }),
+      schema: withMeta(z.string(), { example: 'Contact: mailto:security@helpshelf.com\nExpires: 2027-05-23T00:00:00Z\n' }),
     },
   },
 });

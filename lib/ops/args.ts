@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import { preprocess } from '../platform/zod-mini';
 import { MAX_EMAIL_LENGTH, normaliseEmail } from '../platform/email';
 import { BadRequestError } from '../platform/errors';
 
@@ -13,42 +14,45 @@ import { BadRequestError } from '../platform/errors';
 const blankToUndefined = (value: unknown) => (value === '' || value === null ? undefined : value);
 
 /** Text the caller must give: at most `max` characters, trimmed, not blank. */
-export const requiredText = (max: number) => z.preprocess(blankToUndefined, z.string().max(max).trim().min(1));
+export const requiredText = (max: number) => preprocess(blankToUndefined, z.string().check(z.maxLength(max), z.trim(), z.minLength(1)));
 
 /** Text the caller may give: at most `max` characters, as given. */
-export const optionalText = (max: number) => z.preprocess(blankToUndefined, z.string().max(max).optional());
+export const optionalText = (max: number) => preprocess(blankToUndefined, z.optional(z.string().check(z.maxLength(max))));
 
 /** A whole number from min to max, as a number or as the digits the CLI sends. */
 export const wholeNumber = (min: number, max: number, fallback: number) =>
-  z.preprocess(
+  preprocess(
     (value) => {
       const given = blankToUndefined(value);
       return typeof given === 'string' && /^\s*\d+\s*$/.test(given) ? Number(given) : given;
     },
-    z.number().int().min(min).max(max).default(fallback),
+    z._default(z.number().check(z.int(), z.gte(min), z.lte(max)), fallback),
   );
 
 /** One of a few words; absent means `fallback`. */
 export function choice<const T extends readonly [string, ...string[]]>(values: T, fallback: T[number]) {
   const word = z.enum(values, { error: (issue) => `--${kebab(String(issue.path?.[0] ?? 'argument'))} must be one of: ${values.join(', ')}.` });
-  return z.preprocess(blankToUndefined, word.default(fallback as never));
+  return preprocess(blankToUndefined, z._default(word, fallback as never));
 }
 
 /** An email address the caller may give, by the system's one email rule (lib/platform/email.ts): normalised, or `invalid_email`. */
 export const optionalEmail = (flagName: string) =>
-  optionalText(MAX_EMAIL_LENGTH + 64).transform((raw, issues) => {
-    if (raw === undefined) return undefined;
-    try {
-      return normaliseEmail(raw);
-    } catch (error) {
-      if (!(error instanceof BadRequestError)) throw error;
-      issues.addIssue({ code: 'custom', ...refusal(error.code, `--${flagName} is not a valid email address.`) });
-      return z.NEVER;
-    }
-  });
+  z.pipe(
+    optionalText(MAX_EMAIL_LENGTH + 64),
+    z.transform((raw: string | undefined, payload) => {
+      if (raw === undefined) return undefined;
+      try {
+        return normaliseEmail(raw);
+      } catch (error) {
+        if (!(error instanceof BadRequestError)) throw error;
+        payload.issues.push({ code: 'custom', input: raw, path: [], ...refusal(error.code, `--${flagName} is not a valid email address.`) } as unknown as z.core.$ZodRawIssue);
+        return z.NEVER;
+      }
+    }),
+  );
 
 /** A boolean flag (absent is false). */
-export const flag = () => z.preprocess(blankToUndefined, z.boolean().default(false));
+export const flag = () => preprocess(blankToUndefined, z._default(z.boolean(), false));
 
 /** A refinement failure with its own error code. */
 export const refusal = (code: string, message: string) => ({ message, params: { code } });
@@ -75,8 +79,8 @@ function messageOf(issue: z.core.$ZodRawIssue): string {
 }
 
 /** Parses an action's arguments; the first problem is a 400 with a clear message. */
-export function parseArgs<S extends z.ZodType>(schema: S, args: unknown): z.output<S> {
-  const parsed = schema.safeParse(args, { reportInput: true, error: messageOf });
+export function parseArgs<S extends z.core.$ZodType>(schema: S, args: unknown): z.output<S> {
+  const parsed = z.safeParse(schema, args, { reportInput: true, error: messageOf });
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
   const missing = (issue.code === 'invalid_type' && issue.input === undefined) || (issue.code === 'too_small' && issue.origin === 'string' && issue.minimum === 1);

@@ -1,4 +1,4 @@
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 
 /**
  * The operations path. Ops functions have no HTTP route: they are reached only by a direct
@@ -39,7 +39,7 @@ export interface OpsContext {
 }
 
 /** One action of an ops function: the schema of its arguments, and what it does with them. */
-export interface OpsAction<S extends z.ZodType = z.ZodType> {
+export interface OpsAction<S extends z.core.$ZodType = z.core.$ZodType> {
   args: S;
   run(args: z.output<S>, context: OpsContext): Promise<unknown>;
 }
@@ -49,7 +49,7 @@ export interface OpsAction<S extends z.ZodType = z.ZodType> {
 export type OpsActions = Record<string, OpsAction<any>>;
 
 /** Declares one action; the schema types the arguments `run` receives. */
-export function action<S extends z.ZodType>(args: S, run: (args: z.output<S>, context: OpsContext) => Promise<unknown>): OpsAction<S> {
+export function action<S extends z.core.$ZodType>(args: S, run: (args: z.output<S>, context: OpsContext) => Promise<unknown>): OpsAction<S> {
   return { args, run };
 }
 

@@ -1,5 +1,5 @@
-import * as z from 'zod';
-import { defineRoute, type ResponseSpec } from '../http/contract';
+import * as z from 'zod/mini';
+import { defineRoute, withMeta, type ResponseSpec } from '../http/contract';
 import { errorBody } from '../http/fields';
 
 /**
@@ -8,7 +8,7 @@ import { errorBody } from '../http/fields';
  * schemas here document the fields.
  */
 
-const html = (description: string): ResponseSpec => ({ description, contentType: 'text/html', schema: z.string().meta({ description: 'an HTML page' }) });
+const html = (description: string): ResponseSpec => ({ description, contentType: 'text/html', schema: withMeta(z.string(), { description: 'an HTML page' }) });
 
 const page = (id: string, path: string, summary: string) =>
   defineRoute({ id, method: 'GET', path, tag: 'pages', summary, auth: 'none', headerProfile: 'page', responses: { 200: html('The page') } });
@@ -27,9 +27,9 @@ export const reportFormBody = z.object({
   email: z.string(),
   summary: z.string(),
   details: z.string(),
-  scope: z.string().meta({ description: '`security` or `account`' }),
-  creditAs: z.string().optional(),
-  creditConsent: z.string().optional().meta({ description: '`yes` when the box is checked' }),
+  scope: withMeta(z.string(), { description: '`security` or `account`' }),
+  creditAs: z.optional(z.string()),
+  creditConsent: withMeta(z.optional(z.string()), { description: '`yes` when the box is checked' }),
 });
 
 export const submitReportPageRoute = defineRoute({

@@ -6,12 +6,13 @@
  * visits (default 5). Local numbers: no network latency, a loaded machine; compare pages with one
  * another and runs with one another, not with the internet.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { freePort } from '../lib/emulator';
 import { startLocalStage } from '../lib/local-stage';
+import { tempDir } from '../lib/temp-dir';
 
 const PAGES = ['/security', '/security/report', '/security/report/status', '/security/advisories', '/account/security'];
 const RUNS = Number(process.argv[2] ?? 5);
@@ -65,14 +66,14 @@ async function main(): Promise<void> {
       const first: Visit[] = [];
       const repeat: Visit[] = [];
       for (let run = 0; run < RUNS; run += 1) {
-        const profile = mkdtempSync(path.join(os.tmpdir(), 'helpshelf-bench-chromium-'));
-        const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS });
+        const profile = tempDir('helpshelf-bench-chromium-');
+        const context = await chromium.launchPersistentContext(profile.path, { executablePath: CHROMIUM, headless: true, args: ARGS });
         try {
           first.push(await visit(context, `${base}${p}`));
           repeat.push(await visit(context, `${base}${p}`));
         } finally {
           await context.close();
-          rmSync(profile, { recursive: true, force: true });
+          profile.remove();
         }
       }
       rows.push(

@@ -1,4 +1,5 @@
-import { build } from 'esbuild';
+import { build, type Metafile } from 'esbuild';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT } from '../../support/paths';
 
@@ -25,6 +26,57 @@ async function inputsOf(handlerFile: string): Promise<string[]> {
 
 const carries = (inputs: string[], pkg: string) => inputs.some((i) => i.includes(`node_modules/${pkg}/`));
 
+const EXTERNAL = ['@node-rs/argon2'];
+const packageOf = (file: string) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(file)?.[1];
+
+/** Every function of functions/ in one esbuild run (the handlers are the files of functions/): one metafile. */
+let all: Promise<Metafile> | undefined;
+function allFunctions(): Promise<Metafile> {
+  all ??= build({
+    entryPoints: readdirSync(path.join(ROOT, 'functions')).filter((f) => f.endsWith('.ts')).map((f) => path.join(ROOT, 'functions', f)),
+    bundle: true,
+    minify: true,
+    platform: 'node',
+    target: 'node22',
+    format: 'cjs',
+    external: EXTERNAL,
+    write: false,
+    outdir: path.join(ROOT, '.esbuild-contents'),
+    metafile: true,
+    logLevel: 'silent',
+  }).then((out) => out.metafile);
+  return all;
+}
+
+/** Inputs that put code into some function's bundle (the metafile's inputs also list what tree-shaking dropped). */
+function bundled(metafile: Metafile): Set<string> {
+  const found = new Set<string>();
+  for (const output of Object.values(metafile.outputs)) {
+    for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) if (bytesInOutput > 0) found.add(input);
+  }
+  return found;
+}
+
+/** The packages the project's own code (functions/, lib/) imports and some function's bundle carries: what Lambda needs. */
+function importedByProjectCode(metafile: Metafile): Set<string> {
+  const inBundles = bundled(metafile);
+  const carried = new Set([...inBundles].map(packageOf).filter((name): name is string => name !== undefined));
+  const found = new Set<string>();
+  for (const [input, { imports }] of Object.entries(metafile.inputs)) {
+    if (input.includes('node_modules/') || !inBundles.has(input)) continue;
+    for (const imp of imports) {
+      if (imp.external) {
+        const name = EXTERNAL.find((e) => imp.path === e || imp.path.startsWith(`${e}/`));
+        if (name) found.add(name);
+      } else {
+        const name = packageOf(imp.path);
+        if (name && carried.has(name)) found.add(name);
+      }
+    }
+  }
+  return found;
+}
+
 describe('what the function bundles carry', () => {
   it('no function carries date-holidays or moment-timezone: the holiday calendar is build-time data', async () => {
     for (const fn of ['incidents-create', 'incidents-escalate', 'ops-incidents']) {
@@ -38,4 +90,23 @@ describe('what the function bundles carry', () => {
     for (const fn of ['signup', 'change-password', 'password-reset']) expect({ fn, dictionary: carries(await inputsOf(fn), '@zxcvbn-ts/language-common') }).toEqual({ fn, dictionary: true });
     for (const fn of ['signup-verify', 'password-reset-request', 'create-session']) expect({ fn, dictionary: carries(await inputsOf(fn), '@zxcvbn-ts/language-common') }).toEqual({ fn, dictionary: false });
   }, 60_000);
+
+  it('no function carries classic zod (only zod/mini), zod-openapi or a zod locale: the contracts cost a few KiB of cold start, the OpenAPI generation none', async () => {
+    const inputs = [...bundled(await allFunctions())];
+    expect({
+      classic: inputs.filter((i) => i.includes('node_modules/zod/v4/classic/')),
+      locales: inputs.filter((i) => i.includes('node_modules/zod/v4/locales/')),
+      zodOpenapi: inputs.filter((i) => i.includes('node_modules/zod-openapi/')),
+    }).toEqual({ classic: [], locales: [], zodOpenapi: [] });
+  }, 120_000);
+
+  it('package.json `dependencies` are exactly the packages the functions import (the rest is devDependencies: scripts, CLI, tests)', async () => {
+    const needed = importedByProjectCode(await allFunctions());
+    const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    const declared = Object.keys(pkg.dependencies).filter((name) => !name.startsWith('@types/'));
+    expect({ notNeededAtRuntime: declared.filter((d) => !needed.has(d)).sort(), undeclared: [...needed].filter((n) => !declared.includes(n)).sort() }).toEqual({
+      notNeededAtRuntime: [],
+      undeclared: [],
+    });
+  }, 120_000);
 });

@@ -118,6 +118,12 @@ describe('holidayCalendar', () => {
     expect(() => holidayCalendar({ timeZone: 'Europe/London', country: 'GB', region: 'NOPE' })).toThrow(/NOPE/);
   });
 
+  it('accepts a zone alias the runtime does not list as canonical (checked by building its formatter), and reads it like the canonical zone', () => {
+    expect(Intl.supportedValuesOf('timeZone')).not.toContain('GB');
+    const alias = holidayCalendar({ timeZone: 'GB', country: 'GB', region: 'ENG' });
+    expect(new Date(acknowledgeBy(Date.parse('2026-12-24T10:00:00.000Z'), alias)).toISOString()).toBe(new Date(acknowledgeBy(Date.parse('2026-12-24T10:00:00.000Z'), london)).toISOString());
+  });
+
   it('when a date falls outside the generated years, it throws a clear error instead of calling it a business day', () => {
     const past = `${holidayData.lastYear + 1}-01-04`;
     expect(() => london.isHoliday(past)).toThrow(HolidayDataRangeError);

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { choice, flag, optionalEmail, optionalText, parseArgs, refusal, requiredText, wholeNumber } from '../../../lib/ops/args';
 import { BadRequestError } from '../../../lib/platform/errors';
 
@@ -9,7 +9,7 @@ const schema = z.object({
   weeks: wholeNumber(1, 104, 12),
   type: choice(['full', 'incremental'], 'full'),
   public: flag(),
-  status: optionalText(20).refine((s) => s === undefined || s === 'open', refusal('invalid_status', 'STATUS must be open.')),
+  status: optionalText(20).check(z.refine((s: string | undefined) => s === undefined || s === 'open', refusal('invalid_status', 'STATUS must be open.'))),
 });
 
 function refusalOf(args: unknown): { code: string; message: string } {

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { codedField, defineRoute } from '../../../lib/http/contract';
 import { domainRule, emailAddress, errorBody, plainText } from '../../../lib/http/fields';
@@ -14,14 +14,21 @@ const seen: unknown[] = [];
 const noteBody = z.object({
   email: emailAddress,
   title: plainText(10),
-  body: plainText(50, { lines: true }).nullish(),
+  body: z.nullish(plainText(50, { lines: true })),
   kind: z.enum(['bug', 'idea']),
-  votes: z.number().int().min(0).max(5).nullish(),
+  votes: z.nullish(z.number().check(z.int(), z.gte(0), z.lte(5))),
   token: codedField(z.string(), { missing: 'invalid_request', invalid: 'invalid_request' }),
-  word: z.string().transform(domainRule((value: string) => {
-    if (value !== 'please') throw new BadRequestError('impolite', 'Say please.');
-    return value.toUpperCase();
-  })).nullish(),
+  word: z.nullish(
+    z.pipe(
+      z.string(),
+      z.transform(
+        domainRule((value: string) => {
+          if (value !== 'please') throw new BadRequestError('impolite', 'Say please.');
+          return value.toUpperCase();
+        }),
+      ),
+    ),
+  ),
 });
 
 const noteRoute = defineRoute({
@@ -31,8 +38,8 @@ const noteRoute = defineRoute({
   tag: 'test',
   summary: 'a test route',
   auth: 'none',
-  params: z.object({ id: z.string().regex(/^n_[a-z]+$/) }),
-  query: z.object({ dryRun: z.enum(['true', 'false']).optional() }),
+  params: z.object({ id: z.string().check(z.regex(/^n_[a-z]+$/)) }),
+  query: z.object({ dryRun: z.optional(z.enum(['true', 'false'])) }),
   body: { mode: 'json', schema: noteBody, maxBytes: 2048 },
   responses: { 201: { description: 'created', schema: z.object({ got: z.unknown() }) }, 400: { description: 'bad', schema: errorBody } },
 });
