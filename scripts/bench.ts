@@ -62,13 +62,13 @@ const SIZES = QUICK
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
-/** Structured log lines of the handlers would drown the table: they are counted, not printed. */
+/** Structured log and metric (EMF) lines of the handlers would drown the table: they are counted, not printed. */
 function muteHandlerLogs(): { lines: () => number } {
   let lines = 0;
   const original = process.stdout.write.bind(process.stdout) as (...args: unknown[]) => boolean;
   process.stdout.write = ((chunk: unknown, ...rest: unknown[]) => {
     const text = typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) ? chunk.toString('utf8') : String(chunk);
-    if (text.startsWith('{"level"') || text.startsWith('{"cold_start"')) {
+    if (text.startsWith('{"level"') || text.startsWith('{"cold_start"') || text.startsWith('{"_aws"')) {
       lines += 1;
       (rest.find((r) => typeof r === 'function') as (() => void) | undefined)?.();
       return true;

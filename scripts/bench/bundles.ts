@@ -16,6 +16,8 @@ export interface EsbuildCustom {
   bundle?: boolean;
   minify?: boolean;
   sourcemap?: BuildOptions['sourcemap'];
+  sourcesContent?: boolean;
+  legalComments?: BuildOptions['legalComments'];
   target?: string;
   platform?: BuildOptions['platform'];
   format?: BuildOptions['format'];
@@ -30,6 +32,8 @@ export function esbuildOptions(custom: EsbuildCustom): BuildOptions {
     bundle: custom.bundle ?? true,
     minify: custom.minify ?? false,
     sourcemap: custom.sourcemap,
+    sourcesContent: custom.sourcesContent,
+    legalComments: custom.legalComments,
     target: custom.target,
     platform: custom.platform ?? 'node',
     format: custom.format ?? 'cjs',
@@ -152,14 +156,16 @@ export async function bundleFunction(functionKey: string, def: FunctionDefinitio
 
 /**
  * Milliseconds one fresh Node process spends in require() of a bundle, measured inside the
- * process (so Node's own start-up is not counted) with the function's stage environment.
+ * process (so Node's own start-up is not counted) with the function's stage environment,
+ * NODE_OPTIONS included as Lambda gets it (serverless.yml sets --enable-source-maps: Node then
+ * reads and parses the bundle's source map as it loads it, which is part of the cold start).
  */
 export function requireTimeOnce(file: string, env: Record<string, string>): Promise<number> {
   const script = `const t=process.hrtime.bigint();require(${JSON.stringify(file)});process.stdout.write('BENCH_INIT_NS='+(process.hrtime.bigint()-t)+'\\n');`;
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['-e', script], {
       cwd: path.dirname(file),
-      env: { PATH: process.env.PATH ?? '', ...env, NODE_OPTIONS: '' },
+      env: { PATH: process.env.PATH ?? '', ...env, NODE_OPTIONS: env.NODE_OPTIONS ?? '' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
