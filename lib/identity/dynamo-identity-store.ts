@@ -11,6 +11,7 @@ import {
 import { batchGetAll, batchWriteAll, documentClient } from '../platform/aws/dynamodb';
 import { awsErrorName } from '../platform/aws/errors';
 import { ServiceUnavailableError } from '../platform/errors';
+import { retry, TryAgainError, type RetryPolicy } from '../platform/retry';
 import type { Credential, ExtraWrites, IdentityStore, IssueGuard, OneTimeTokenRecord, RevocationMark, TokenRecord, UserRecord } from './model';
 
 /**
@@ -149,26 +150,53 @@ function oneTimeItem(token: OneTimeTokenRecord) {
   };
 }
 
+/**
+ * Transactions that lose a race to another transaction on the same item (TransactionConflict on
+ * real DynamoDB; moto answers the same under load) run again: up to 5 runs, each wait at least
+ * 10 ms plus a random part growing 40, 80, 160 ms. The floor matters: with full jitter from 0, the
+ * losers of 50 signups of one address came back at once, collided again and ran out of attempts
+ * on a loaded machine.
+ */
+export const CONFLICT_RETRY: RetryPolicy = { attempts: 5, minDelayMs: 10, baseDelayMs: 40, maxDelayMs: 160 };
+
 export function dynamoIdentityStore(tables: IdentityTables): IdentityStore {
   const find = (items: Record<string, unknown>[] | undefined, key: { pk: string; sk: string }) =>
     items?.find((i) => i.pk === key.pk && i.sk === key.sk);
 
   /** One transaction; false when a condition failed. Write conflicts (real DynamoDB) are retried. */
-  async function transact(input: TransactWriteCommandInput): Promise<boolean> {
-    for (let attempt = 0; ; attempt += 1) {
+  function transact(input: TransactWriteCommandInput): Promise<boolean> {
+    return retry(async () => {
       try {
         await documentClient.send(new TransactWriteCommand(input));
         return true;
       } catch (error) {
         const codes = cancellationCodes(error);
-        if (attempt < 3 && codes.includes('TransactionConflict') && !codes.includes('ConditionalCheckFailed')) {
-          await new Promise((r) => setTimeout(r, 10 + Math.random() * 40 * (attempt + 1)));
-          continue;
-        }
+        if (codes.includes('TransactionConflict') && !codes.includes('ConditionalCheckFailed')) throw new TryAgainError(error);
         if (isConditionFailure(error)) return false;
         throw error;
       }
-    }
+    }, { ...CONFLICT_RETRY, attempts: 4, exhausted: (last) => new ServiceUnavailableError(undefined, { cause: last }) });
+  }
+
+  /**
+   * The credential update of every version change (a new pending password, a reset, a change,
+   * revoke-all): SET `set` and the next version, only while the version and the owner are still
+   * the ones read (optimistic concurrency), plus `also` conditions.
+   */
+  function moveCredential(
+    current: { email: string; version: number; userId: string },
+    change: { set?: string; remove?: string; also?: string; values?: Record<string, unknown>; names?: Record<string, string> },
+  ) {
+    return {
+      Update: {
+        TableName: tables.accounts,
+        Key: lockKey(current.email),
+        UpdateExpression: `SET ${change.set ? `${change.set}, ` : ''}credentialVersion = :next${change.remove ? ` REMOVE ${change.remove}` : ''}`,
+        ConditionExpression: `${versionIs(current.version)} AND userId = :u${change.also ? ` AND ${change.also}` : ''}`,
+        ExpressionAttributeNames: change.names,
+        ExpressionAttributeValues: { ...change.values, ':next': current.version + 1, ':cv': current.version, ':u': current.userId },
+      },
+    };
   }
 
   const markPut = (userId: string, version: number, exceptTokenId?: string) => ({
@@ -224,46 +252,41 @@ export function dynamoIdentityStore(tables: IdentityTables): IdentityStore {
       };
       // Concurrent transactions on one lock can be cancelled with TransactionConflict rather than a
       // failed condition: try again, and the loser then sees the lock taken.
-      for (let attempt = 0; ; attempt += 1) {
-        try {
-          await documentClient.send(new TransactWriteCommand(input));
-          return { outcome: 'created' as const };
-        } catch (error) {
-          if (awsErrorName(error) !== 'TransactionCanceledException') throw error;
-          const codes = cancellationCodes(error);
-          if (codes[1] === 'ConditionalCheckFailed') {
-            const reasons = (error as { CancellationReasons?: Array<{ Item?: Record<string, unknown> }> }).CancellationReasons ?? [];
-            return { outcome: 'email_taken' as const, existing: toCredential(plainItem(reasons[1]?.Item)) };
+      return retry(
+        async () => {
+          try {
+            await documentClient.send(new TransactWriteCommand(input));
+            return { outcome: 'created' as const };
+          } catch (error) {
+            if (awsErrorName(error) !== 'TransactionCanceledException') throw error;
+            const codes = cancellationCodes(error);
+            if (codes[1] === 'ConditionalCheckFailed') {
+              const reasons = (error as { CancellationReasons?: Array<{ Item?: Record<string, unknown> }> }).CancellationReasons ?? [];
+              return { outcome: 'email_taken' as const, existing: toCredential(plainItem(reasons[1]?.Item)) };
+            }
+            if (codes.length === 0) {
+              // No reasons given (some emulators): decide by reading the lock.
+              const lock = await documentClient.send(new GetCommand({ TableName: tables.accounts, Key: lockKey(user.email), ConsistentRead: true }));
+              if (lock.Item) return { outcome: 'email_taken' as const, existing: toCredential(lock.Item) };
+            }
+            if (codes.every((c) => c === 'None' || c === 'TransactionConflict')) throw new TryAgainError(error);
+            throw error;
           }
-          if (codes.length === 0) {
-            // No reasons given (some emulators): decide by reading the lock.
-            const lock = await documentClient.send(new GetCommand({ TableName: tables.accounts, Key: lockKey(user.email), ConsistentRead: true }));
-            if (lock.Item) return { outcome: 'email_taken' as const, existing: toCredential(lock.Item) };
-          }
-          if (attempt >= 4) throw new ServiceUnavailableError(undefined, { cause: error });
-          if (codes.every((c) => c === 'None' || c === 'TransactionConflict')) {
-            await new Promise((r) => setTimeout(r, 10 + Math.random() * 40 * (attempt + 1)));
-            continue;
-          }
-          throw error;
-        }
-      }
+        },
+        { ...CONFLICT_RETRY, exhausted: (last) => new ServiceUnavailableError(undefined, { cause: last }) },
+      );
     },
 
     replacePending(current, passwordHash, name, verification, pendingUntilMs, nowMs) {
       const next = current.version + 1;
       return transact({
         TransactItems: [
-          {
-            Update: {
-              TableName: tables.accounts,
-              Key: lockKey(current.email),
-              UpdateExpression: 'SET passwordHash = :h, credentialVersion = :next, pendingUntilMs = :until, verifyMailMs = :now, #ttl = :ttl',
-              ConditionExpression: `${versionIs(current.version)} AND userId = :u AND emailVerified = :f`,
-              ExpressionAttributeNames: { '#ttl': 'ttl' },
-              ExpressionAttributeValues: { ':h': passwordHash, ':next': next, ':until': pendingUntilMs, ':now': nowMs, ':ttl': pendingTtl(pendingUntilMs), ':cv': current.version, ':u': current.userId, ':f': false },
-            },
-          },
+          moveCredential(current, {
+            set: 'passwordHash = :h, pendingUntilMs = :until, verifyMailMs = :now, #ttl = :ttl',
+            also: 'emailVerified = :f',
+            names: { '#ttl': 'ttl' },
+            values: { ':h': passwordHash, ':until': pendingUntilMs, ':now': nowMs, ':ttl': pendingTtl(pendingUntilMs), ':f': false },
+          }),
           {
             // The pending account starts over: its name is the new signup's, its clock restarts.
             Update: {
@@ -383,19 +406,13 @@ export function dynamoIdentityStore(tables: IdentityTables): IdentityStore {
               ExpressionAttributeValues: { ':u': reset.userId, ':now': nowMs },
             },
           },
-          {
-            // Only while the credential is the one the token was mailed under: a reset or change
-            // since then (including a reset with a second token) ends this token.
-            // Following a mailed link proves the address, so a reset also verifies it.
-            Update: {
-              TableName: tables.accounts,
-              Key: lockKey(reset.email),
-              UpdateExpression: 'SET passwordHash = :h, credentialVersion = :next, emailVerified = :t REMOVE pendingUntilMs, #ttl',
-              ConditionExpression: `${versionIs(reset.credentialVersion)} AND userId = :u`,
-              ExpressionAttributeNames: { '#ttl': 'ttl' },
-              ExpressionAttributeValues: { ':h': newHash, ':next': next, ':t': true, ':cv': reset.credentialVersion, ':u': reset.userId },
-            },
-          },
+          // Only while the credential is the one the token was mailed under: a reset or change
+          // since then (including a reset with a second token) ends this token.
+          // Following a mailed link proves the address, so a reset also verifies it.
+          moveCredential(
+            { email: reset.email, version: reset.credentialVersion, userId: reset.userId },
+            { set: 'passwordHash = :h, emailVerified = :t', remove: 'pendingUntilMs, #ttl', names: { '#ttl': 'ttl' }, values: { ':h': newHash, ':t': true } },
+          ),
           {
             Update: {
               TableName: tables.accounts,
@@ -412,38 +429,16 @@ export function dynamoIdentityStore(tables: IdentityTables): IdentityStore {
     },
 
     changePassword(current, newHash, exceptTokenId) {
-      const next = current.version + 1;
       return transact({
         TransactItems: [
-          {
-            Update: {
-              TableName: tables.accounts,
-              Key: lockKey(current.email),
-              UpdateExpression: 'SET passwordHash = :h, credentialVersion = :next',
-              ConditionExpression: `${versionIs(current.version)} AND passwordHash = :old AND userId = :u`,
-              ExpressionAttributeValues: { ':h': newHash, ':next': next, ':cv': current.version, ':old': current.passwordHash, ':u': current.userId },
-            },
-          },
-          markPut(current.userId, next, exceptTokenId),
+          moveCredential(current, { set: 'passwordHash = :h', also: 'passwordHash = :old', values: { ':h': newHash, ':old': current.passwordHash } }),
+          markPut(current.userId, current.version + 1, exceptTokenId),
         ],
       });
     },
 
     bumpVersion(userId, email, version) {
-      return transact({
-        TransactItems: [
-          {
-            Update: {
-              TableName: tables.accounts,
-              Key: lockKey(email),
-              UpdateExpression: 'SET credentialVersion = :next',
-              ConditionExpression: `${versionIs(version)} AND userId = :u`,
-              ExpressionAttributeValues: { ':next': version + 1, ':cv': version, ':u': userId },
-            },
-          },
-          markPut(userId, version + 1),
-        ],
-      });
+      return transact({ TransactItems: [moveCredential({ email, version, userId }, {}), markPut(userId, version + 1)] });
     },
 
     putToken(token, guard, extra = []) {
@@ -459,7 +454,7 @@ export function dynamoIdentityStore(tables: IdentityTables): IdentityStore {
                 TableName: tables.tokens,
                 Key: markKey(token.userId),
                 UpdateExpression: 'ADD issued :one',
-                ConditionExpression: `(${guard.version === 0 ? 'attribute_not_exists(credentialVersion) OR credentialVersion = :cv' : 'credentialVersion = :cv'}) AND (attribute_not_exists(issued) OR issued < :below)`,
+                ConditionExpression: `${versionIs(guard.version)} AND (attribute_not_exists(issued) OR issued < :below)`,
                 ExpressionAttributeValues: { ':cv': guard.version, ':one': 1, ':below': guard.issuedBelow },
               },
             }
