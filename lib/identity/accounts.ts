@@ -3,7 +3,7 @@ import { AppError, BadRequestError, ServiceUnavailableError, TooManyRequestsErro
 import type { Mailer } from '../platform/mailer';
 import type { BreachedPasswordCheck } from './breached-passwords';
 import { identityMails } from './mails';
-import type { Credential, IdentityStore, LoginThrottleStore, UserRecord } from './model';
+import type { Credential, ExtraWrites, IdentityStore, LoginThrottleStore, Reservation, UserRecord } from './model';
 import type { PasswordHasher } from './password-hasher';
 import { checkNewPassword, normalisePassword, PasswordPolicyError } from './password-policy';
 import { mintToken, newUserId, parseToken, TOKEN_KINDS } from './token-format';
@@ -103,6 +103,14 @@ export function accountService(deps: AccountDeps) {
     return outcome.reservation;
   }
 
+  /**
+   * Applies a correct password's settlement; when its condition failed (an attempt was reserved
+   * past the free allowance since the read), gives the attempt back alone.
+   */
+  async function settleSuccess(reservation: Reservation, writes: ExtraWrites): Promise<void> {
+    if (!(await store.applyWrites(writes))) await store.applyWrites(throttle.giveBackWrites(reservation, now()));
+  }
+
   return {
     async signup(input: SignupInput, ip: string): Promise<void> {
       const { email } = input;
@@ -175,16 +183,20 @@ export function accountService(deps: AccountDeps) {
         const verification = due ? verificationFor(credential.userId, email, credential.version, nowMs) : undefined;
         const sent = verification !== undefined && (await store.putFreshVerification(credential, verification.record, nowMs, settle));
         if (sent) await mailer.send(mails.verification(email, verification.token, settings.verificationLifetimeMs));
-        else await store.applyWrites(settle);
+        else await settleSuccess(reservation, settle);
         log({ event: 'login', outcome: sent ? 'email_not_verified_mailed' : 'email_not_verified', email, ip, userId: credential.userId });
         throw invalidCredentials();
       }
       const rehash = verified.upgrade ? { from: credential.passwordHash, to: await hasher.hash(password) } : undefined;
-      const issued = await tokens.issue(credential.userId, TOKEN_KINDS.session, 'login session', settings.sessionLifetimeMs, { by: 'credential', email, version: credential.version, rehash }, settle);
+      const guard = { by: 'credential' as const, email, version: credential.version, rehash };
+      let issued = await tokens.issue(credential.userId, TOKEN_KINDS.session, 'login session', settings.sessionLifetimeMs, guard, settle);
+      // Failed on the settlement's condition (a newer attempt past the allowance) or on the
+      // credential: once more with the attempt only given back. Only a race costs this request.
+      if (!issued) issued = await tokens.issue(credential.userId, TOKEN_KINDS.session, 'login session', settings.sessionLifetimeMs, guard, throttle.giveBackWrites(reservation, now()));
       if (!issued) {
         // The password changed (or everything was revoked) between the read and this write: the
         // password just checked is no longer the credential, so no token is issued for it.
-        await store.applyWrites(settle);
+        await store.applyWrites(throttle.giveBackWrites(reservation, now()));
         log({ event: 'login', outcome: 'credential_changed', email, ip, userId: credential.userId });
         throw invalidCredentials();
       }
@@ -208,7 +220,7 @@ export function accountService(deps: AccountDeps) {
         log({ event: 'password_change', outcome: 'invalid_credentials', email: user.email, ip, userId: user.userId });
         throw invalidCredentials();
       }
-      await store.applyWrites(throttle.successWrites(reservation, read.also, now()));
+      await settleSuccess(reservation, throttle.successWrites(reservation, read.also, now()));
       const next = await acceptableNewPassword(rawNew, user.email, 'newPassword');
       const newHash = await hasher.hash(next);
       // The hash is replaced only if nobody changed it meanwhile, and in the same transaction the

@@ -323,8 +323,8 @@ export function dynamoIdentityStore(tables: IdentityTables): IdentityStore {
     },
 
     async applyWrites(extra) {
-      if (extra.length === 0) return;
-      await transact({ TransactItems: [...(extra as NonNullable<TransactWriteCommandInput['TransactItems']>)] });
+      if (extra.length === 0) return true;
+      return transact({ TransactItems: [...(extra as NonNullable<TransactWriteCommandInput['TransactItems']>)] });
     },
 
     async getUser(userId) {

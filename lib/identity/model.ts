@@ -120,8 +120,8 @@ export interface IdentityStore {
   replacePending(current: Credential, passwordHash: string, name: string | null, verification: OneTimeTokenRecord, pendingUntilMs: number, nowMs: number): Promise<boolean>;
   /** A fresh verification token for an unverified account, at most one per window (condition on the last mail time). */
   putFreshVerification(current: Credential, verification: OneTimeTokenRecord, nowMs: number, extra: ExtraWrites): Promise<boolean>;
-  /** Applies writes of another store on their own (one request). */
-  applyWrites(extra: ExtraWrites): Promise<void>;
+  /** Applies writes of another store on their own (one request); false when one of their conditions failed. */
+  applyWrites(extra: ExtraWrites): Promise<boolean>;
   getUser(userId: string): Promise<UserRecord | undefined>;
   putOneTimeToken(token: OneTimeTokenRecord): Promise<void>;
   /** Consumes a verification token and marks the email verified, atomically, if its version is current. */
@@ -167,6 +167,12 @@ export interface LoginThrottleStore {
   reserve(accountKey: string, ip: string, nowMs: number): Promise<{ reservation: Reservation } | { retryAfterSeconds: number }>;
   /** After a wrong password (or an unknown email): one request. */
   settleFailure(reservation: Reservation, counters: Record<string, unknown>[], nowMs: number): Promise<void>;
-  /** After a correct password: writes to make part of the token (or verification) transaction. */
+  /**
+   * After a correct password: writes to make part of the token (or verification) transaction.
+   * They set the back-off from the counters read, on condition that no attempt was reserved past
+   * the free allowance since: a transaction that failed on them is run again with giveBackWrites.
+   */
   successWrites(reservation: Reservation, counters: Record<string, unknown>[], nowMs: number): ExtraWrites;
+  /** The attempt given back and nothing else (no back-off set): unconditional. */
+  giveBackWrites(reservation: Reservation, nowMs: number): ExtraWrites;
 }
