@@ -108,6 +108,8 @@ function toCredential(item: Record<string, unknown> | undefined): Credential | u
     emailVerified: item.emailVerified === true,
     pendingUntilMs: item.pendingUntilMs === undefined ? undefined : Number(item.pendingUntilMs),
     verifyMailMs: item.verifyMailMs === undefined ? undefined : Number(item.verifyMailMs),
+    sessionSeq: item.sessionSeq === undefined ? undefined : Number(item.sessionSeq),
+    sessionIds: item.sessionIds && typeof item.sessionIds === 'object' ? (item.sessionIds as Record<string, string>) : undefined,
   };
 }
 
@@ -195,6 +197,37 @@ export function dynamoIdentityStore(tables: IdentityTables): IdentityStore {
         ConditionExpression: `${versionIs(current.version)} AND userId = :u${change.also ? ` AND ${change.also}` : ''}`,
         ExpressionAttributeNames: change.names,
         ExpressionAttributeValues: { ...change.values, ':next': current.version + 1, ':cv': current.version, ':u': current.userId },
+      },
+    };
+  }
+
+  /**
+   * A login session's credential write: the version check, the ring's next position and this
+   * session's token id in its slot (and a stronger hash of the same password, when due), on
+   * condition that nobody took the position meanwhile. Concurrent logins of one user are so put in
+   * a line: they cannot evict the same slot's session together and leave one more alive.
+   */
+  function sessionRingUpdate(token: TokenRecord, guard: Extract<IssueGuard, { by: 'credential' }>, session: { seq: number; slot: number }) {
+    const sets = ['sessionSeq = :seqNext', session.seq === 0 ? 'sessionIds = :ring' : 'sessionIds.#slot = :tid'];
+    const values: Record<string, unknown> = { ':cv': guard.version, ':u': token.userId, ':seqNext': session.seq + 1 };
+    if (session.seq === 0) values[':ring'] = { [String(session.slot)]: token.tokenId };
+    else values[':tid'] = token.tokenId;
+    let condition = `${versionIs(guard.version)} AND userId = :u AND ${session.seq === 0 ? 'attribute_not_exists(sessionSeq)' : 'sessionSeq = :seq'}`;
+    if (session.seq !== 0) values[':seq'] = session.seq;
+    if (guard.rehash) {
+      sets.push('passwordHash = :h');
+      condition += ' AND passwordHash = :old';
+      values[':h'] = guard.rehash.to;
+      values[':old'] = guard.rehash.from;
+    }
+    return {
+      Update: {
+        TableName: tables.accounts,
+        Key: lockKey(guard.email),
+        UpdateExpression: `SET ${sets.join(', ')}`,
+        ConditionExpression: condition,
+        ExpressionAttributeNames: session.seq === 0 ? undefined : { '#slot': String(session.slot) },
+        ExpressionAttributeValues: values,
       },
     };
   }
@@ -458,25 +491,29 @@ export function dynamoIdentityStore(tables: IdentityTables): IdentityStore {
                 ExpressionAttributeValues: { ':cv': guard.version, ':one': 1, ':below': guard.issuedBelow },
               },
             }
-          : guard.rehash
-            ? {
-                // A stronger hash of the same password: the version does not move.
-                Update: {
-                  TableName: tables.accounts,
-                  Key: lockKey(guard.email),
-                  UpdateExpression: 'SET passwordHash = :h',
-                  ConditionExpression: `${versionIs(guard.version)} AND passwordHash = :old AND userId = :u`,
-                  ExpressionAttributeValues: { ':h': guard.rehash.to, ':old': guard.rehash.from, ':cv': guard.version, ':u': token.userId },
-                },
-              }
-            : {
-                ConditionCheck: {
-                  TableName: tables.accounts,
-                  Key: lockKey(guard.email),
-                  ConditionExpression: `${versionIs(guard.version)} AND userId = :u`,
-                  ExpressionAttributeValues: { ':cv': guard.version, ':u': token.userId },
-                },
-              };
+          : guard.session
+            ? sessionRingUpdate(token, guard, guard.session)
+            : guard.rehash
+              ? {
+                  // A stronger hash of the same password: the version does not move.
+                  Update: {
+                    TableName: tables.accounts,
+                    Key: lockKey(guard.email),
+                    UpdateExpression: 'SET passwordHash = :h',
+                    ConditionExpression: `${versionIs(guard.version)} AND passwordHash = :old AND userId = :u`,
+                    ExpressionAttributeValues: { ':h': guard.rehash.to, ':old': guard.rehash.from, ':cv': guard.version, ':u': token.userId },
+                  },
+                }
+              : {
+                  ConditionCheck: {
+                    TableName: tables.accounts,
+                    Key: lockKey(guard.email),
+                    ConditionExpression: `${versionIs(guard.version)} AND userId = :u`,
+                    ExpressionAttributeValues: { ':cv': guard.version, ':u': token.userId },
+                  },
+                };
+      // The session issued in this ring slot MAX_SESSIONS logins ago goes in the same transaction.
+      const evict = guard.by === 'credential' && guard.session?.evict && guard.session.evict !== token.tokenId ? guard.session.evict : undefined;
       return transact({
         TransactItems: [
           {
@@ -487,6 +524,7 @@ export function dynamoIdentityStore(tables: IdentityTables): IdentityStore {
             },
           },
           guardItem,
+          ...(evict ? [{ Delete: { TableName: tables.tokens, Key: tokenKey(token.userId, evict) } }] : []),
           ...(extra as NonNullable<TransactWriteCommandInput['TransactItems']>),
         ],
       });

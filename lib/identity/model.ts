@@ -40,6 +40,10 @@ export interface Credential {
   pendingUntilMs?: number;
   /** When the last verification mail went out (the fresh-mail rate limit). */
   verifyMailMs?: number;
+  /** Login sessions issued so far (the session ring's position; absent = 0). */
+  sessionSeq?: number;
+  /** The session ring: slot (sessionSeq mod MAX_SESSIONS) → the token id of the session issued there. */
+  sessionIds?: Record<string, string>;
 }
 
 /** A bearer token as stored: never the secret, only its digest. */
@@ -100,7 +104,18 @@ export interface ExtraRead {
 
 /** How a token write proves the credential is still the one it was issued for. */
 export type IssueGuard =
-  | { by: 'credential'; email: string; version: number; rehash?: { from: string; to: string } }
+  | {
+      by: 'credential';
+      email: string;
+      version: number;
+      rehash?: { from: string; to: string };
+      /**
+       * A login session takes ring slot `slot` as session number `seq` (on condition that the
+       * credential's sessionSeq is still `seq`) and deletes `evict`, the session issued in that slot
+       * MAX_SESSIONS logins ago, in the same transaction.
+       */
+      session?: { seq: number; slot: number; evict?: string };
+    }
   /** `issuedBelow`: the write also needs the mark's `issued` counter under this bound (the cap). */
   | { by: 'mark'; version: number; issuedBelow: number };
 
