@@ -304,6 +304,15 @@ describe('issue 13, credentials and sessions: the attacks, reproduced', () => {
       expect(statusCounts(alive.map((status) => ({ status }) as TestResponse))).toEqual({ 200: 100, 401: 2 });
       expect(alive[0]).toBe(401);
       expect(alive.slice(1, 5).filter((status) => status === 401)).toHaveLength(1);
+      // A login that evicts is still the three requests of every login (the eviction rides in the token's transaction).
+      const { documentClient } = await import('../../../lib/platform/aws/dynamodb');
+      const spy = jest.spyOn(documentClient, 'send');
+      try {
+        expect((await login(ctx, account.email, account.password, ips[0])).status).toBe(201);
+        expect(spy.mock.calls.map(([command]) => command.constructor.name)).toEqual(['TransactWriteCommand', 'BatchGetCommand', 'TransactWriteCommand']);
+      } finally {
+        spy.mockRestore();
+      }
     }, 120_000);
   });
 });

@@ -1,4 +1,4 @@
-import { delaySeconds, isStale, mayReserve, nextAllowedAfterFailure, nextAllowedAfterSuccess, retryAfterFromStored, THROTTLE_RULES } from '../../../lib/identity/login-throttle';
+import { delaySeconds, isStale, mayReserve, nextAllowedAfterFailure, nextAllowedAfterSuccess, retryAfterFromStored, THROTTLE_RULES, TRUSTED_PAIR_SECONDS } from '../../../lib/identity/login-throttle';
 
 const NOW = Date.parse('2026-11-24T12:00:00Z');
 
@@ -19,6 +19,20 @@ describe('reservation arithmetic (the condition the store writes, and the settle
     expect(mayReserve(undefined, rule, NOW)).toBe(true);
     expect(mayReserve({ failures: 0, lastFailureMs: NOW, nextAllowedMs: NOW + 10_000 }, rule, NOW)).toBe(true);
     expect(mayReserve({ failures: 4, lastFailureMs: NOW, nextAllowedMs: NOW + 10_000 }, rule, NOW)).toBe(true);
+  });
+
+  it('when a counter holds no failures, it may be reserved even under a rule with no free attempts', () => {
+    const strict = { ...rule, freeFailures: 0 };
+    expect(mayReserve({ failures: 0, lastFailureMs: NOW, nextAllowedMs: NOW + 10_000 }, strict, NOW)).toBe(true);
+    expect(mayReserve({ failures: 1, lastFailureMs: NOW, nextAllowedMs: NOW + 10_000 }, strict, NOW)).toBe(false);
+  });
+
+  it('when the free allowance is used up and no back-off was ever set, an attempt may be reserved', () => {
+    expect(mayReserve({ failures: 5, lastFailureMs: NOW }, rule, NOW)).toBe(true);
+  });
+
+  it('trusts an (account, IP) pair for 30 days after its last success', () => {
+    expect(TRUSTED_PAIR_SECONDS).toBe(30 * 86_400);
   });
 
   it('when the free allowance is used up, only an attempt at or after nextAllowedMs may be reserved', () => {
