@@ -153,11 +153,12 @@ function oneTimeItem(token: OneTimeTokenRecord) {
 }
 
 /**
- * Transactions that lose a race to another transaction on the same item (TransactionConflict on
- * real DynamoDB; moto answers the same under load) run again: up to 5 runs, each wait at least
- * 10 ms plus a random part growing 40, 80, 160 ms. The floor matters: with full jitter from 0, the
- * losers of 50 signups of one address came back at once, collided again and ran out of attempts
- * on a loaded machine.
+ * Transactions cancelled by another transaction on the same item (TransactionConflict, real
+ * DynamoDB; moto never answers it) run again: up to 5 runs, each wait at least 10 ms plus a random
+ * part of up to 40, 80, 160 ms (the hand-written loops' timing: retrying at once against an item
+ * whose transaction is still in flight only conflicts again). What kept 50 signups of one address
+ * from running out of attempts was not this timing but reading the lock after a conflict (see
+ * createUser): test/integration/reliability/races.test.ts plays DynamoDB's conflicts.
  */
 export const CONFLICT_RETRY: RetryPolicy = { attempts: 5, minDelayMs: 10, baseDelayMs: 40, maxDelayMs: 160 };
 
@@ -165,19 +166,28 @@ export function dynamoIdentityStore(tables: IdentityTables): IdentityStore {
   const find = (items: Record<string, unknown>[] | undefined, key: { pk: string; sk: string }) =>
     items?.find((i) => i.pk === key.pk && i.sk === key.sk);
 
-  /** One transaction; false when a condition failed. Write conflicts (real DynamoDB) are retried. */
-  function transact(input: TransactWriteCommandInput): Promise<boolean> {
-    return retry(async () => {
-      try {
-        await documentClient.send(new TransactWriteCommand(input));
-        return true;
-      } catch (error) {
-        const codes = cancellationCodes(error);
-        if (codes.includes('TransactionConflict') && !codes.includes('ConditionalCheckFailed')) throw new TryAgainError(error);
-        if (isConditionFailure(error)) return false;
-        throw error;
-      }
-    }, { ...CONFLICT_RETRY, attempts: 4, exhausted: (last) => new ServiceUnavailableError(undefined, { cause: last }) });
+  /**
+   * One transaction; false when a condition failed. Write conflicts (TransactionConflict, real
+   * DynamoDB) are retried; still cancelled by conflicts after every run, the write did not happen
+   * and the answer is false, as for a failed condition (another transaction on these items won).
+   */
+  async function transact(input: TransactWriteCommandInput): Promise<boolean> {
+    try {
+      return await retry(async () => {
+        try {
+          await documentClient.send(new TransactWriteCommand(input));
+          return true;
+        } catch (error) {
+          const codes = cancellationCodes(error);
+          if (codes.includes('TransactionConflict') && !codes.includes('ConditionalCheckFailed')) throw new TryAgainError(error);
+          if (isConditionFailure(error)) return false;
+          throw error;
+        }
+      }, { ...CONFLICT_RETRY, attempts: 4 });
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
   }
 
   /**
@@ -297,12 +307,15 @@ export function dynamoIdentityStore(tables: IdentityTables): IdentityStore {
               const reasons = (error as { CancellationReasons?: Array<{ Item?: Record<string, unknown> }> }).CancellationReasons ?? [];
               return { outcome: 'email_taken' as const, existing: toCredential(plainItem(reasons[1]?.Item)) };
             }
-            if (codes.length === 0) {
-              // No reasons given (some emulators): decide by reading the lock.
+            if (codes.every((c) => c === 'None' || c === 'TransactionConflict')) {
+              // Cancelled by another transaction on these items (almost always another signup of
+              // this address), or no reasons given (some emulators): decide by reading the lock.
+              // Once the other signup has committed, the lock is there and this one is done; only
+              // while it is still in flight does the transaction run again.
               const lock = await documentClient.send(new GetCommand({ TableName: tables.accounts, Key: lockKey(user.email), ConsistentRead: true }));
               if (lock.Item) return { outcome: 'email_taken' as const, existing: toCredential(lock.Item) };
+              throw new TryAgainError(error);
             }
-            if (codes.every((c) => c === 'None' || c === 'TransactionConflict')) throw new TryAgainError(error);
             throw error;
           }
         },

@@ -12,9 +12,8 @@ export interface RetryPolicy {
   /** Caps the random part of a wait. */
   maxDelayMs?: number;
   /**
-   * A wait never shorter than this (added to the random part). Full jitter from 0 lets writers
-   * that lost a race to one item come straight back together; contenders for one item (50
-   * signups of one address) need the floor, or the retries collide again and run out.
+   * A wait never shorter than this (added to the random part): for work that conflicted with
+   * another writer still in flight, where trying again at once can only conflict again.
    */
   minDelayMs?: number;
 }
