@@ -1,4 +1,5 @@
 import { accessCommands } from './commands/access';
+import { accountCommands } from './commands/accounts';
 import { backupsCommands } from './commands/backups';
 import { connectionCommands } from './commands/connections';
 import { incidentCommands } from './commands/incidents';
@@ -6,4 +7,4 @@ import { mailCommands } from './commands/mail';
 import type { CommandSpec } from './types';
 
 /** Every ops CLI command. Each capability adds its own list from cli/commands/ (cli/README.md). */
-export const COMMANDS: CommandSpec[] = [...mailCommands, ...accessCommands, ...backupsCommands, ...incidentCommands, ...connectionCommands];
+export const COMMANDS: CommandSpec[] = [...mailCommands, ...accessCommands, ...accountCommands, ...backupsCommands, ...incidentCommands, ...connectionCommands];

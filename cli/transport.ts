@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
-import { DEFAULT_STATE_FILE, type LocalStageState } from '../scripts/lib/local-stage';
+import { DEFAULT_STATE_FILE, type LocalStageState } from '../scripts/lib/local-stage-state';
 import type { OpsInvocation, OpsOutcome } from '../lib/ops/types';
 import { signIdentityProof } from './identity-proof';
 import { OpsCommandError } from './types';

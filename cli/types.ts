@@ -1,4 +1,4 @@
-import type { LocalStageState } from '../scripts/lib/local-stage';
+import type { LocalStageState } from '../scripts/lib/local-stage-state';
 
 export type OptionType = 'string' | 'boolean' | 'multiple';
 

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { REASON_MAX_LENGTH, requireAccessReason } from '../lib/access/reason';
 import { preprocess } from '../lib/platform/zod-mini';
 import { audit } from '../lib/audit';
 import { incidentDepsFromEnv } from '../lib/incidents';
@@ -44,8 +45,10 @@ export const handler = opsHandler({
       status: optionalText(40).check(z.refine((status: string | undefined) => status === undefined || isIncidentStatus(status), refusal('invalid_status', `STATUS must be one of: ${INCIDENT_STATUSES.join(', ')}.`))),
     }),
     async ({ status }, ctx) => {
+      // Summaries are reporters' words: the entry is written before anything is read (the
+      // command keeps its documented arguments, ../shared/API.md: no reason, it lists no addresses).
+      await audit({ actor: ctx.actor.id, action: 'incidents.list', subject: 'incidents', details: { status: status ?? null } });
       const found = await listIncidents(incidents, status as IncidentStatus | undefined);
-      await audit({ actor: ctx.actor.id, action: 'incidents.list', subject: 'incidents', details: { status: status ?? null, count: found.length } });
       return {
         incidents: found.map(({ id, status: s, scope, summary, createdAt, acknowledgeBy, acknowledgedAt, contact, escalatedAt, source, flags }) => ({
           id, status: s, scope, source: source ?? 'web', flags: flags ?? [], summary, createdAt, acknowledgeBy, acknowledgedAt, contact, escalatedAt,
@@ -64,11 +67,15 @@ export const handler = opsHandler({
     return showIncident(incidents, id);
   }),
 
-  /** The security inbox's ignored messages (auto-replies, bounces, lists, duplicates, rate-limited), newest first. */
-  ignored: action(z.object({ limit: wholeNumber(1, 500, 50) }), async ({ limit }, ctx) => {
-    const messages = await inboxRecords.listIgnored(limit);
-    await audit({ actor: ctx.actor.id, action: 'incidents.inbox-ignored', subject: 'inbox', details: { count: messages.length } });
-    return { messages };
+  /**
+   * The security inbox's ignored messages (auto-replies, bounces, lists, duplicates, rate-limited),
+   * newest first. They name senders' addresses: like `customers show`, a ticket or incident
+   * reference is required and the entry is written before anything is read.
+   */
+  ignored: action(z.object({ limit: wholeNumber(1, 500, 50), reason: optionalText(REASON_MAX_LENGTH * 2) }), async ({ limit, reason: given }, ctx) => {
+    const reason = requireAccessReason(given);
+    await audit({ actor: ctx.actor.id, action: 'incidents.inbox-ignored', subject: 'inbox', reason, details: { limit } });
+    return { messages: await inboxRecords.listIgnored(limit) };
   }),
 
   ack: action(z.object({ id: incidentId, contact: requiredText(TEXT_LIMITS.contact), contactEmail }), async ({ id, contact, contactEmail: email }, ctx) => {

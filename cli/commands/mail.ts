@@ -67,9 +67,12 @@ export const mailCommands: CommandSpec[] = [
   },
   {
     path: ['mail', 'ignored'],
-    summary: 'Messages the security inbox received and recorded as ignored (auto-replies, bounces, lists, duplicates, rate-limited), newest first',
-    options: { limit: { type: 'string', description: 'how many (default 50, at most 500)' } },
-    run: (context, args) => context.invoke('opsIncidents', 'ignored', { limit: args.options.limit }),
+    summary: 'Messages the security inbox received and recorded as ignored (auto-replies, bounces, lists, duplicates, rate-limited), newest first; they name senders, so it needs --reason with a ticket or incident reference; audited',
+    options: {
+      limit: { type: 'string', description: 'how many (default 50, at most 500)' },
+      reason: { type: 'string', required: true, description: 'why: a ticket or incident reference, e.g. "INC-2041", "incident inc_…", "ticket 4411"' },
+    },
+    run: (context, args) => context.invoke('opsIncidents', 'ignored', { limit: args.options.limit, reason: args.options.reason }),
     format(result) {
       const { messages } = result as { messages: Array<Record<string, unknown>> };
       return table(messages, ['receivedAt', 'reason', 'from', 'incidentId', 'objectKey']);

@@ -3,7 +3,7 @@ import { AppError, BadRequestError, ServiceUnavailableError, TooManyRequestsErro
 import type { Mailer } from '../platform/mailer';
 import type { BreachedPasswordCheck } from './breached-passwords';
 import { identityMails } from './mails';
-import type { Credential, IdentityStore, LoginThrottleStore, UserRecord } from './model';
+import type { Credential, ExtraWrites, IdentityStore, LoginThrottleStore, Reservation, UserRecord } from './model';
 import type { PasswordHasher } from './password-hasher';
 import { checkNewPassword, normalisePassword, PasswordPolicyError } from './password-policy';
 import { mintToken, newUserId, parseToken, TOKEN_KINDS } from './token-format';
@@ -12,6 +12,17 @@ import type { ChangePasswordInput, LoginInput, ResetInput, ResetRequestInput, Si
 
 /** An account whose email is never verified is forgotten after this long. */
 export const PENDING_ACCOUNT_MS = 7 * 86_400_000;
+/**
+ * Live login sessions a user may hold. Every login takes the next slot of a ring of this many on
+ * the credential and deletes the session issued in that slot this many logins ago, in the token's
+ * own transaction: the newest login always works, the oldest session ends. 100 is far above what a
+ * person uses in the 24 h a session lives (a login every 15 minutes all day is 96), and bounds the
+ * user's partition (with MAX_PERSONAL_TOKENS) and the credential item (about 3 KB of ring).
+ */
+export const MAX_SESSIONS = 100;
+/** Rounds a login runs when concurrent logins of the same user take the ring's position first. */
+const SESSION_RING_ROUNDS = 8;
+
 /** At most one fresh verification mail per account in this long (login of an unverified account). */
 export const VERIFY_MAIL_INTERVAL_MS = 10 * 60_000;
 
@@ -103,6 +114,14 @@ export function accountService(deps: AccountDeps) {
     return outcome.reservation;
   }
 
+  /**
+   * Applies a correct password's settlement; when its condition failed (an attempt was reserved
+   * past the free allowance since the read), gives the attempt back alone.
+   */
+  async function settleSuccess(reservation: Reservation, writes: ExtraWrites): Promise<void> {
+    if (!(await store.applyWrites(writes))) await store.applyWrites(throttle.giveBackWrites(reservation, now()));
+  }
+
   return {
     async signup(input: SignupInput, ip: string): Promise<void> {
       const { email } = input;
@@ -175,16 +194,38 @@ export function accountService(deps: AccountDeps) {
         const verification = due ? verificationFor(credential.userId, email, credential.version, nowMs) : undefined;
         const sent = verification !== undefined && (await store.putFreshVerification(credential, verification.record, nowMs, settle));
         if (sent) await mailer.send(mails.verification(email, verification.token, settings.verificationLifetimeMs));
-        else await store.applyWrites(settle);
+        else await settleSuccess(reservation, settle);
         log({ event: 'login', outcome: sent ? 'email_not_verified_mailed' : 'email_not_verified', email, ip, userId: credential.userId });
         throw invalidCredentials();
       }
       const rehash = verified.upgrade ? { from: credential.passwordHash, to: await hasher.hash(password) } : undefined;
-      const issued = await tokens.issue(credential.userId, TOKEN_KINDS.session, 'login session', settings.sessionLifetimeMs, { by: 'credential', email, version: credential.version, rehash }, settle);
+      let current = credential;
+      let issued: IssuedToken | undefined;
+      let changed = false;
+      for (let round = 0; round < SESSION_RING_ROUNDS && !issued; round += 1) {
+        const seq = current.sessionSeq ?? 0;
+        const slot = seq % MAX_SESSIONS;
+        const guard = { by: 'credential' as const, email, version: credential.version, rehash, session: { seq, slot, evict: current.sessionIds?.[String(slot)] } };
+        // The first round carries the settlement; a later one only gives the attempt back (the
+        // settlement's condition may be what failed).
+        issued = await tokens.issue(credential.userId, TOKEN_KINDS.session, 'login session', settings.sessionLifetimeMs, guard, round === 0 ? settle : throttle.giveBackWrites(reservation, now()));
+        if (issued) break;
+        // Failed: another login of this user took the ring's position, or the credential changed.
+        // Only such a race costs more requests than the three.
+        const fresh = (await store.findCredential(email)).credential;
+        changed = !fresh || fresh.userId !== credential.userId || fresh.version !== credential.version || fresh.passwordHash !== credential.passwordHash;
+        if (changed) break;
+        current = fresh!;
+      }
+      if (!issued && !changed) {
+        // Still losing the ring to concurrent logins of this user after every round.
+        await store.applyWrites(throttle.giveBackWrites(reservation, now()));
+        throw new ServiceUnavailableError('Too many logins to this account at once. Try again shortly.');
+      }
       if (!issued) {
         // The password changed (or everything was revoked) between the read and this write: the
         // password just checked is no longer the credential, so no token is issued for it.
-        await store.applyWrites(settle);
+        await store.applyWrites(throttle.giveBackWrites(reservation, now()));
         log({ event: 'login', outcome: 'credential_changed', email, ip, userId: credential.userId });
         throw invalidCredentials();
       }
@@ -208,7 +249,7 @@ export function accountService(deps: AccountDeps) {
         log({ event: 'password_change', outcome: 'invalid_credentials', email: user.email, ip, userId: user.userId });
         throw invalidCredentials();
       }
-      await store.applyWrites(throttle.successWrites(reservation, read.also, now()));
+      await settleSuccess(reservation, throttle.successWrites(reservation, read.also, now()));
       const next = await acceptableNewPassword(rawNew, user.email, 'newPassword');
       const newHash = await hasher.hash(next);
       // The hash is replaced only if nobody changed it meanwhile, and in the same transaction the

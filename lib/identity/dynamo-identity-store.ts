@@ -11,6 +11,7 @@ import {
 import { batchGetAll, batchWriteAll, documentClient } from '../platform/aws/dynamodb';
 import { awsErrorName } from '../platform/aws/errors';
 import { ServiceUnavailableError } from '../platform/errors';
+import { retry, TryAgainError, type RetryPolicy } from '../platform/retry';
 import type { Credential, ExtraWrites, IdentityStore, IssueGuard, OneTimeTokenRecord, RevocationMark, TokenRecord, UserRecord } from './model';
 
 /**
@@ -107,6 +108,8 @@ function toCredential(item: Record<string, unknown> | undefined): Credential | u
     emailVerified: item.emailVerified === true,
     pendingUntilMs: item.pendingUntilMs === undefined ? undefined : Number(item.pendingUntilMs),
     verifyMailMs: item.verifyMailMs === undefined ? undefined : Number(item.verifyMailMs),
+    sessionSeq: item.sessionSeq === undefined ? undefined : Number(item.sessionSeq),
+    sessionIds: item.sessionIds && typeof item.sessionIds === 'object' ? (item.sessionIds as Record<string, string>) : undefined,
   };
 }
 
@@ -149,26 +152,94 @@ function oneTimeItem(token: OneTimeTokenRecord) {
   };
 }
 
+/**
+ * Transactions cancelled by another transaction on the same item (TransactionConflict, real
+ * DynamoDB; moto never answers it) run again: up to 5 runs, each wait at least 10 ms plus a random
+ * part of up to 40, 80, 160 ms (the hand-written loops' timing: retrying at once against an item
+ * whose transaction is still in flight only conflicts again). What kept 50 signups of one address
+ * from running out of attempts was not this timing but reading the lock after a conflict (see
+ * createUser): test/integration/reliability/races.test.ts plays DynamoDB's conflicts.
+ */
+export const CONFLICT_RETRY: RetryPolicy = { attempts: 5, minDelayMs: 10, baseDelayMs: 40, maxDelayMs: 160 };
+
 export function dynamoIdentityStore(tables: IdentityTables): IdentityStore {
   const find = (items: Record<string, unknown>[] | undefined, key: { pk: string; sk: string }) =>
     items?.find((i) => i.pk === key.pk && i.sk === key.sk);
 
-  /** One transaction; false when a condition failed. Write conflicts (real DynamoDB) are retried. */
+  /**
+   * One transaction; false when a condition failed. Write conflicts (TransactionConflict, real
+   * DynamoDB) are retried; still cancelled by conflicts after every run, the write did not happen
+   * and the answer is false, as for a failed condition (another transaction on these items won).
+   */
   async function transact(input: TransactWriteCommandInput): Promise<boolean> {
-    for (let attempt = 0; ; attempt += 1) {
-      try {
-        await documentClient.send(new TransactWriteCommand(input));
-        return true;
-      } catch (error) {
-        const codes = cancellationCodes(error);
-        if (attempt < 3 && codes.includes('TransactionConflict') && !codes.includes('ConditionalCheckFailed')) {
-          await new Promise((r) => setTimeout(r, 10 + Math.random() * 40 * (attempt + 1)));
-          continue;
+    try {
+      return await retry(async () => {
+        try {
+          await documentClient.send(new TransactWriteCommand(input));
+          return true;
+        } catch (error) {
+          const codes = cancellationCodes(error);
+          if (codes.includes('TransactionConflict') && !codes.includes('ConditionalCheckFailed')) throw new TryAgainError(error);
+          if (isConditionFailure(error)) return false;
+          throw error;
         }
-        if (isConditionFailure(error)) return false;
-        throw error;
-      }
+      }, { ...CONFLICT_RETRY, attempts: 4 });
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
     }
+  }
+
+  /**
+   * The credential update of every version change (a new pending password, a reset, a change,
+   * revoke-all): SET `set` and the next version, only while the version and the owner are still
+   * the ones read (optimistic concurrency), plus `also` conditions.
+   */
+  function moveCredential(
+    current: { email: string; version: number; userId: string },
+    change: { set?: string; remove?: string; also?: string; values?: Record<string, unknown>; names?: Record<string, string> },
+  ) {
+    return {
+      Update: {
+        TableName: tables.accounts,
+        Key: lockKey(current.email),
+        UpdateExpression: `SET ${change.set ? `${change.set}, ` : ''}credentialVersion = :next${change.remove ? ` REMOVE ${change.remove}` : ''}`,
+        ConditionExpression: `${versionIs(current.version)} AND userId = :u${change.also ? ` AND ${change.also}` : ''}`,
+        ExpressionAttributeNames: change.names,
+        ExpressionAttributeValues: { ...change.values, ':next': current.version + 1, ':cv': current.version, ':u': current.userId },
+      },
+    };
+  }
+
+  /**
+   * A login session's credential write: the version check, the ring's next position and this
+   * session's token id in its slot (and a stronger hash of the same password, when due), on
+   * condition that nobody took the position meanwhile. Concurrent logins of one user are so put in
+   * a line: they cannot evict the same slot's session together and leave one more alive.
+   */
+  function sessionRingUpdate(token: TokenRecord, guard: Extract<IssueGuard, { by: 'credential' }>, session: { seq: number; slot: number }) {
+    const sets = ['sessionSeq = :seqNext', session.seq === 0 ? 'sessionIds = :ring' : 'sessionIds.#slot = :tid'];
+    const values: Record<string, unknown> = { ':cv': guard.version, ':u': token.userId, ':seqNext': session.seq + 1 };
+    if (session.seq === 0) values[':ring'] = { [String(session.slot)]: token.tokenId };
+    else values[':tid'] = token.tokenId;
+    let condition = `${versionIs(guard.version)} AND userId = :u AND ${session.seq === 0 ? 'attribute_not_exists(sessionSeq)' : 'sessionSeq = :seq'}`;
+    if (session.seq !== 0) values[':seq'] = session.seq;
+    if (guard.rehash) {
+      sets.push('passwordHash = :h');
+      condition += ' AND passwordHash = :old';
+      values[':h'] = guard.rehash.to;
+      values[':old'] = guard.rehash.from;
+    }
+    return {
+      Update: {
+        TableName: tables.accounts,
+        Key: lockKey(guard.email),
+        UpdateExpression: `SET ${sets.join(', ')}`,
+        ConditionExpression: condition,
+        ExpressionAttributeNames: session.seq === 0 ? undefined : { '#slot': String(session.slot) },
+        ExpressionAttributeValues: values,
+      },
+    };
   }
 
   const markPut = (userId: string, version: number, exceptTokenId?: string) => ({
@@ -224,46 +295,44 @@ export function dynamoIdentityStore(tables: IdentityTables): IdentityStore {
       };
       // Concurrent transactions on one lock can be cancelled with TransactionConflict rather than a
       // failed condition: try again, and the loser then sees the lock taken.
-      for (let attempt = 0; ; attempt += 1) {
-        try {
-          await documentClient.send(new TransactWriteCommand(input));
-          return { outcome: 'created' as const };
-        } catch (error) {
-          if (awsErrorName(error) !== 'TransactionCanceledException') throw error;
-          const codes = cancellationCodes(error);
-          if (codes[1] === 'ConditionalCheckFailed') {
-            const reasons = (error as { CancellationReasons?: Array<{ Item?: Record<string, unknown> }> }).CancellationReasons ?? [];
-            return { outcome: 'email_taken' as const, existing: toCredential(plainItem(reasons[1]?.Item)) };
+      return retry(
+        async () => {
+          try {
+            await documentClient.send(new TransactWriteCommand(input));
+            return { outcome: 'created' as const };
+          } catch (error) {
+            if (awsErrorName(error) !== 'TransactionCanceledException') throw error;
+            const codes = cancellationCodes(error);
+            if (codes[1] === 'ConditionalCheckFailed') {
+              const reasons = (error as { CancellationReasons?: Array<{ Item?: Record<string, unknown> }> }).CancellationReasons ?? [];
+              return { outcome: 'email_taken' as const, existing: toCredential(plainItem(reasons[1]?.Item)) };
+            }
+            if (codes.every((c) => c === 'None' || c === 'TransactionConflict')) {
+              // Cancelled by another transaction on these items (almost always another signup of
+              // this address), or no reasons given (some emulators): decide by reading the lock.
+              // Once the other signup has committed, the lock is there and this one is done; only
+              // while it is still in flight does the transaction run again.
+              const lock = await documentClient.send(new GetCommand({ TableName: tables.accounts, Key: lockKey(user.email), ConsistentRead: true }));
+              if (lock.Item) return { outcome: 'email_taken' as const, existing: toCredential(lock.Item) };
+              throw new TryAgainError(error);
+            }
+            throw error;
           }
-          if (codes.length === 0) {
-            // No reasons given (some emulators): decide by reading the lock.
-            const lock = await documentClient.send(new GetCommand({ TableName: tables.accounts, Key: lockKey(user.email), ConsistentRead: true }));
-            if (lock.Item) return { outcome: 'email_taken' as const, existing: toCredential(lock.Item) };
-          }
-          if (attempt >= 4) throw new ServiceUnavailableError(undefined, { cause: error });
-          if (codes.every((c) => c === 'None' || c === 'TransactionConflict')) {
-            await new Promise((r) => setTimeout(r, 10 + Math.random() * 40 * (attempt + 1)));
-            continue;
-          }
-          throw error;
-        }
-      }
+        },
+        { ...CONFLICT_RETRY, exhausted: (last) => new ServiceUnavailableError(undefined, { cause: last }) },
+      );
     },
 
     replacePending(current, passwordHash, name, verification, pendingUntilMs, nowMs) {
       const next = current.version + 1;
       return transact({
         TransactItems: [
-          {
-            Update: {
-              TableName: tables.accounts,
-              Key: lockKey(current.email),
-              UpdateExpression: 'SET passwordHash = :h, credentialVersion = :next, pendingUntilMs = :until, verifyMailMs = :now, #ttl = :ttl',
-              ConditionExpression: `${versionIs(current.version)} AND userId = :u AND emailVerified = :f`,
-              ExpressionAttributeNames: { '#ttl': 'ttl' },
-              ExpressionAttributeValues: { ':h': passwordHash, ':next': next, ':until': pendingUntilMs, ':now': nowMs, ':ttl': pendingTtl(pendingUntilMs), ':cv': current.version, ':u': current.userId, ':f': false },
-            },
-          },
+          moveCredential(current, {
+            set: 'passwordHash = :h, pendingUntilMs = :until, verifyMailMs = :now, #ttl = :ttl',
+            also: 'emailVerified = :f',
+            names: { '#ttl': 'ttl' },
+            values: { ':h': passwordHash, ':until': pendingUntilMs, ':now': nowMs, ':ttl': pendingTtl(pendingUntilMs), ':f': false },
+          }),
           {
             // The pending account starts over: its name is the new signup's, its clock restarts.
             Update: {
@@ -300,8 +369,8 @@ export function dynamoIdentityStore(tables: IdentityTables): IdentityStore {
     },
 
     async applyWrites(extra) {
-      if (extra.length === 0) return;
-      await transact({ TransactItems: [...(extra as NonNullable<TransactWriteCommandInput['TransactItems']>)] });
+      if (extra.length === 0) return true;
+      return transact({ TransactItems: [...(extra as NonNullable<TransactWriteCommandInput['TransactItems']>)] });
     },
 
     async getUser(userId) {
@@ -383,19 +452,13 @@ export function dynamoIdentityStore(tables: IdentityTables): IdentityStore {
               ExpressionAttributeValues: { ':u': reset.userId, ':now': nowMs },
             },
           },
-          {
-            // Only while the credential is the one the token was mailed under: a reset or change
-            // since then (including a reset with a second token) ends this token.
-            // Following a mailed link proves the address, so a reset also verifies it.
-            Update: {
-              TableName: tables.accounts,
-              Key: lockKey(reset.email),
-              UpdateExpression: 'SET passwordHash = :h, credentialVersion = :next, emailVerified = :t REMOVE pendingUntilMs, #ttl',
-              ConditionExpression: `${versionIs(reset.credentialVersion)} AND userId = :u`,
-              ExpressionAttributeNames: { '#ttl': 'ttl' },
-              ExpressionAttributeValues: { ':h': newHash, ':next': next, ':t': true, ':cv': reset.credentialVersion, ':u': reset.userId },
-            },
-          },
+          // Only while the credential is the one the token was mailed under: a reset or change
+          // since then (including a reset with a second token) ends this token.
+          // Following a mailed link proves the address, so a reset also verifies it.
+          moveCredential(
+            { email: reset.email, version: reset.credentialVersion, userId: reset.userId },
+            { set: 'passwordHash = :h, emailVerified = :t', remove: 'pendingUntilMs, #ttl', names: { '#ttl': 'ttl' }, values: { ':h': newHash, ':t': true } },
+          ),
           {
             Update: {
               TableName: tables.accounts,
@@ -412,38 +475,16 @@ export function dynamoIdentityStore(tables: IdentityTables): IdentityStore {
     },
 
     changePassword(current, newHash, exceptTokenId) {
-      const next = current.version + 1;
       return transact({
         TransactItems: [
-          {
-            Update: {
-              TableName: tables.accounts,
-              Key: lockKey(current.email),
-              UpdateExpression: 'SET passwordHash = :h, credentialVersion = :next',
-              ConditionExpression: `${versionIs(current.version)} AND passwordHash = :old AND userId = :u`,
-              ExpressionAttributeValues: { ':h': newHash, ':next': next, ':cv': current.version, ':old': current.passwordHash, ':u': current.userId },
-            },
-          },
-          markPut(current.userId, next, exceptTokenId),
+          moveCredential(current, { set: 'passwordHash = :h', also: 'passwordHash = :old', values: { ':h': newHash, ':old': current.passwordHash } }),
+          markPut(current.userId, current.version + 1, exceptTokenId),
         ],
       });
     },
 
     bumpVersion(userId, email, version) {
-      return transact({
-        TransactItems: [
-          {
-            Update: {
-              TableName: tables.accounts,
-              Key: lockKey(email),
-              UpdateExpression: 'SET credentialVersion = :next',
-              ConditionExpression: `${versionIs(version)} AND userId = :u`,
-              ExpressionAttributeValues: { ':next': version + 1, ':cv': version, ':u': userId },
-            },
-          },
-          markPut(userId, version + 1),
-        ],
-      });
+      return transact({ TransactItems: [moveCredential({ email, version, userId }, {}), markPut(userId, version + 1)] });
     },
 
     putToken(token, guard, extra = []) {
@@ -459,29 +500,33 @@ export function dynamoIdentityStore(tables: IdentityTables): IdentityStore {
                 TableName: tables.tokens,
                 Key: markKey(token.userId),
                 UpdateExpression: 'ADD issued :one',
-                ConditionExpression: `(${guard.version === 0 ? 'attribute_not_exists(credentialVersion) OR credentialVersion = :cv' : 'credentialVersion = :cv'}) AND (attribute_not_exists(issued) OR issued < :below)`,
+                ConditionExpression: `${versionIs(guard.version)} AND (attribute_not_exists(issued) OR issued < :below)`,
                 ExpressionAttributeValues: { ':cv': guard.version, ':one': 1, ':below': guard.issuedBelow },
               },
             }
-          : guard.rehash
-            ? {
-                // A stronger hash of the same password: the version does not move.
-                Update: {
-                  TableName: tables.accounts,
-                  Key: lockKey(guard.email),
-                  UpdateExpression: 'SET passwordHash = :h',
-                  ConditionExpression: `${versionIs(guard.version)} AND passwordHash = :old AND userId = :u`,
-                  ExpressionAttributeValues: { ':h': guard.rehash.to, ':old': guard.rehash.from, ':cv': guard.version, ':u': token.userId },
-                },
-              }
-            : {
-                ConditionCheck: {
-                  TableName: tables.accounts,
-                  Key: lockKey(guard.email),
-                  ConditionExpression: `${versionIs(guard.version)} AND userId = :u`,
-                  ExpressionAttributeValues: { ':cv': guard.version, ':u': token.userId },
-                },
-              };
+          : guard.session
+            ? sessionRingUpdate(token, guard, guard.session)
+            : guard.rehash
+              ? {
+                  // A stronger hash of the same password: the version does not move.
+                  Update: {
+                    TableName: tables.accounts,
+                    Key: lockKey(guard.email),
+                    UpdateExpression: 'SET passwordHash = :h',
+                    ConditionExpression: `${versionIs(guard.version)} AND passwordHash = :old AND userId = :u`,
+                    ExpressionAttributeValues: { ':h': guard.rehash.to, ':old': guard.rehash.from, ':cv': guard.version, ':u': token.userId },
+                  },
+                }
+              : {
+                  ConditionCheck: {
+                    TableName: tables.accounts,
+                    Key: lockKey(guard.email),
+                    ConditionExpression: `${versionIs(guard.version)} AND userId = :u`,
+                    ExpressionAttributeValues: { ':cv': guard.version, ':u': token.userId },
+                  },
+                };
+      // The session issued in this ring slot MAX_SESSIONS logins ago goes in the same transaction.
+      const evict = guard.by === 'credential' && guard.session?.evict && guard.session.evict !== token.tokenId ? guard.session.evict : undefined;
       return transact({
         TransactItems: [
           {
@@ -492,6 +537,7 @@ export function dynamoIdentityStore(tables: IdentityTables): IdentityStore {
             },
           },
           guardItem,
+          ...(evict ? [{ Delete: { TableName: tables.tokens, Key: tokenKey(token.userId, evict) } }] : []),
           ...(extra as NonNullable<TransactWriteCommandInput['TransactItems']>),
         ],
       });

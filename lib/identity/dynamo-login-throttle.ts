@@ -2,6 +2,7 @@ import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/l
 import { documentClient } from '../platform/aws/dynamodb';
 import { awsErrorName } from '../platform/aws/errors';
 import {
+  isStale,
   nextAllowedAfterFailure,
   nextAllowedAfterSuccess,
   RESERVATION_LEASE_MS,
@@ -33,7 +34,7 @@ const ipKeyOf = (ip: string): Key => ({ pk: `LOGIN#I#${ip}`, sk: 'FAILURES' });
 const pairKeyOf = (key: string, ip: string): Key => ({ pk: `LOGIN#A#${key}`, sk: `IP#${ip}` });
 
 /** May take an attempt now: the condition form of `mayReserve` (a stale counter fails it and is reset apart). */
-const ALLOWED =
+export const RESERVE_CONDITION =
   '(attribute_not_exists(failures) OR failures <= :zero OR (lastFailureMs > :stale AND (failures < :free OR attribute_not_exists(nextAllowedMs) OR nextAllowedMs <= :now)))';
 const STALE = '(attribute_exists(failures) AND failures > :zero AND (attribute_not_exists(lastFailureMs) OR lastFailureMs <= :stale))';
 
@@ -52,15 +53,11 @@ function storedFrom(item: Record<string, unknown> | undefined): StoredCounter | 
   return { failures, lastFailureMs: rawNumber(item.lastFailureMs), nextAllowedMs: rawNumber(item.nextAllowedMs) };
 }
 
-function isStaleStored(c: StoredCounter | undefined, rule: ThrottleRule, nowMs: number): boolean {
-  return c !== undefined && c.failures > 0 && (c.lastFailureMs === undefined || nowMs - c.lastFailureMs > rule.forgetAfterSeconds * 1000);
-}
-
 export function dynamoLoginThrottle(table: string): LoginThrottleStore {
   function counterUpdate(key: Key, rule: ThrottleRule, op: Op, nowMs: number, trustedPair: boolean) {
     const values: Record<string, unknown> = { ':one': 1, ':zero': 0, ':now': nowMs, ':lease': nowMs + RESERVATION_LEASE_MS, ':stale': nowMs - rule.forgetAfterSeconds * 1000 };
     const names: Record<string, string> = {};
-    let condition = op === 'reserve' ? ALLOWED : STALE;
+    let condition = op === 'reserve' ? RESERVE_CONDITION : STALE;
     if (op === 'reserve') values[':free'] = rule.freeFailures;
     let update = op === 'reserve' ? 'ADD failures :one SET lastFailureMs = :now, nextAllowedMs = :lease' : 'SET failures = :one, lastFailureMs = :now, nextAllowedMs = :lease';
     if (trustedPair) {
@@ -123,11 +120,11 @@ export function dynamoLoginThrottle(table: string): LoginThrottleStore {
         }
         const [firstRefusal, ipRefusal] = outcome.refused;
         if (ipRefusal) {
-          if (isStaleStored(ipRefusal.stored, byIp.rule, nowMs) && byIp.op === 'reserve') byIp.op = 'reset';
+          if (isStale(ipRefusal.stored, byIp.rule, nowMs) && byIp.op === 'reserve') byIp.op = 'reset';
           else return { retryAfterSeconds: retryAfterFromStored([ipRefusal.stored, firstRefusal?.stored], nowMs) };
         }
         if (firstRefusal) {
-          if (isStaleStored(firstRefusal.stored, first.rule, nowMs) && first.op === 'reserve') first.op = 'reset';
+          if (isStale(firstRefusal.stored, first.rule, nowMs) && first.op === 'reserve') first.op = 'reset';
           else if (path === 'account') {
             // The account is locked: an IP that logged in to it before is judged by its own counter.
             blocked.push(firstRefusal.stored);
@@ -178,28 +175,56 @@ export function dynamoLoginThrottle(table: string): LoginThrottleStore {
           TableName: table,
           Key: key,
           UpdateExpression: isPair ? 'ADD failures :minus SET nextAllowedMs = :next, lastSuccessMs = :now, #ttl = :ttl' : 'ADD failures :minus SET nextAllowedMs = :next',
+          // The back-off is set from the count this login read. If another attempt was reserved
+          // since, past the free allowance (its lease or back-off had passed), setting it would
+          // shorten that attempt's lease and let one more attempt in beside it: refused then, and
+          // the login gives its attempt back with giveBackWrites instead. Below the allowance
+          // (after this login's give-back) nextAllowedMs decides nothing, so that race is harmless.
+          ConditionExpression: 'failures = :n OR failures <= :free',
           ExpressionAttributeNames: isPair ? { '#ttl': 'ttl' } : undefined,
-          ExpressionAttributeValues: isPair
-            ? { ':minus': -1, ':next': nextAllowedAfterSuccess(failures, rule, nowMs), ':now': nowMs, ':ttl': pairTtl }
-            : { ':minus': -1, ':next': nextAllowedAfterSuccess(failures, rule, nowMs) },
+          ExpressionAttributeValues: {
+            ':minus': -1,
+            ':next': nextAllowedAfterSuccess(failures, rule, nowMs),
+            ':n': failures,
+            ':free': rule.freeFailures,
+            ...(isPair ? { ':now': nowMs, ':ttl': pairTtl } : {}),
+          },
         },
       }));
-      if (reservation.path === 'account') {
-        // This IP is now trusted for this account (the pair rule); the account counter is given
-        // back its one attempt but otherwise left to decay: a success hands no one fresh guesses.
-        writes.push({
-          Update: {
-            TableName: table,
-            Key: pairKeyOf(reservation.accountKey, reservation.ip),
-            UpdateExpression: 'SET lastSuccessMs = :now, #ttl = :ttl',
-            ExpressionAttributeNames: { '#ttl': 'ttl' },
-            ExpressionAttributeValues: { ':now': nowMs, ':ttl': pairTtl },
-          },
-        });
-      }
+      if (reservation.path === 'account') writes.push(trustPair(reservation, nowMs));
       return writes;
     },
+
+    giveBackWrites(reservation, nowMs) {
+      const pairTtl = Math.ceil(nowMs / 1000) + TRUSTED_PAIR_SECONDS;
+      const [firstKey, ipKey] = reservation.read.keys as Key[];
+      const isPair = reservation.path === 'pair';
+      // The attempt back, nothing else: the newer attempt's lease (and later its back-off) stands.
+      const giveBack = (key: Key, pair: boolean) => ({
+        Update: {
+          TableName: table,
+          Key: key,
+          UpdateExpression: pair ? 'ADD failures :minus SET lastSuccessMs = :now, #ttl = :ttl' : 'ADD failures :minus',
+          ExpressionAttributeNames: pair ? { '#ttl': 'ttl' } : undefined,
+          ExpressionAttributeValues: pair ? { ':minus': -1, ':now': nowMs, ':ttl': pairTtl } : { ':minus': -1 },
+        },
+      });
+      return [giveBack(firstKey, isPair), giveBack(ipKey, false), ...(isPair ? [] : [trustPair(reservation, nowMs)])];
+    },
   };
+
+  /** This IP is now trusted for this account (the pair rule); the account counter is given back its one attempt but otherwise left to decay: a success hands no one fresh guesses. */
+  function trustPair(reservation: Reservation, nowMs: number) {
+    return {
+      Update: {
+        TableName: table,
+        Key: pairKeyOf(reservation.accountKey, reservation.ip),
+        UpdateExpression: 'SET lastSuccessMs = :now, #ttl = :ttl',
+        ExpressionAttributeNames: { '#ttl': 'ttl' },
+        ExpressionAttributeValues: { ':now': nowMs, ':ttl': Math.ceil(nowMs / 1000) + TRUSTED_PAIR_SECONDS },
+      },
+    };
+  }
 
   function settleParts(reservation: Reservation, counters: Record<string, unknown>[]) {
     const [firstKey, ipKey] = reservation.read.keys as Key[];

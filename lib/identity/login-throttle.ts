@@ -30,44 +30,10 @@ export const THROTTLE_RULES = {
 /** How long a successful (account, IP) pair is trusted for the pair rule. */
 export const TRUSTED_PAIR_SECONDS = 30 * 24 * 3600;
 
-export interface FailureCounter {
-  failures: number;
-  lastFailureMs: number;
-}
-
-/** Failures that still count at `nowMs` (0 once the counter has been quiet long enough). */
-export function liveFailures(counter: FailureCounter | undefined, rule: ThrottleRule, nowMs: number): number {
-  if (!counter) return 0;
-  return nowMs - counter.lastFailureMs > rule.forgetAfterSeconds * 1000 ? 0 : counter.failures;
-}
-
 export function delaySeconds(failures: number, rule: ThrottleRule): number {
   if (failures < rule.freeFailures) return 0;
   const exponent = Math.min(failures - rule.freeFailures, 30);
   return Math.min(rule.maxDelaySeconds, rule.baseDelaySeconds * 2 ** exponent);
-}
-
-/** Seconds the caller must still wait under one counter (0: may try now). */
-export function waitSeconds(counter: FailureCounter | undefined, rule: ThrottleRule, nowMs: number): number {
-  const failures = liveFailures(counter, rule, nowMs);
-  if (!counter || failures === 0) return 0;
-  const until = counter.lastFailureMs + delaySeconds(failures, rule) * 1000;
-  return until > nowMs ? Math.ceil((until - nowMs) / 1000) : 0;
-}
-
-export interface ThrottleState {
-  account?: FailureCounter;
-  ip?: FailureCounter;
-  /** Present when this IP has logged in to this account before (within TRUSTED_PAIR_SECONDS). */
-  pair?: FailureCounter & { lastSuccessMs: number };
-}
-
-/** 0 when the attempt may go ahead, else the Retry-After in seconds. */
-export function retryAfterSeconds(state: ThrottleState, nowMs: number): number {
-  const ipWait = waitSeconds(state.ip, THROTTLE_RULES.ip, nowMs);
-  const trusted = state.pair !== undefined && nowMs - state.pair.lastSuccessMs <= TRUSTED_PAIR_SECONDS * 1000;
-  const accountWait = trusted ? waitSeconds(state.pair, THROTTLE_RULES.pair, nowMs) : waitSeconds(state.account, THROTTLE_RULES.account, nowMs);
-  return Math.max(ipWait, accountWait);
 }
 
 /**
@@ -87,14 +53,19 @@ export interface StoredCounter {
 /** How long a reservation holds the counter before it is settled (hashing takes well under this). */
 export const RESERVATION_LEASE_MS = 10_000;
 
-/** A counter with failures whose last attempt is older than the rule's window: it starts again. */
+/**
+ * A counter with failures whose last attempt is older than the rule's window (or unknown): it
+ * starts again, with a separate reset write. The store decides a refused reservation with this.
+ */
 export function isStale(counter: StoredCounter | undefined, rule: ThrottleRule, nowMs: number): boolean {
-  return counter !== undefined && counter.failures > 0 && counter.lastFailureMs !== undefined && nowMs - counter.lastFailureMs > rule.forgetAfterSeconds * 1000;
+  return counter !== undefined && counter.failures > 0 && (counter.lastFailureMs === undefined || nowMs - counter.lastFailureMs > rule.forgetAfterSeconds * 1000);
 }
 
 /**
  * Whether a reservation may take the counter now. The store writes exactly this test as the
- * condition of its conditional write (this function is its specification, tested on its own).
+ * condition of its conditional write (RESERVE_CONDITION in dynamo-login-throttle.ts); this
+ * function is its specification, and test/integration/identity/throttle-store.test.ts checks the
+ * store's decisions against it, counter state by counter state.
  */
 export function mayReserve(counter: StoredCounter | undefined, rule: ThrottleRule, nowMs: number): boolean {
   if (counter === undefined || counter.failures <= 0) return true;

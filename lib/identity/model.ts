@@ -40,6 +40,10 @@ export interface Credential {
   pendingUntilMs?: number;
   /** When the last verification mail went out (the fresh-mail rate limit). */
   verifyMailMs?: number;
+  /** Login sessions issued so far (the session ring's position; absent = 0). */
+  sessionSeq?: number;
+  /** The session ring: slot (sessionSeq mod MAX_SESSIONS) → the token id of the session issued there. */
+  sessionIds?: Record<string, string>;
 }
 
 /** A bearer token as stored: never the secret, only its digest. */
@@ -100,7 +104,18 @@ export interface ExtraRead {
 
 /** How a token write proves the credential is still the one it was issued for. */
 export type IssueGuard =
-  | { by: 'credential'; email: string; version: number; rehash?: { from: string; to: string } }
+  | {
+      by: 'credential';
+      email: string;
+      version: number;
+      rehash?: { from: string; to: string };
+      /**
+       * A login session takes ring slot `slot` as session number `seq` (on condition that the
+       * credential's sessionSeq is still `seq`) and deletes `evict`, the session issued in that slot
+       * MAX_SESSIONS logins ago, in the same transaction.
+       */
+      session?: { seq: number; slot: number; evict?: string };
+    }
   /** `issuedBelow`: the write also needs the mark's `issued` counter under this bound (the cap). */
   | { by: 'mark'; version: number; issuedBelow: number };
 
@@ -120,8 +135,8 @@ export interface IdentityStore {
   replacePending(current: Credential, passwordHash: string, name: string | null, verification: OneTimeTokenRecord, pendingUntilMs: number, nowMs: number): Promise<boolean>;
   /** A fresh verification token for an unverified account, at most one per window (condition on the last mail time). */
   putFreshVerification(current: Credential, verification: OneTimeTokenRecord, nowMs: number, extra: ExtraWrites): Promise<boolean>;
-  /** Applies writes of another store on their own (one request). */
-  applyWrites(extra: ExtraWrites): Promise<void>;
+  /** Applies writes of another store on their own (one request); false when one of their conditions failed. */
+  applyWrites(extra: ExtraWrites): Promise<boolean>;
   getUser(userId: string): Promise<UserRecord | undefined>;
   putOneTimeToken(token: OneTimeTokenRecord): Promise<void>;
   /** Consumes a verification token and marks the email verified, atomically, if its version is current. */
@@ -167,6 +182,12 @@ export interface LoginThrottleStore {
   reserve(accountKey: string, ip: string, nowMs: number): Promise<{ reservation: Reservation } | { retryAfterSeconds: number }>;
   /** After a wrong password (or an unknown email): one request. */
   settleFailure(reservation: Reservation, counters: Record<string, unknown>[], nowMs: number): Promise<void>;
-  /** After a correct password: writes to make part of the token (or verification) transaction. */
+  /**
+   * After a correct password: writes to make part of the token (or verification) transaction.
+   * They set the back-off from the counters read, on condition that no attempt was reserved past
+   * the free allowance since: a transaction that failed on them is run again with giveBackWrites.
+   */
   successWrites(reservation: Reservation, counters: Record<string, unknown>[], nowMs: number): ExtraWrites;
+  /** The attempt given back and nothing else (no back-off set): unconditional. */
+  giveBackWrites(reservation: Reservation, nowMs: number): ExtraWrites;
 }

@@ -291,7 +291,10 @@ export const revokeAllTokensRoute = defineRoute({
   tag: 'identity',
   summary: 'Revoke every token of the caller, the presented one included',
   auth: 'bearer',
-  responses: { 204: { description: 'Revoked' } },
+  responses: {
+    204: { description: 'Revoked' },
+    409: { description: '`conflict`: the credentials changed between the read and the write (a password change or another revoke-all); the presented token is revoked either way', schema: errorBody },
+  },
 });
 
 export const oauthRevokeRoute = defineRoute({

@@ -156,7 +156,7 @@ async function tellTeamOfFlood(deps: InboxDeps, sender: string | null, limit: { 
         `  ${objectKey}`,
         '',
         'List them with:',
-        '  npm run ops -- mail ignored',
+        '  npm run ops -- mail ignored --reason "<ticket or incident reference>"',
       ].join('\n'),
     });
   } catch (error) {

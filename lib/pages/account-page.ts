@@ -3,10 +3,10 @@ import { html } from './html';
 import { page } from './layout';
 
 /**
- * The account security page is a shell: signing in, the token list and every action run in the
- * browser against the same-origin JSON API (web/src/account.ts), with the session token kept in
- * this tab's sessionStorage only — never localStorage, a cookie or a URL. The server renders no
- * personal data, so the shell may be cached like any static page.
+ * The account security page is a shell: signing in, the token list, the connected social accounts
+ * and every action run in the browser against the same-origin JSON API (web/src/account.ts), with
+ * the session token kept in this tab's sessionStorage only — never localStorage, a cookie or a
+ * URL. The server renders no personal data, so the shell may be cached like any static page.
  */
 export function renderAccountPage(assets: PageAssets): string {
   const main = html`<h1>Your account security</h1>
@@ -45,6 +45,16 @@ export function renderAccountPage(assets: PageAssets): string {
 <code class="secret" id="new-token-value"></code>
 <div class="actions"><button type="button" id="copy-token" class="secondary">Copy token</button><button type="button" id="dismiss-token" class="secondary">Done</button></div>
 <p id="copy-result" role="status"></p>
+</div>
+<h2 id="connections-title">Connected social accounts</h2>
+<p>HelpShelf reads from and posts to these accounts for you, each with its own permission from the provider. Disconnecting withdraws that permission at the provider and deletes it here.</p>
+<p id="connections-empty" hidden>No social account is connected.</p>
+<table id="connections-table" aria-labelledby="connections-title" hidden><thead><tr><th scope="col">Account</th><th scope="col">Permissions</th><th scope="col">Status</th><th scope="col">Connected</th><th scope="col">Last used</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
+<tbody id="connections"></tbody></table>
+<div role="group" aria-labelledby="connect-title" id="connect-group" hidden>
+<h3 id="connect-title">Connect an account</h3>
+<p class="hint">You are taken to the provider to give permission, then back here.</p>
+<div class="actions" id="providers"></div>
 </div>
 </section>`;
   return page({ title: 'Your account security', path: '/account/security', assets, main, scripts: ['account'] });

@@ -6,22 +6,10 @@ import { assertPortFree, emulatorEnvironment, EMULATOR_REGION, startEmulator, St
 import { provisionStage } from './provision';
 import { startSqsPollers } from './sqs-poller';
 import { DEFAULT_SOCIAL_PROVIDER_PORT, startSocialProvider, type SocialProvider } from './social-provider';
+import { DEFAULT_STATE_FILE, type LocalStageState } from './local-stage-state';
 import { loadStageConfig, PROJECT_ROOT, type StageConfig } from './stage-config';
 
-/** Where `npm start` records the running stage, so `npm run ops` finds it without flags. */
-export const DEFAULT_STATE_FILE = path.join(PROJECT_ROOT, '.local-stage.json');
-
-export interface LocalStageState {
-  baseUrl: string;
-  lambdaEndpoint: string;
-  emulatorEndpoint: string;
-  region: string;
-  stage: 'local';
-  service: string;
-  pid: number;
-  /** The stand-in social provider (provider `demo`). */
-  socialProviderUrl?: string;
-}
+export { DEFAULT_STATE_FILE, type LocalStageState } from './local-stage-state';
 
 export interface LocalStageOptions {
   port: number;

@@ -64,7 +64,11 @@ describe('security inbox, through the ops CLI against the local stage', () => {
   it('a bounce fixture is recorded as ignored and listed by mail ignored; an unreadable one still opens an incident', async () => {
     const bounce = await cli('mail', 'receive', '--file', path.join(EMAIL_FIXTURES, 'multipart_report_emails_report_530.eml'));
     expect(bounce).toEqual({ outcome: 'ignored', reason: 'mailer_daemon' });
-    const { messages } = await cli('mail', 'ignored');
+    const { messages } = await cli('mail', 'ignored', '--reason', 'INC-2041 bounce check');
+    // Senders' addresses need a reason, as a customer's record does.
+    const refused = await opsCli(['mail', 'ignored']);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toMatch(/--reason/);
     expect(messages[0]).toMatchObject({ reason: 'mailer_daemon', from: 'mailer-daemon@tttttt.com.au' });
     const broken = await cli('mail', 'receive', '--file', path.join(EMAIL_FIXTURES, 'error_emails_bad_encoded_subject.eml'));
     expect(broken.outcome).toBe('created');

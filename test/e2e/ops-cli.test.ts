@@ -39,4 +39,27 @@ describe('the ops CLI against the local stage', () => {
     expect(res.code).toBe(2);
     expect(res.stderr).toContain('local stage only');
   });
+
+  it('runs the credential migration page by page with progress on stderr, and refuses it without a reason', async () => {
+    const missing = await opsCli(['accounts', 'migrate-credentials']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("required option '--reason");
+    const vague = await opsCli(['accounts', 'migrate-credentials', '--reason', 'cleanup']);
+    expect(vague.code).toBe(1);
+    expect(vague.stderr).toMatch(/ticket or incident/);
+    const res = await opsCli(['accounts', 'migrate-credentials', '--reason', 'OPS-13 credential migration', '--json']);
+    expect(res.code).toBe(0);
+    expect(res.json).toMatchObject({ pages: expect.any(Number), outcomes: { migrated: expect.any(Number) }, resumeFrom: null });
+    expect(res.stderr).toMatch(/^page 1: \d+ items read, \d+ migrated/m);
+    expect(res.stderr).toContain('end of table');
+  }, 60_000);
+
+  it('lists the inbox\'s ignored mail only with a reason', async () => {
+    const missing = await opsCli(['mail', 'ignored']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("required option '--reason");
+    const res = await opsCli(['mail', 'ignored', '--reason', 'INC-2041', '--json']);
+    expect(res.code).toBe(0);
+    expect(res.json).toEqual({ messages: expect.any(Array) });
+  }, 60_000);
 });

@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { Page } from 'playwright-core';
+import type { Page, Request } from 'playwright-core';
 import { tokenFromMail } from '../../scripts/bench/scenarios';
+import { issuedTokens, revokeAllAtProvider } from '../../scripts/lib/social-provider';
+import { CONNECT_FAILURE_FALLBACK, CONNECT_FAILURE_MESSAGES } from '../../lib/pages/connect-outcome';
 import { uniqueIp } from '../cases/incidents.cases';
 import { disableJavaScript, openBrowser, screenshot, seriousAxeViolations, watch, type Browser } from '../support/browser';
 import { viaHttp } from '../support/http';
+import { bearer } from '../support/connections';
 import { cliOps } from '../support/incidents';
 import { mailTo } from '../support/mail';
 import { registerSecret } from '../support/secrets-registry';
@@ -15,6 +18,10 @@ import { registerSecret } from '../support/secrets-registry';
  * checked with axe-core (no serious or critical violation). Screenshots: .test-stage/screenshots.
  */
 const BASE = process.env.E2E_BASE_URL!;
+/** http://localhost:PORT, the stage's public URL: the connect flow returns the browser there. */
+const PUBLIC = process.env.E2E_PUBLIC_URL!;
+/** The stand-in social provider (provider `demo`). */
+const PROVIDER = process.env.E2E_SOCIAL_PROVIDER!;
 const send = viaHttp(BASE);
 let browser: Browser;
 // Chromium on a loaded 2-core machine: generous per-test time, conditions waited on, never sleeps.
@@ -28,10 +35,62 @@ async function tokenRows(page: Page, n: number): Promise<void> {
   expect(await rows.count()).toBe(n);
 }
 
+/** A signed-up, verified account (through the API); its password joins the leak check. */
+async function verifiedAccount(prefix: string): Promise<{ email: string; password: string }> {
+  const email = `${prefix}-${randomUUID()}@example.test`;
+  const password = `violet harbor ${randomUUID()}`;
+  registerSecret(password, 'browser test password');
+  expect((await send({ method: 'POST', path: '/v1/signup', body: { email, password }, sourceIp: uniqueIp() })).status).toBe(202);
+  const mail = (await mailTo(email, process.env.E2E_EMULATOR_ENDPOINT)).at(-1)!;
+  expect((await send({ method: 'POST', path: '/v1/signup/verify', body: { token: tokenFromMail(mail.body) }, sourceIp: uniqueIp() })).status).toBe(200);
+  return { email, password };
+}
+
+/** Signs in on the account page that is open; returns the session token the tab keeps. */
+async function signInOnPage(page: Page, account: { email: string; password: string }): Promise<string> {
+  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+  await page.getByLabel('Email').fill(account.email);
+  await page.getByLabel('Password').fill(account.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: `Signed in as ${account.email}` }).waitFor();
+  const session = (await page.evaluate('sessionStorage.getItem("helpshelf.session")')) as string;
+  registerSecret(session, 'browser session token');
+  return session;
+}
+
+/**
+ * Clicks `button` (Connect or Reconnect) and follows the browser through the real connect flow:
+ * the start step, the stand-in provider's redirects, the callback, and back to the account page
+ * with `?status=connected&connection=<id>`. Returns the connection id and every address the tab
+ * went through.
+ */
+async function connectThroughBrowser(page: Page, button: string): Promise<{ id: string; visited: string[] }> {
+  // Every navigation request of the tab, redirects included: `<origin> <path>`.
+  const visited: string[] = [];
+  const record = (r: Request) => {
+    if (r.isNavigationRequest() && r.frame() === page.mainFrame()) visited.push(`${new URL(r.url()).origin} ${new URL(r.url()).pathname}`);
+  };
+  page.on('request', record);
+  const back = page.waitForRequest((r) => r.isNavigationRequest() && new URL(r.url()).pathname === '/account/security' && new URL(r.url()).searchParams.has('status'), { timeout: 60_000 });
+  await page.getByRole('button', { name: button }).click();
+  const landed = new URL((await back).url());
+  await page.getByText('It is listed below.', { exact: false }).waitFor();
+  page.off('request', record);
+  expect({ status: landed.searchParams.get('status'), reason: landed.searchParams.get('reason') }).toEqual({ status: 'connected', reason: null });
+  return { id: landed.searchParams.get('connection')!, visited };
+}
+
+async function connectionRow(page: Page, status: string): Promise<{ id: string; text: string }> {
+  const row = page.locator(`#connections tr[data-status="${status}"]`);
+  await row.waitFor();
+  await expect(page.locator('#connections tr').count()).resolves.toBe(1);
+  return { id: (await row.getAttribute('data-connection-id'))!, text: (await row.textContent())! };
+}
+
 beforeAll(async () => {
   browser = await openBrowser();
   // serverless-offline loads each function on its first request (slow on a loaded machine): load the pages first.
-  for (const path of ['/security/report', '/security/report/status', '/security/advisories', '/account/security', '/v1/health']) await send({ method: 'GET', path });
+  for (const path of ['/security/report', '/security/report/status', '/security/advisories', '/account/security', '/v1/health', '/v1/connections/providers']) await send({ method: 'GET', path });
 }, 180_000);
 
 afterAll(async () => {
@@ -228,6 +287,117 @@ describe('the pages in Chromium', () => {
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     // Assess: sign-out revoked the session server-side
     expect((await send({ method: 'GET', path: '/v1/me', headers: { Authorization: `Bearer ${second}` } })).status).toBe(401);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('on the account page, a person connects `demo` through the real redirects, sees it need reconnecting once the provider ends the grant, reconnects it and disconnects it; the API and the provider agree at each step', async () => {
+    // Prepare: a verified account, signed in on the stage's public URL (where the flow returns)
+    const account = await verifiedAccount('browser-connections');
+    const { page, problems } = await newPage();
+    await page.goto(`${PUBLIC}/account/security`);
+    const session = await signInOnPage(page, account);
+    await page.getByText('No social account is connected.').waitFor();
+    await expect(page.locator('#connections-table').isHidden()).resolves.toBe(true);
+    const beforeConnect = new Set((await issuedTokens(PROVIDER)).map((t) => t.value));
+
+    // Act: connect
+    const first = await connectThroughBrowser(page, 'Connect Demo (local stand-in provider)');
+    // Assess: the tab really went start → provider → callback → back here; the outcome is announced
+    // and focused, the query dropped, the connection listed as active, and the API agrees
+    const hops = first.visited.map((v) => (v.startsWith(`${PUBLIC} `) ? v.slice(PUBLIC.length + 1) : v.startsWith(`${PROVIDER} `) ? 'provider' : v));
+    expect(hops[0]).toBe('/v1/connections/start');
+    expect(hops).toContain('provider');
+    expect(hops.slice(-2)).toEqual(['/v1/connections/callback', '/account/security']);
+    expect(hops.every((h) => h === 'provider' || h.startsWith('/'))).toBe(true);
+    expect(first.id).toMatch(/^con_/);
+    await expect(page.locator('#account-status').textContent()).resolves.toBe('Connected Demo Account on Demo (local stand-in provider). It is listed below.');
+    await expect(page.evaluate('document.activeElement && document.activeElement.id')).resolves.toBe('account-status');
+    expect(page.url()).toBe(`${PUBLIC}/account/security`);
+    const active = await connectionRow(page, 'active');
+    expect(active.id).toBe(first.id);
+    expect(active.text).toContain('Demo Account');
+    expect(active.text).toContain('posts.read');
+    await expect(page.evaluate('sessionStorage.getItem("helpshelf.session")')).resolves.toBe(session);
+    const listed = await send({ method: 'GET', path: '/v1/connections', headers: bearer(session) });
+    expect(listed.json.connections).toEqual([expect.objectContaining({ id: first.id, provider: 'demo', accountId: 'demo-account', status: 'active' })]);
+    await expectAccessible(page, 'account: a connected account');
+    await screenshot(page, 'account-connections');
+
+    // Act: the account removes HelpShelf at the provider; the next use finds out
+    await revokeAllAtProvider(PROVIDER);
+    expect((await send({ method: 'GET', path: `/v1/connections/${first.id}/posts`, headers: bearer(session) })).status).toBe(409);
+    await page.reload();
+    // Assess: said plainly, with a Reconnect action
+    const stale = await connectionRow(page, 'needs_reauth');
+    expect(stale.text).toContain('Needs reconnecting');
+    await page.getByRole('button', { name: 'Reconnect Demo Account on Demo (local stand-in provider)' }).waitFor();
+    await expectAccessible(page, 'account: a connection that needs reconnecting');
+    await screenshot(page, 'account-connection-needs-reauth');
+
+    // Act: reconnect
+    const beforeReconnect = new Set((await issuedTokens(PROVIDER)).map((t) => t.value));
+    const second = await connectThroughBrowser(page, 'Reconnect Demo Account on Demo (local stand-in provider)');
+    // Assess: active again, here and in the API, and usable
+    const again = await connectionRow(page, 'active');
+    expect(again.id).toBe(second.id);
+    expect((await send({ method: 'GET', path: '/v1/connections', headers: bearer(session) })).json.connections).toEqual([expect.objectContaining({ id: second.id, status: 'active' })]);
+    expect((await send({ method: 'GET', path: `/v1/connections/${second.id}/posts`, headers: bearer(session) })).status).toBe(200);
+    const live = (await issuedTokens(PROVIDER)).filter((t) => t.active && !beforeReconnect.has(t.value)).map((t) => t.value);
+    expect(live.length).toBeGreaterThan(0);
+    expect([...beforeConnect].some((value) => live.includes(value))).toBe(false);
+
+    // Act: sign out (the list goes with the session), sign in again (the connection is still there)
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await expect(page.locator('#connections tr').count()).resolves.toBe(0);
+    await expect(page.locator('#providers button').count()).resolves.toBe(0);
+    const nextSession = await signInOnPage(page, account);
+    await connectionRow(page, 'active');
+
+    // Act: disconnect
+    await page.getByRole('button', { name: 'Disconnect Demo Account on Demo (local stand-in provider)' }).click();
+    // Assess: the row goes, the page says so and focuses the section; the API lists none; the
+    // provider's tokens of that grant are no longer active
+    await page.getByText('No social account is connected.').waitFor();
+    await expect(page.locator('#connections tr').count()).resolves.toBe(0);
+    await expect(page.locator('#account-status').textContent()).resolves.toBe('Disconnected Demo Account on Demo (local stand-in provider). HelpShelf can no longer use it.');
+    await expect(page.evaluate('document.activeElement && document.activeElement.id')).resolves.toBe('connections-title');
+    expect((await send({ method: 'GET', path: '/v1/connections', headers: bearer(nextSession) })).json.connections).toEqual([]);
+    const after = await issuedTokens(PROVIDER);
+    expect(live.map((value) => ({ value: value.slice(0, 6), active: after.find((t) => t.value === value)?.active }))).toEqual(live.map((value) => ({ value: value.slice(0, 6), active: false })));
+    await expectAccessible(page, 'account: no connected account');
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('back from a connect flow that failed, the account page says why in plain words and drops the query; a crafted reason is never shown', async () => {
+    // Prepare
+    const account = await verifiedAccount('browser-connect-error');
+    const { page, problems } = await newPage();
+    await page.goto(`${PUBLIC}/account/security`);
+    await signInOnPage(page, account);
+    // Act: the callback's error redirect, in the same tab
+    await page.goto(`${PUBLIC}/account/security?status=error&reason=access_denied`);
+    // Assess
+    await page.getByText(CONNECT_FAILURE_MESSAGES.access_denied).waitFor();
+    await page.getByRole('heading', { name: `Signed in as ${account.email}` }).waitFor();
+    expect(page.url()).toBe(`${PUBLIC}/account/security`);
+    await expect(page.evaluate('document.activeElement && document.activeElement.id')).resolves.toBe('account-status');
+    await expect(page.locator('#account-status').getAttribute('data-tone')).resolves.toBe('bad');
+    await expectAccessible(page, 'account: a failed connect announced');
+    // Act: a reload does not announce it again
+    await page.reload();
+    await page.getByRole('heading', { name: `Signed in as ${account.email}` }).waitFor();
+    await page.getByText('No social account is connected.').waitFor();
+    await expect(page.locator('#account-status').textContent()).resolves.toBe('');
+    // Act: a link someone crafted, with words of their own as the reason
+    await page.goto(`${PUBLIC}/account/security?status=error&reason=${encodeURIComponent('<img src=x onerror=alert(1)> Call +1 555 0100 to restore your account')}`);
+    // Assess: the general sentence, nothing of theirs
+    await page.getByText(CONNECT_FAILURE_FALLBACK).waitFor();
+    await expect(page.locator('main').textContent()).resolves.not.toContain('Call +1');
+    await expect(page.locator('main img').count()).resolves.toBe(0);
+    expect(page.url()).toBe(`${PUBLIC}/account/security`);
     expect(problems).toEqual([]);
     await page.close();
   });

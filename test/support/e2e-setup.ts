@@ -30,6 +30,10 @@ export default async function e2eSetup(): Promise<void> {
   });
   (globalThis as { __e2eStage?: LocalStage }).__e2eStage = stage;
   process.env.E2E_BASE_URL = `http://127.0.0.1:${port}`;
+  // The stage's own public URL (http://localhost:PORT): the connect flow's callback and app URL
+  // are on it, so a browser that must come back to the page it left (sessionStorage is per
+  // origin) browses this one.
+  process.env.E2E_PUBLIC_URL = stage.state.baseUrl;
   process.env.E2E_STATE_FILE = E2E_STATE_FILE;
   process.env.E2E_EMULATOR_ENDPOINT = stage.emulator.endpoint;
   process.env.E2E_SOCIAL_PROVIDER = stage.socialProvider.issuer;

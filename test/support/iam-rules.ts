@@ -9,8 +9,11 @@ import { functionModels, label, lambdaRoleIds, roleModel, service, type CfnTempl
 /** Actions with no resource-level permissions in IAM: the only ones that may name `*`. */
 export const STAR_RESOURCE_ACTIONS = new Set(['xray:puttracesegments', 'xray:puttelemetryrecords', 'cloudwatch:putmetricdata']);
 
-/** Function keys allowed to Scan (issue 7: backup and insights only) and to export tables. */
-export const SCAN_ALLOWED = /backup|restore|insights/i;
+/**
+ * Function keys allowed to Scan (issue 7: backup and insights only; issue 13: the one-off
+ * credential migration, which must visit every user item) and to export tables.
+ */
+export const SCAN_ALLOWED = /backup|restore|insights|migration/i;
 export const EXPORT_ALLOWED = /backup/i;
 
 /** What kms:Decrypt is for here: reading a secret, a KMS-encrypted S3 object, or a table import/export. */

@@ -58,6 +58,15 @@ describe('least privilege: every function role in the packaged template (stage p
     ]);
     expect(data('opsInsights')).toEqual([expect.objectContaining({ actions: ['dynamodb:Scan'], resources: ['${AccountsTable.Arn}', '${IncidentsTable.Arn}'] })]);
     expect(data('opsCustomers').flatMap((s) => s.actions).sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'kms:GenerateDataKey', 'kms:GenerateMac', 's3:PutObject']);
+    // The credential migration: the accounts table (scan, conditional updates, no delete, no put)
+    // and the audit writer's grants; nothing on the tokens or rate-limits tables.
+    expect(data('opsAccountsMigration')).toEqual([
+      expect.objectContaining({ actions: ['dynamodb:Scan', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'], resources: ['${AccountsTable.Arn}'] }),
+      expect.objectContaining({ actions: ['dynamodb:Query', 'dynamodb:PutItem'], resources: ['${AuditTable.Arn}'] }),
+      expect.objectContaining({ actions: ['kms:GenerateMac'], resources: ['${AuditMacKey.Arn}'] }),
+      expect.objectContaining({ actions: ['s3:PutObject'], resources: ['${AuditAnchorBucket.Arn}/anchors/*'] }),
+      expect.objectContaining({ actions: ['kms:GenerateDataKey'], resources: ['${DataKey.Arn}'] }),
+    ]);
   });
 
   it('lets only the audit writers generate the chain MAC and write anchors; nobody may remove an anchor', () => {
@@ -65,7 +74,7 @@ describe('least privilege: every function role in the packaged template (stage p
     const grants = (f: (typeof functions)[number], action: string, resource: RegExp) =>
       f.role.statements.some((s) => s.effect === 'Allow' && s.actions.includes(action) && s.resources.some((r) => resource.test(r)));
     const writers = functions.filter((f) => grants(f, 'dynamodb:PutItem', /AuditTable/)).map((f) => f.key).sort();
-    expect(writers).toEqual(expect.arrayContaining(['opsCustomers', 'opsBackups', 'opsIncidents']));
+    expect(writers).toEqual(expect.arrayContaining(['opsCustomers', 'opsBackups', 'opsIncidents', 'opsAccountsMigration']));
     expect(functions.filter((f) => f.role.statements.some((s) => s.actions.includes('kms:GenerateMac'))).map((f) => f.key).sort()).toEqual(writers);
     expect(functions.filter((f) => grants(f, 's3:PutObject', /AuditAnchorBucket/)).map((f) => f.key).sort()).toEqual(writers);
     expect(functions.filter((f) => f.role.statements.some((s) => s.actions.includes('kms:VerifyMac'))).map((f) => f.key)).toEqual(['opsAudit']);

@@ -1,9 +1,12 @@
 /**
  * /account/security in the browser: sign in, list sessions and access tokens, create one (shown
- * once, with a copy button), revoke one or all, sign out. The session token lives in this tab's
- * sessionStorage only (gone when the tab closes; never localStorage, a cookie or a URL), and
- * signing out revokes it on the server before it is forgotten here.
+ * once, with a copy button), revoke one or all, sign out; list the connected social accounts,
+ * connect one (the connect flow leaves for the provider and comes back here), reconnect one that
+ * needs it, disconnect one. The session token lives in this tab's sessionStorage only (gone when
+ * the tab closes; never localStorage, a cookie or a URL; it survives the same-tab round trip
+ * through the provider), and signing out revokes it on the server before it is forgotten here.
  */
+import { connectOutcomeOf, hasConnectQuery, type ConnectOutcome } from '../../lib/pages/connect-outcome';
 import { api, byId, el, errorOf, timeEl, type ApiResult } from './dom';
 
 const SESSION_KEY = 'helpshelf.session';
@@ -18,12 +21,33 @@ interface TokenRow {
   current: boolean;
 }
 
+interface ConnectionRow {
+  id: string;
+  provider: string;
+  accountId: string;
+  accountName: string | null;
+  scopes: string[];
+  status: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+}
+
+interface Provider {
+  id: string;
+  name: string;
+  scopes: string[];
+}
+
 const KIND_TEXT: Record<string, string> = { ses: 'Sign-in session', session: 'Sign-in session', pat: 'Access token', personal: 'Access token' };
 
 let token: string | null = sessionStorage.getItem(SESSION_KEY);
 
-function announce(text: string): void {
-  byId('account-status').textContent = text;
+/** Says `text` in the status region (polite); `tone` frames it as good or bad news. */
+function announce(text: string, tone?: 'ok' | 'bad'): void {
+  const status = byId('account-status');
+  status.textContent = text;
+  if (tone) status.dataset.tone = tone;
+  else delete status.dataset.tone;
 }
 
 function forget(): void {
@@ -38,6 +62,7 @@ function showSignedOut(message?: string): void {
   byId('new-token').hidden = true;
   byId('new-token-value').textContent = '';
   byId('tokens').replaceChildren();
+  clearConnections();
   if (message) announce(message);
   byId<HTMLInputElement>('signin-email').focus();
 }
@@ -79,17 +104,19 @@ async function loadTokens(): Promise<boolean> {
   return true;
 }
 
-async function showSignedIn(): Promise<void> {
+/** Shows the signed-in view with fresh lists; false when the session turned out to be over. */
+async function showSignedIn(): Promise<boolean> {
   const me = await api<{ email: string }>('GET', '/v1/me', { token });
-  if (sessionEnded(me)) return;
+  if (sessionEnded(me)) return false;
   if (me.status !== 200) {
     announce(errorOf(me).message);
-    return;
+    return false;
   }
   byId('account-email').textContent = (me.body as { email: string }).email;
   byId('signed-out').hidden = true;
   byId('signed-in').hidden = false;
-  await loadTokens();
+  const [tokensShown, connectionsShown] = await Promise.all([loadTokens(), loadConnections()]);
+  return tokensShown && connectionsShown !== null;
 }
 
 async function signIn(event: SubmitEvent): Promise<void> {
@@ -230,6 +257,158 @@ function dismissToken(): void {
   byId('token-name').focus();
 }
 
+// ---- Connected social accounts -------------------------------------------------------------
+
+let providerNames = new Map<string, string>();
+let connections: ConnectionRow[] = [];
+
+function providerName(id: string): string {
+  return providerNames.get(id) ?? id;
+}
+
+/** "Ada's page on Meta": how a connection is named in buttons and announcements. */
+function connectionLabel(c: ConnectionRow): string {
+  return `${c.accountName || c.accountId} on ${providerName(c.provider)}`;
+}
+
+function clearConnections(): void {
+  connections = [];
+  byId('connections').replaceChildren();
+  byId('providers').replaceChildren();
+  byId('connections-table').hidden = true;
+  byId('connections-empty').hidden = true;
+  byId('connect-group').hidden = true;
+}
+
+function setConnectBusy(busy: boolean): void {
+  for (const button of document.querySelectorAll<HTMLButtonElement>('[data-connect]')) button.disabled = busy;
+}
+
+function renderConnections(rows: ConnectionRow[], providers: Provider[]): void {
+  connections = rows;
+  providerNames = new Map(providers.map((p) => [p.id, p.name]));
+  const trs = rows.map((c) => {
+    const label = connectionLabel(c);
+    const needsReauth = c.status === 'needs_reauth';
+    const status = needsReauth
+      ? el('span', {}, el('span', { class: 'tag warn' }, 'Needs reconnecting'), el('span', { class: 'hint block' }, 'The provider no longer accepts HelpShelf\u2019s permission (it may have been withdrawn there). Reconnect to use this account again.'))
+      : el('span', { class: 'tag ok' }, c.status === 'active' ? 'Active' : c.status);
+    const actions = el('div', { class: 'actions compact' });
+    if (needsReauth) {
+      const reconnect = el('button', { type: 'button', 'data-connect': c.provider, 'aria-label': `Reconnect ${label}` }, 'Reconnect');
+      reconnect.addEventListener('click', () => void connect(c.provider, reconnect));
+      actions.append(reconnect);
+    }
+    const disconnect = el('button', { type: 'button', class: 'secondary', 'aria-label': `Disconnect ${label}` }, 'Disconnect');
+    disconnect.addEventListener('click', () => void disconnectOne(c, disconnect));
+    actions.append(disconnect);
+    return el(
+      'tr',
+      { 'data-connection-id': c.id, 'data-status': c.status },
+      el('th', { scope: 'row' }, c.accountName || c.accountId, el('span', { class: 'hint block' }, providerName(c.provider))),
+      el('td', {}, c.scopes.length ? c.scopes.join(', ') : '\u2014'),
+      el('td', {}, status),
+      el('td', {}, timeEl(c.createdAt)),
+      el('td', {}, timeEl(c.lastUsedAt, 'never')),
+      el('td', {}, actions),
+    );
+  });
+  byId('connections').replaceChildren(...trs);
+  byId('connections-table').hidden = rows.length === 0;
+  byId('connections-empty').hidden = rows.length > 0;
+  const buttons = providers.map((p) => {
+    const button = el('button', { type: 'button', class: 'secondary', 'data-connect': p.id }, `Connect ${p.name}`);
+    button.addEventListener('click', () => void connect(p.id, button));
+    return button;
+  });
+  byId('providers').replaceChildren(...buttons);
+  byId('connect-group').hidden = providers.length === 0;
+}
+
+/** Lists the connections and the providers; null when they could not be shown. */
+async function loadConnections(): Promise<ConnectionRow[] | null> {
+  const [listed, offered] = await Promise.all([
+    api<{ connections: ConnectionRow[] }>('GET', '/v1/connections', { token }),
+    api<{ providers: Provider[] }>('GET', '/v1/connections/providers', { token }),
+  ]);
+  if (sessionEnded(listed) || sessionEnded(offered)) return null;
+  const failed = [listed, offered].find((r) => r.status !== 200);
+  if (failed) {
+    announce(`Your connected accounts could not be listed: ${errorOf(failed).message}`, 'bad');
+    return null;
+  }
+  const rows = (listed.body as { connections: ConnectionRow[] }).connections;
+  renderConnections(rows, (offered.body as { providers: Provider[] }).providers);
+  return rows;
+}
+
+/**
+ * Starts the connect flow for `provider` (also how a connection that needs it is reconnected):
+ * the API hands out a one-time connect URL, and the browser goes there by script. A form posting
+ * across origins would not do: Chrome applies the CSP's form-action to the redirects that follow
+ * a form submission, and the provider is another origin.
+ */
+async function connect(provider: string, button: HTMLButtonElement): Promise<void> {
+  setConnectBusy(true);
+  announce(`Taking you to ${providerName(provider)} to give permission\u2026`);
+  const result = await api<{ connectUrl: string }>('POST', '/v1/connections', { token, body: { provider } });
+  if (sessionEnded(result)) return;
+  const connectUrl = result.status === 201 ? (result.body as { connectUrl?: unknown }).connectUrl : undefined;
+  const target = typeof connectUrl === 'string' ? safeUrl(connectUrl) : null;
+  if (!target) {
+    setConnectBusy(false);
+    announce(`Could not start connecting ${providerName(provider)}: ${errorOf(result).message}`, 'bad');
+    button.focus();
+    return;
+  }
+  location.assign(target);
+}
+
+function safeUrl(value: string): string | null {
+  try {
+    const url = new URL(value, location.href);
+    return url.protocol === 'https:' || url.protocol === 'http:' ? url.href : null;
+  } catch {
+    return null;
+  }
+}
+
+async function disconnectOne(c: ConnectionRow, button: HTMLButtonElement): Promise<void> {
+  button.disabled = true;
+  const result = await api('DELETE', `/v1/connections/${encodeURIComponent(c.id)}`, { token });
+  if (sessionEnded(result)) return;
+  if (result.status !== 204 && result.status !== 404) {
+    button.disabled = false;
+    announce(`Could not disconnect ${connectionLabel(c)}: ${errorOf(result).message}`, 'bad');
+    button.focus();
+    return;
+  }
+  announce(`Disconnected ${connectionLabel(c)}. HelpShelf can no longer use it.`, 'ok');
+  await loadConnections();
+  focusHeading('connections-title');
+}
+
+function focusHeading(id: string): void {
+  byId(id).setAttribute('tabindex', '-1');
+  byId(id).focus();
+}
+
+/** The sentence for the way back from the provider (see lib/pages/connect-outcome.ts). */
+function outcomeMessage(outcome: ConnectOutcome): string {
+  if (outcome.status === 'error') return outcome.message;
+  const connection = connections.find((c) => c.id === outcome.connectionId);
+  return connection ? `Connected ${connectionLabel(connection)}. It is listed below.` : 'The account is connected.';
+}
+
+/** Back from the connect flow: say how it went, then focus the message so it is read and seen. */
+function reportOutcome(outcome: ConnectOutcome, signedIn: boolean): void {
+  const message = outcomeMessage(outcome);
+  announce(signedIn ? message : `${message} Sign in to see your connected accounts.`, outcome.status === 'connected' ? 'ok' : 'bad');
+  const status = byId('account-status');
+  status.setAttribute('tabindex', '-1');
+  status.focus();
+}
+
 function start(): void {
   byId<HTMLFormElement>('signin-form').addEventListener('submit', (e) => void signIn(e));
   byId<HTMLFormElement>('create-token-form').addEventListener('submit', (e) => void createToken(e));
@@ -237,9 +416,21 @@ function start(): void {
   byId('revoke-all').addEventListener('click', () => void revokeAll());
   byId('copy-token').addEventListener('click', () => void copyToken());
   byId('dismiss-token').addEventListener('click', dismissToken);
-  if (token) void showSignedIn();
-  else {
+  // Back (history) from the provider's page to this one kept in the back/forward cache: usable again.
+  window.addEventListener('pageshow', (event) => {
+    if (event.persisted) setConnectBusy(false);
+  });
+  // Back from the connect flow: read the outcome, then drop it from the address (a reload or a
+  // bookmark must not announce it again).
+  const outcome = connectOutcomeOf(location.search);
+  if (hasConnectQuery(location.search)) history.replaceState(history.state, '', `${location.pathname}${location.hash}`);
+  if (token) {
+    void showSignedIn().then((shown) => {
+      if (outcome && shown) reportOutcome(outcome, true);
+    });
+  } else {
     byId('signed-out').hidden = false;
+    if (outcome) reportOutcome(outcome, false);
   }
 }
 

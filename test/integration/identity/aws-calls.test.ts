@@ -63,4 +63,63 @@ describe('AWS requests per identity call (warm function)', () => {
     expect(taken).toEqual(fresh);
     expect(replaced).toEqual({ dynamodb: ['UpdateCommand', 'TransactWriteCommand', 'TransactWriteCommand'], ses: 1, secrets: 0 });
   });
+
+  describe('transaction conflicts (real DynamoDB cancels a transaction racing another on the same item; moto never does)', () => {
+    const conflict = () =>
+      Object.assign(new Error('Transaction cancelled [None, TransactionConflict, None]'), {
+        name: 'TransactionCanceledException',
+        CancellationReasons: [{ Code: 'None' }, { Code: 'TransactionConflict' }, { Code: 'None' }],
+      });
+    /** The first `times` TransactWriteItems are cancelled with a conflict; the count of them all. */
+    function conflicting(times: number) {
+      const send = documentClient.send.bind(documentClient) as (command: unknown) => Promise<unknown>;
+      const seen = { transactions: 0 };
+      const spy = jest.spyOn(documentClient, 'send').mockImplementation((async (command: { constructor: { name: string } }) => {
+        if (command.constructor.name !== 'TransactWriteCommand') return send(command);
+        seen.transactions += 1;
+        if (seen.transactions <= times) throw conflict();
+        return send(command);
+      }) as never);
+      return { seen, restore: () => spy.mockRestore() };
+    }
+
+    it('a signup cancelled twice by a conflict runs its transaction again and is created; cancelled every time, it answers 503 after 5 runs', async () => {
+      await signup(ctx, { email: newEmail('warm'), password: newPassword() }); // warm: pepper cached
+      const twice = conflicting(2);
+      try {
+        expect((await signup(ctx, { email: newEmail('conflict'), password: newPassword() })).status).toBe(202);
+      } finally {
+        twice.restore();
+      }
+      expect(twice.seen.transactions).toBe(3);
+      const always = conflicting(Number.POSITIVE_INFINITY);
+      try {
+        const res = await signup(ctx, { email: newEmail('conflict'), password: newPassword() });
+        expect([res.status, res.json?.error?.code]).toEqual([503, 'service_unavailable']);
+      } finally {
+        always.restore();
+      }
+      expect(always.seen.transactions).toBe(5);
+    });
+
+    it('a revoke-all cancelled by a conflict runs again; cancelled on all 4 runs, another transaction won: 409 conflict, as before', async () => {
+      const account = await readyAccount(ctx);
+      const once = conflicting(1);
+      try {
+        expect((await ctx.send({ method: 'POST', path: '/v1/tokens/revoke-all', headers: bearer(account.token) })).status).toBe(204);
+      } finally {
+        once.restore();
+      }
+      expect(once.seen.transactions).toBe(2);
+      const other = await readyAccount(ctx);
+      const always = conflicting(Number.POSITIVE_INFINITY);
+      try {
+        const res = await ctx.send({ method: 'POST', path: '/v1/tokens/revoke-all', headers: bearer(other.token) });
+        expect([res.status, res.json?.error?.code]).toEqual([409, 'conflict']);
+      } finally {
+        always.restore();
+      }
+      expect(always.seen.transactions).toBe(4);
+    });
+  });
 });

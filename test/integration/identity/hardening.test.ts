@@ -270,4 +270,49 @@ describe('issue 13, credentials and sessions: the attacks, reproduced', () => {
       }
     });
   });
+
+  describe('login sessions are capped too (a user cannot grow a partition by logging in)', () => {
+    it('when a user logs in more than 100 times, the oldest sessions end, also when 5 logins race for the last places: never more than 100 live', async () => {
+      // Prepare: 96 more sessions beside readyAccount's, 4 logins at a time, each lane from its own address
+      const account = await readyAccount(ctx);
+      const ips = Array.from({ length: 5 }, () => newIp());
+      const sessions: string[] = [account.token];
+      for (let round = 0; round < 24; round += 1) {
+        const batch = await Promise.all(ips.slice(0, 4).map((ip) => login(ctx, account.email, account.password, ip)));
+        expect(statusCounts(batch)).toEqual({ 201: 4 });
+        sessions.push(...batch.map((r) => r.json.token as string));
+      }
+      expect(sessions).toHaveLength(97);
+      // Act: 5 race for the last 3 places (2 of the oldest must go)
+      const race = await Promise.all(ips.map((ip) => login(ctx, account.email, account.password, ip)));
+      // Assess: every login works (the newest always does) and exactly 100 sessions are alive
+      expect(statusCounts(race)).toEqual({ 201: 5 });
+      const newest = race.map((r) => r.json.token as string);
+      const listed = async (token: string) => {
+        const ids: string[] = [];
+        let cursor: string | null = null;
+        do {
+          const res: TestResponse = await ctx.send({ method: 'GET', path: `/v1/tokens?limit=100${cursor ? `&cursor=${cursor}` : ''}`, headers: bearer(token) });
+          ids.push(...res.json.tokens.filter((t: { kind: string }) => t.kind === 'session').map((t: { id: string }) => t.id));
+          cursor = res.json.nextCursor;
+        } while (cursor);
+        return ids;
+      };
+      expect(await listed(newest[0])).toHaveLength(100);
+      const alive = await Promise.all([...sessions, ...newest].map(async (token) => (await me(ctx, token)).status));
+      // The two oldest ended: readyAccount's, and one of the first batch (its 4 committed in any order)
+      expect(statusCounts(alive.map((status) => ({ status }) as TestResponse))).toEqual({ 200: 100, 401: 2 });
+      expect(alive[0]).toBe(401);
+      expect(alive.slice(1, 5).filter((status) => status === 401)).toHaveLength(1);
+      // A login that evicts is still the three requests of every login (the eviction rides in the token's transaction).
+      const { documentClient } = await import('../../../lib/platform/aws/dynamodb');
+      const spy = jest.spyOn(documentClient, 'send');
+      try {
+        expect((await login(ctx, account.email, account.password, ips[0])).status).toBe(201);
+        expect(spy.mock.calls.map(([command]) => command.constructor.name)).toEqual(['TransactWriteCommand', 'BatchGetCommand', 'TransactWriteCommand']);
+      } finally {
+        spy.mockRestore();
+      }
+    }, 120_000);
+  });
 });

@@ -154,6 +154,8 @@ describe('identity flows that need the clock or the tables (in-process)', () => 
     expect(await lockOf(ctx, account.email)).toEqual({
       pk: `EMAIL#${account.email}`, sk: 'LOCK', userId: account.userId, email: account.email,
       passwordHash: expect.stringMatching(/^\$pepper\$v=1\$argon2id\$/), credentialVersion: 0, emailVerified: true, verifyMailMs: expect.any(Number),
+      // The session ring (docs/identity.md "The cap on login sessions"): one login so far.
+      sessionSeq: 1, sessionIds: { 0: account.tokenId },
     });
   });
 

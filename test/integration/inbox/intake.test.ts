@@ -16,7 +16,9 @@ import {
   uniqueSender,
 } from '../../support/inbox';
 import { mailTo, sentMail } from '../../support/mail';
-import { opsResult } from '../../support/ops';
+import { auditStore } from '../../../lib/audit';
+import { documentClient } from '../../../lib/platform/aws/dynamodb';
+import { invokeOps, opsResult } from '../../support/ops';
 import { registerSecret } from '../../support/secrets-registry';
 
 // The security inbox through its real path, in-process: the raw message stored in the emulator's
@@ -275,5 +277,52 @@ describe('security inbox: duplicates and floods', () => {
     for (const r of results.slice(10)) expect(await objectsUnder(r.objectKey)).toEqual([r.objectKey]);
     const notices = (await mailTo(TEAM)).filter((m) => m.subject === 'Security inbox: a sender reached the rate limit' && m.body.includes(sender));
     expect(notices).toHaveLength(1);
+  });
+});
+
+describe('mail ignored (ops): senders\' addresses need a reason, and the access is audited before the read', () => {
+  const ignoredEntries = async (reason: string) => {
+    const found: Array<{ reason?: string }> = [];
+    for await (const entry of auditStore().all()) if (entry.action === 'incidents.inbox-ignored' && entry.reason === reason) found.push(entry);
+    return found;
+  };
+
+  it.each([
+    ['no reason', undefined, 'reason_required'],
+    ['a reason without a reference', 'checking the bounces', 'reason_too_vague'],
+  ])('when given %s, it refuses with a 400 and lists nothing', async (_label, reason, code) => {
+    const sender = uniqueSender();
+    await deliverInProcess(composeMail({ from: sender, headers: ['Precedence: bulk'] }));
+    const outcome = await invokeOps('opsIncidents', 'ignored', reason === undefined ? {} : { reason });
+    expect(outcome).toMatchObject({ ok: false, error: { status: 400, code } });
+    expect(JSON.stringify(outcome)).not.toContain(sender);
+  });
+
+  it('with a ticket reference, it audits the access (with the reason), then lists the senders', async () => {
+    const sender = uniqueSender();
+    await deliverInProcess(composeMail({ from: sender, headers: ['Precedence: bulk'] }));
+    const reason = `ticket ${Date.now() % 1_000_000_000}`;
+    const outcome = await invokeOps('opsIncidents', 'ignored', { reason, limit: 500 });
+    expect(outcome.ok).toBe(true);
+    expect(JSON.stringify(outcome)).toContain(sender);
+    expect(await ignoredEntries(reason)).toHaveLength(1);
+  });
+
+  it('when the audit log cannot be written, the ignored records are never read', async () => {
+    const realSend = documentClient.send.bind(documentClient);
+    const spy = jest.spyOn(documentClient, 'send').mockImplementation(((command: { input?: { TableName?: string }; constructor: { name: string } }) => {
+      if (command.input?.TableName === process.env.AUDIT_TABLE && command.constructor.name === 'PutCommand') {
+        return Promise.reject(Object.assign(new Error('denied'), { name: 'AccessDeniedException' }));
+      }
+      return realSend(command as never);
+    }) as never);
+    try {
+      const outcome = await invokeOps('opsIncidents', 'ignored', { reason: 'INC-2041' });
+      expect(outcome).toMatchObject({ ok: false, error: { status: 500 } });
+      const inboxReads = spy.mock.calls.filter(([c]) => (c as { input?: { IndexName?: string; TableName?: string } }).input?.TableName === INCIDENTS_TABLE && (c as { constructor: { name: string } }).constructor.name === 'QueryCommand');
+      expect(inboxReads).toHaveLength(0);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });

@@ -33,6 +33,7 @@ function setup(user?: Partial<Credential>, overrides: Partial<AccountDeps> = {})
     },
     applyWrites: async (extra: unknown[]) => {
       calls.successes += extra.length;
+      return true;
     },
   } as unknown as IdentityStore;
   const reservation = { accountKey: 'k', ip: 'ip', path: 'account' as const, read: { table: 't', keys: [] } };
@@ -42,6 +43,7 @@ function setup(user?: Partial<Credential>, overrides: Partial<AccountDeps> = {})
       calls.failures += 1;
     },
     successWrites: () => ['settle'],
+    giveBackWrites: () => ['give back'],
   };
   const deps: AccountDeps = {
     store,

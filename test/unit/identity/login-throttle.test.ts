@@ -1,38 +1,14 @@
-import { delaySeconds, isStale, mayReserve, nextAllowedAfterFailure, nextAllowedAfterSuccess, retryAfterFromStored, retryAfterSeconds, THROTTLE_RULES } from '../../../lib/identity/login-throttle';
+import { delaySeconds, isStale, mayReserve, nextAllowedAfterFailure, nextAllowedAfterSuccess, retryAfterFromStored, THROTTLE_RULES, TRUSTED_PAIR_SECONDS } from '../../../lib/identity/login-throttle';
 
 const NOW = Date.parse('2026-11-24T12:00:00Z');
 
 describe('login throttling arithmetic', () => {
-  it('when an account has fewer than 5 failures, the next attempt may go ahead', () => {
-    expect(retryAfterSeconds({ account: { failures: 4, lastFailureMs: NOW } }, NOW)).toBe(0);
-  });
-
-  it('when failures go past the threshold, the wait doubles with each one and is capped at 15 minutes', () => {
-    const waits = [5, 6, 7, 8, 20, 100].map((f) => delaySeconds(f, THROTTLE_RULES.account));
-    expect(waits).toEqual([1, 2, 4, 8, 900, 900]);
-    expect(retryAfterSeconds({ account: { failures: 8, lastFailureMs: NOW - 3000 } }, NOW)).toBe(5);
-  });
-
-  it('when the wait has passed, the attempt goes ahead: nothing is locked for good', () => {
-    expect(retryAfterSeconds({ account: { failures: 100, lastFailureMs: NOW - 901_000 } }, NOW)).toBe(0);
-  });
-
-  it('when the account counter has been quiet for a day, it is forgotten', () => {
-    expect(retryAfterSeconds({ account: { failures: 50, lastFailureMs: NOW - 25 * 3_600_000 } }, NOW)).toBe(0);
-  });
-
-  it('when one IP fails more than 20 times, it waits whatever account it tries', () => {
-    expect(retryAfterSeconds({ ip: { failures: 22, lastFailureMs: NOW } }, NOW)).toBe(4);
-  });
-
-  it('when the account is locked but this IP logged in successfully before, the pair\'s own counter decides', () => {
-    // Prepare: an attacker elsewhere has run the account counter up.
-    const state = { account: { failures: 30, lastFailureMs: NOW }, pair: { failures: 0, lastFailureMs: 0, lastSuccessMs: NOW - 86_400_000 } };
-    // Act / Assess
-    expect(retryAfterSeconds(state, NOW)).toBe(0);
-    expect(retryAfterSeconds({ ...state, pair: { ...state.pair, failures: 7, lastFailureMs: NOW } }, NOW)).toBe(4);
-    // ...and a trust older than 30 days no longer helps.
-    expect(retryAfterSeconds({ ...state, pair: { ...state.pair, lastSuccessMs: NOW - 31 * 86_400_000 } }, NOW)).toBe(900);
+  it('when failures go past the threshold, the wait doubles with each one and is capped (15 minutes; 5 for a trusted pair)', () => {
+    const waits = [0, 4, 5, 6, 7, 8, 20, 100].map((f) => delaySeconds(f, THROTTLE_RULES.account));
+    expect(waits).toEqual([0, 0, 1, 2, 4, 8, 900, 900]);
+    expect([19, 20, 22, 40].map((f) => delaySeconds(f, THROTTLE_RULES.ip))).toEqual([0, 1, 4, 900]);
+    expect([5, 13, 14].map((f) => delaySeconds(f, THROTTLE_RULES.pair))).toEqual([1, 256, 300]);
+    expect(delaySeconds(10_000, THROTTLE_RULES.account)).toBe(900);
   });
 });
 
@@ -43,6 +19,20 @@ describe('reservation arithmetic (the condition the store writes, and the settle
     expect(mayReserve(undefined, rule, NOW)).toBe(true);
     expect(mayReserve({ failures: 0, lastFailureMs: NOW, nextAllowedMs: NOW + 10_000 }, rule, NOW)).toBe(true);
     expect(mayReserve({ failures: 4, lastFailureMs: NOW, nextAllowedMs: NOW + 10_000 }, rule, NOW)).toBe(true);
+  });
+
+  it('when a counter holds no failures, it may be reserved even under a rule with no free attempts', () => {
+    const strict = { ...rule, freeFailures: 0 };
+    expect(mayReserve({ failures: 0, lastFailureMs: NOW, nextAllowedMs: NOW + 10_000 }, strict, NOW)).toBe(true);
+    expect(mayReserve({ failures: 1, lastFailureMs: NOW, nextAllowedMs: NOW + 10_000 }, strict, NOW)).toBe(false);
+  });
+
+  it('when the free allowance is used up and no back-off was ever set, an attempt may be reserved', () => {
+    expect(mayReserve({ failures: 5, lastFailureMs: NOW }, rule, NOW)).toBe(true);
+  });
+
+  it('trusts an (account, IP) pair for 30 days after its last success', () => {
+    expect(TRUSTED_PAIR_SECONDS).toBe(30 * 86_400);
   });
 
   it('when the free allowance is used up, only an attempt at or after nextAllowedMs may be reserved', () => {
@@ -57,6 +47,11 @@ describe('reservation arithmetic (the condition the store writes, and the settle
     expect(mayReserve(quiet, rule, NOW)).toBe(false);
     expect(isStale({ ...quiet, lastFailureMs: NOW - 24 * 3_600_000 }, rule, NOW)).toBe(false);
     expect(isStale({ ...quiet, failures: 0 }, rule, NOW)).toBe(false);
+    // A counter with failures but no time of the last one cannot be dated: it starts again too.
+    expect(isStale({ failures: 3 }, rule, NOW)).toBe(true);
+    expect(mayReserve({ failures: 3 }, rule, NOW)).toBe(false);
+    expect(isStale({ failures: 1, lastFailureMs: NOW }, rule, NOW)).toBe(false);
+    expect(isStale({ failures: 1, lastFailureMs: NOW - 3_600_001 }, THROTTLE_RULES.ip, NOW)).toBe(true);
     expect(isStale(undefined, rule, NOW)).toBe(false);
   });
 

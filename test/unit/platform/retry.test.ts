@@ -42,4 +42,10 @@ describe('retry (the one retry helper)', () => {
     expect([1, 2, 3, 4, 5, 6].map((n) => backoffDelay(n, policy, () => 0.999999))).toEqual([24, 49, 99, 199, 399, 399]);
     expect(backoffDelay(3, policy, () => 0)).toBe(0);
   });
+
+  it('with minDelayMs, never waits less than the floor (the random part on top of it)', () => {
+    const policy = { attempts: 5, minDelayMs: 10, baseDelayMs: 40, maxDelayMs: 160 };
+    expect([1, 2, 3, 4].map((n) => backoffDelay(n, policy, () => 0))).toEqual([10, 10, 10, 10]);
+    expect([1, 2, 3, 4].map((n) => backoffDelay(n, policy, () => 0.999999))).toEqual([49, 89, 169, 169]);
+  });
 });
