@@ -44,11 +44,31 @@ export interface AuditEntry extends AuditEvent {
   alg?: typeof MAC_ALG;
 }
 
+/**
+ * A write of the audited action that must commit with its entry, or neither commits (in the
+ * store adapter's own terms: a DynamoDB TransactWriteItem for dynamo-audit-store.ts). It saves
+ * the action its own round trip, and the entry can no longer exist without the action or the
+ * action without its entry.
+ */
+export type AlongsideWrite = unknown;
+
+/** The alongside write's own condition failed: neither it nor the entry was written. */
+export class AlongsideWriteRefusedError extends Error {
+  constructor(options?: { cause?: unknown }) {
+    super('the write audited with this entry was refused; nothing was written', options);
+    this.name = 'AlongsideWriteRefusedError';
+  }
+}
+
 export interface AuditStore {
   /** The entry with the highest sequence number, read strongly consistently. */
   latest(): Promise<AuditEntry | undefined>;
-  /** Inserts the entry unless its sequence number is taken; false when another writer won. */
-  insert(entry: AuditEntry): Promise<boolean>;
+  /**
+   * Inserts the entry unless its sequence number is taken; false when another writer won. With
+   * `alongside`, both in one transaction: AlongsideWriteRefusedError when that write's condition
+   * failed (nothing written).
+   */
+  insert(entry: AuditEntry, alongside?: AlongsideWrite): Promise<boolean>;
   /** Every entry, in sequence order. */
   all(): AsyncIterable<AuditEntry>;
 }
@@ -112,15 +132,17 @@ export class AuditWriteError extends Error {
 /**
  * Appends one entry: MAC it, insert it (a conditional put on the next sequence number, retried
  * when a concurrent writer took it first), then anchor it. An entry that could not be anchored
- * fails the append, so the action it audits does not run.
+ * fails the append, so the action it audits does not run. With `alongside`, the action's own
+ * write is inserted in the same transaction as the entry (see AlongsideWrite); its refusal is
+ * thrown (AlongsideWriteRefusedError), not retried.
  */
-export async function appendAuditEntry(chain: AuditChain, event: AuditEvent, now: () => string, maxAttempts = 20): Promise<AuditEntry> {
+export async function appendAuditEntry(chain: AuditChain, event: AuditEvent, now: () => string, maxAttempts = 20, alongside?: AlongsideWrite): Promise<AuditEntry> {
   const entry = await retry(
     async () => {
       const latest = await chain.store.latest();
       const base = { ...event, seq: (latest?.seq ?? 0) + 1, at: now(), prevHash: latest?.hash ?? GENESIS_HASH, alg: MAC_ALG } as const;
       const candidate: AuditEntry = { ...base, hash: await chain.mac.generate(contentDigest(base)) };
-      if (await chain.store.insert(candidate)) return candidate;
+      if (await chain.store.insert(candidate, alongside)) return candidate;
       throw new TryAgainError();
     },
     { attempts: maxAttempts, baseDelayMs: 10, maxDelayMs: 200, exhausted: () => new AuditWriteError('Could not append to the audit log: too much contention.') },

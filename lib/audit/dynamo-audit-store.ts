@@ -1,7 +1,14 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { documentClient, queryItems } from '../platform/aws/dynamodb';
-import type { AuditEntry, AuditStore } from './audit-log';
+import { AlongsideWriteRefusedError, type AuditEntry, type AuditStore } from './audit-log';
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+function cancellationCodes(error: unknown): string[] | undefined {
+  if ((error as { name?: string })?.name !== 'TransactionCanceledException') return undefined;
+  return ((error as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? []).map((r) => r.Code ?? 'None');
+}
 
 const seqKey = (seq: number) => `SEQ#${String(seq).padStart(12, '0')}`;
 
@@ -27,16 +34,30 @@ export function dynamoAuditStore(tableName: string, chain = 'access'): AuditStor
       );
       return out.Items?.[0] ? toEntry(out.Items[0]) : undefined;
     },
-    async insert(entry) {
+    async insert(entry, alongside) {
+      const put = {
+        TableName: tableName,
+        Item: { pk: CHAIN, sk: seqKey(entry.seq), ...entry },
+        // Insert only: a sequence number is written once, by the writer that claimed it.
+        ConditionExpression: 'attribute_not_exists(pk)',
+      };
+      if (alongside !== undefined) {
+        // One transaction: the audited action's write first, the entry second.
+        try {
+          await documentClient.send(new TransactWriteCommand({ TransactItems: [alongside as TransactItem, { Put: put }] }));
+          return true;
+        } catch (error) {
+          const codes = cancellationCodes(error);
+          if (!codes) throw error;
+          if (codes[0] === 'ConditionalCheckFailed') throw new AlongsideWriteRefusedError({ cause: error });
+          // The sequence number was taken, or (real DynamoDB) a concurrent transaction conflicted:
+          // nothing was written; the caller reads the head again and retries.
+          if (codes[1] === 'ConditionalCheckFailed' || codes.includes('TransactionConflict')) return false;
+          throw error;
+        }
+      }
       try {
-        await documentClient.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: { pk: CHAIN, sk: seqKey(entry.seq), ...entry },
-            // Insert only: a sequence number is written once, by the writer that claimed it.
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        );
+        await documentClient.send(new PutCommand(put));
         return true;
       } catch (error) {
         if (error instanceof ConditionalCheckFailedException) return false;

@@ -1,6 +1,6 @@
 import { requireEnv } from '../platform/config';
 import { nowIso } from '../platform/time';
-import { appendAuditEntry, type AuditChain, type AuditEntry, type AuditEvent } from './audit-log';
+import { appendAuditEntry, type AlongsideWrite, type AuditChain, type AuditEntry, type AuditEvent } from './audit-log';
 import { dynamoAuditStore } from './dynamo-audit-store';
 import { kmsChainMac } from './kms-chain-mac';
 import { s3AuditAnchors } from './s3-audit-anchors';
@@ -20,7 +20,11 @@ export function auditChain(): AuditChain {
   return chain;
 }
 
-/** For ops functions: `await audit({actor, action, subject, reason})`, keyed and anchored. */
-export function audit(event: AuditEvent): Promise<AuditEntry> {
-  return appendAuditEntry(auditChain(), event, nowIso);
+/**
+ * For ops functions: `await audit({actor, action, subject, reason})`, keyed and anchored. With
+ * `alongside` (a TransactWriteItem), the audited write commits in the same transaction as the
+ * entry; AlongsideWriteRefusedError when its condition fails (nothing written).
+ */
+export function audit(event: AuditEvent, alongside?: AlongsideWrite): Promise<AuditEntry> {
+  return appendAuditEntry(auditChain(), event, nowIso, 20, alongside);
 }

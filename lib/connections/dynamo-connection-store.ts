@@ -6,7 +6,7 @@ import type { ConnectionRecord, ConnectTransaction, SealedTokens } from './model
 /**
  * DynamoDB adapter of the connections table. Every decision that depends on stored state is one
  * conditional write: binding a connect transaction to a browser, consuming it, taking the
- * refresh lease, saving rotated tokens (only by the lease holder), deleting.
+ * refresh lease, saving rotated tokens (only by the lease holder), deleting (with its audit entry).
  */
 export interface ConnectionStore {
   putTransaction(txn: ConnectTransaction): Promise<void>;
@@ -22,7 +22,14 @@ export interface ConnectionStore {
   releaseLease(userId: string, connectionId: string, owner: string): Promise<void>;
   markNeedsReauth(userId: string, connectionId: string, owner: string): Promise<void>;
   touch(userId: string, connectionId: string, nowMs: number, olderThanMs: number): Promise<void>;
-  deleteConnection(userId: string, connectionId: string, owner: string): Promise<boolean>;
+  /**
+   * The lease for a delete, in one conditional update that returns the row as leased: the latest
+   * sealed tokens with no refresh in flight (`leased` while another holds a live lease, `missing`
+   * when there is no such row).
+   */
+  leaseLatest(userId: string, connectionId: string, lease: { owner: string; untilMs: number; nowMs: number }): Promise<ConnectionRecord | 'leased' | 'missing'>;
+  /** The delete as a write to commit with its audit entry (a TransactWriteItem): only by the lease holder. */
+  deleteWrite(userId: string, connectionId: string, owner: string): unknown;
 }
 
 const txnKey = (digest: string) => ({ pk: `CONNECT#${digest}`, sk: 'CONNECT' });
@@ -245,14 +252,30 @@ export function dynamoConnectionStore(table: string): ConnectionStore {
       }
     },
 
-    async deleteConnection(userId, connectionId, owner) {
+    async leaseLatest(userId, connectionId, { owner, untilMs, nowMs }) {
       try {
-        await db.send(new DeleteCommand({ TableName: table, Key: connKey(userId, connectionId), ConditionExpression: 'leaseOwner = :o', ExpressionAttributeValues: { ':o': owner } }));
-        return true;
+        const out = await db.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: connKey(userId, connectionId),
+            UpdateExpression: 'SET leaseOwner = :o, leaseUntilMs = :u',
+            // No version condition: the row comes back as leased, so what is revoked is what a
+            // refresh can no longer replace (saveRefreshed needs its own lease owner).
+            ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(leaseUntilMs) OR leaseUntilMs < :now)',
+            ExpressionAttributeValues: { ':o': owner, ':u': untilMs, ':now': nowMs },
+            ReturnValues: 'ALL_NEW',
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
+        );
+        return toRecord(out.Attributes!);
       } catch (error) {
-        if (conditionFailed(error)) return false;
-        throw error;
+        if (!conditionFailed(error)) throw error;
+        return (error as { Item?: unknown }).Item ? 'leased' : 'missing';
       }
+    },
+
+    deleteWrite(userId, connectionId, owner) {
+      return { Delete: { TableName: table, Key: connKey(userId, connectionId), ConditionExpression: 'leaseOwner = :o', ExpressionAttributeValues: { ':o': owner } } };
     },
   };
 }

@@ -1,4 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { AlongsideWriteRefusedError } from '../audit/audit-log';
 import { BadRequestError } from '../platform/errors';
 import { countMetric } from '../platform/metrics';
 import {
@@ -63,7 +64,11 @@ export interface ConnectionsDeps {
   oauth: OAuthClient;
   api: ProviderApi;
   revocations: RevocationQueue;
-  audit(event: ConnectionAuditEvent): Promise<unknown>;
+  /**
+   * Appends an audit entry. With `alongside` (a store write such as `store.deleteWrite`), both
+   * commit in one transaction; AlongsideWriteRefusedError when that write's condition fails.
+   */
+  audit(event: ConnectionAuditEvent, alongside?: unknown): Promise<unknown>;
   /** The backend's public base URL: the start step and the callback live there. */
   publicUrl: string;
   /** The one place the callback redirects to (the stage's app page). */
@@ -401,14 +406,17 @@ export function connectionsService(deps: ConnectionsDeps) {
     await oauth.revoke(provider, tokens.accessToken, 'access_token');
   }
 
-  /** Holds the lease (waiting out a refresh in flight), so the tokens revoked are the latest. */
+  /**
+   * Holds the lease (waiting out a refresh in flight), so the tokens revoked are the latest: one
+   * conditional update that returns the row as leased.
+   */
   async function leaseForDelete(userId: string, connectionId: string, owner: string): Promise<ConnectionRecord | undefined> {
     const deadline = now() + WAIT_LIMIT_MS;
     for (;;) {
-      const record = await store.getConnection(userId, connectionId);
-      if (!record) return undefined;
       const nowMs = now();
-      if (await store.takeLease(userId, connectionId, { version: record.version, owner, untilMs: nowMs + LEASE_MS, nowMs })) return record;
+      const leased = await store.leaseLatest(userId, connectionId, { owner, untilMs: nowMs + LEASE_MS, nowMs });
+      if (leased === 'missing') return undefined;
+      if (leased !== 'leased') return leased;
       if (now() > deadline) throw new ProviderUnavailableError(2);
       await sleep(WAIT_STEP_MS);
     }
@@ -442,14 +450,22 @@ export function connectionsService(deps: ConnectionsDeps) {
         queuedAt: new Date(now()).toISOString(),
       });
     }
-    if (!(await store.deleteConnection(leased.userId, leased.connectionId, owner))) return undefined;
-    await deps.audit({
-      actor: by.actor,
-      action: 'connections.disconnect',
-      subject: leased.userId,
-      reason: by.reason,
-      details: { connection: leased.connectionId, provider: leased.provider, revokedAtProvider },
-    });
+    // The row's delete (only while this lease holds) commits with its audit entry, or neither does.
+    try {
+      await deps.audit(
+        {
+          actor: by.actor,
+          action: 'connections.disconnect',
+          subject: leased.userId,
+          reason: by.reason,
+          details: { connection: leased.connectionId, provider: leased.provider, revokedAtProvider },
+        },
+        store.deleteWrite(leased.userId, leased.connectionId, owner),
+      );
+    } catch (error) {
+      if (error instanceof AlongsideWriteRefusedError) return undefined;
+      throw error;
+    }
     // One per connection ended, by its customer or by ops (revoke-all); docs/platform.md.
     countMetric('ConnectionsRevoked');
     return { revokedAtProvider };

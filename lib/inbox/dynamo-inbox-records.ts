@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../platform/aws/dynamodb';
 
 /**
@@ -23,6 +23,9 @@ export interface InboxRecord {
   receivedAt: string;
 }
 
+/** A message ignored on sight is claimed already finished: its reason and sender, listed with the ignored ones. */
+export type ClaimRecord = (InboxRecord & { outcome: 'processing' }) | (InboxRecord & { outcome: 'ignored'; reason: string; from: string | null });
+
 export interface IgnoredRecord {
   objectKey: string;
   reason: string;
@@ -34,23 +37,33 @@ export interface IgnoredRecord {
 export interface InboxRecords {
   /**
    * Claims a message for processing, or returns the record of whoever claimed it first. One
-   * conditional Put: two deliveries racing for the same Message-ID cannot both win.
+   * conditional Put: two deliveries racing for the same Message-ID cannot both win. A message
+   * ignored on sight is claimed with its final outcome (no `finish` after it).
    */
-  claim(record: InboxRecord): Promise<{ claimed: true } | { claimed: false; existing: InboxRecord }>;
+  claim(record: ClaimRecord): Promise<{ claimed: true } | { claimed: false; existing: InboxRecord }>;
   /** A second delivery of a message already claimed, under another object key: its own ignored record. */
   recordDuplicate(objectKey: string, details: { incidentId: string; from: string | null; receivedAt: string }): Promise<void>;
-  finish(dedupeKey: string, outcome: Exclude<InboxOutcome, 'processing'>, details: { reason?: string; incidentId?: string; from: string | null; receivedAt: string }): Promise<void>;
-  rememberSent(transportMessageId: string, incidentId: string, at: string): Promise<void>;
+  /** With `sent`, the record of an acknowledgement we sent is written in the same request (one transaction). */
+  finish(
+    dedupeKey: string,
+    outcome: Exclude<InboxOutcome, 'processing'>,
+    details: { reason?: string; incidentId?: string; from: string | null; receivedAt: string },
+    sent?: { transportMessageId: string; incidentId: string; at: string },
+  ): Promise<void>;
   /** Incident ids that Message-IDs belong to: messages we received (and opened or joined an incident) or acknowledgements we sent. */
   incidentsReferenced(messageIds: string[]): Promise<string[]>;
   listIgnored(limit: number): Promise<IgnoredRecord[]>;
 }
 
 const SK = 'MESSAGE';
+const IGNORED = 'INBOX#IGNORED';
 const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest('hex');
 export const receivedKey = (dedupeKey: string) => ({ pk: `INBOX#${digest(dedupeKey)}`, sk: SK });
+const ignoredSortKey = (receivedAt: string, dedupeKey: string) => `${receivedAt}#${digest(dedupeKey).slice(0, 16)}`;
 /** SES names its Message-ID `<id@region.amazonses.com>`; the id alone is what SendRawEmail returned. */
 const sentKey = (transportMessageId: string) => ({ pk: `INBOX#SENT#${transportMessageId.toLowerCase()}`, sk: SK });
+
+const sentItem = (transportMessageId: string, incidentId: string, at: string) => ({ ...sentKey(transportMessageId), entity: 'inbox-sent', incidentId, at });
 
 function localPart(messageId: string): string {
   const inner = messageId.replace(/^<|>$/g, '');
@@ -75,7 +88,12 @@ export function dynamoInboxRecords(tableName: string): InboxRecords {
         await documentClient.send(
           new PutCommand({
             TableName: tableName,
-            Item: { ...receivedKey(record.dedupeKey), entity: 'inbox-message', ...record },
+            Item: {
+              ...receivedKey(record.dedupeKey),
+              entity: 'inbox-message',
+              ...record,
+              ...(record.outcome === 'ignored' ? { gsi1pk: IGNORED, gsi1sk: ignoredSortKey(record.receivedAt, record.dedupeKey) } : {}),
+            },
             ConditionExpression: 'attribute_not_exists(pk)',
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           }),
@@ -125,27 +143,27 @@ export function dynamoInboxRecords(tableName: string): InboxRecords {
       );
     },
 
-    async finish(dedupeKey, outcome, details) {
+    async finish(dedupeKey, outcome, details, sent) {
       const ignored = outcome === 'ignored';
-      await documentClient.send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: receivedKey(dedupeKey),
-          UpdateExpression: `SET outcome = :outcome, #from = :from${details.reason ? ', reason = :reason' : ''}${details.incidentId ? ', incidentId = :incident' : ''}${ignored ? ', gsi1pk = :ignored, gsi1sk = :sortKey' : ''}`,
-          ExpressionAttributeNames: { '#from': 'from' },
-          ExpressionAttributeValues: {
-            ':outcome': outcome,
-            ':from': details.from,
-            ...(details.reason ? { ':reason': details.reason } : {}),
-            ...(details.incidentId ? { ':incident': details.incidentId } : {}),
-            ...(ignored ? { ':ignored': 'INBOX#IGNORED', ':sortKey': `${details.receivedAt}#${digest(dedupeKey).slice(0, 16)}` } : {}),
-          },
-        }),
-      );
-    },
-
-    async rememberSent(transportMessageId, incidentId, at) {
-      await documentClient.send(new PutCommand({ TableName: tableName, Item: { ...sentKey(transportMessageId), entity: 'inbox-sent', incidentId, at } }));
+      const update = {
+        TableName: tableName,
+        Key: receivedKey(dedupeKey),
+        UpdateExpression: `SET outcome = :outcome, #from = :from${details.reason ? ', reason = :reason' : ''}${details.incidentId ? ', incidentId = :incident' : ''}${ignored ? ', gsi1pk = :ignored, gsi1sk = :sortKey' : ''}`,
+        ExpressionAttributeNames: { '#from': 'from' },
+        ExpressionAttributeValues: {
+          ':outcome': outcome,
+          ':from': details.from,
+          ...(details.reason ? { ':reason': details.reason } : {}),
+          ...(details.incidentId ? { ':incident': details.incidentId } : {}),
+          ...(ignored ? { ':ignored': IGNORED, ':sortKey': ignoredSortKey(details.receivedAt, dedupeKey) } : {}),
+        },
+      };
+      if (!sent) {
+        await documentClient.send(new UpdateCommand(update));
+        return;
+      }
+      // Unconditional writes: a retried delivery writes the same two items again.
+      await documentClient.send(new TransactWriteCommand({ TransactItems: [{ Put: { TableName: tableName, Item: sentItem(sent.transportMessageId, sent.incidentId, sent.at) } }, { Update: update }] }));
     },
 
     async incidentsReferenced(messageIds) {

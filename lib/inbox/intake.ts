@@ -77,9 +77,22 @@ export async function receiveMessage(deps: InboxDeps, objectKey: string): Promis
   const dedupeKey = dedupeKeyOf(message, raw);
   const firstFrom = message.from[0]?.address.toLowerCase() ?? null;
 
+  // Classified before the claim (classification reads only the message): a message ignored on
+  // sight is claimed with its final outcome, one write instead of a claim and a finish.
+  const disposition = classifyMessage(message, deps.policy);
+  const ignoredOnSight = disposition.kind === 'ignore' ? disposition.reason : undefined;
+
   // The incident id is chosen with the claim, so a delivery retried after a failure opens the same incident.
   let incidentId = newIncidentId();
-  const claim = await deps.records.claim({ dedupeKey, objectKey, incidentId, outcome: 'processing', receivedAt });
+  const claim = await deps.records.claim(
+    ignoredOnSight
+      ? { dedupeKey, objectKey, incidentId, outcome: 'ignored', reason: ignoredOnSight, from: firstFrom, receivedAt }
+      : { dedupeKey, objectKey, incidentId, outcome: 'processing', receivedAt },
+  );
+  if (claim.claimed && ignoredOnSight) {
+    logger.info('inbound message ignored', { objectKey, reason: ignoredOnSight });
+    return { objectKey, outcome: 'ignored', reason: ignoredOnSight };
+  }
   if (!claim.claimed) {
     const { existing } = claim;
     if (existing.objectKey !== objectKey) {
@@ -100,7 +113,6 @@ export async function receiveMessage(deps: InboxDeps, objectKey: string): Promis
     return { objectKey, outcome: 'ignored', reason };
   };
 
-  const disposition = classifyMessage(message, deps.policy);
   if (disposition.kind === 'ignore') return ignore(disposition.reason);
 
   const limit = await deps.rateLimit(disposition.sender ?? 'no-sender');
@@ -137,8 +149,9 @@ export async function receiveMessage(deps: InboxDeps, objectKey: string): Promis
     attachments,
     thread: { messageId: message.messageId, references: message.referencedIds },
   });
-  if (opened.receiptMessageId) await deps.records.rememberSent(opened.receiptMessageId, opened.id, receivedAt);
-  await deps.records.finish(dedupeKey, 'created', { incidentId: opened.id, from: disposition.sender, receivedAt });
+  // The acknowledgement's record (a reply's In-Reply-To finds the incident by it) with the finish, in one request.
+  const sent = opened.receiptMessageId ? { transportMessageId: opened.receiptMessageId, incidentId: opened.id, at: receivedAt } : undefined;
+  await deps.records.finish(dedupeKey, 'created', { incidentId: opened.id, from: disposition.sender, receivedAt }, sent);
   return { objectKey, outcome: 'created', incidentId: opened.id };
 }
 

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { CreateKeyCommand, GenerateMacCommand } from '@aws-sdk/client-kms';
 import { DeleteObjectCommand, GetObjectLockConfigurationCommand, ListObjectVersionsCommand } from '@aws-sdk/client-s3';
-import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../../../lib/platform/aws/dynamodb';
 import { kmsClient } from '../../../lib/platform/aws/kms';
 import { s3Client } from '../../../lib/platform/aws/s3';
-import { appendAuditEntry, contentDigest, hashEntry, verifyChain, type AuditChain, type AuditEntry } from '../../../lib/audit/audit-log';
+import { AlongsideWriteRefusedError, appendAuditEntry, contentDigest, hashEntry, verifyChain, type AuditChain, type AuditEntry } from '../../../lib/audit/audit-log';
 import { dynamoAuditStore } from '../../../lib/audit/dynamo-audit-store';
 import { kmsChainMac } from '../../../lib/audit/kms-chain-mac';
 import { s3AuditAnchors } from '../../../lib/audit/s3-audit-anchors';
@@ -40,6 +40,29 @@ describe('the audit chain on the emulator: DynamoDB entries, KMS HMAC key, S3 Ob
     expect(new Set(entries.map((w) => w.seq)).size).toBe(10);
     const listed = await s3Client.send(new ListObjectVersionsCommand({ Bucket: BUCKET, Prefix: `anchors/${name}/` }));
     expect(listed.Versions?.length).toBe(10);
+  });
+
+  it('a write audited alongside commits with its entry in one transaction; when the sequence number is taken, neither is written and the retry commits both', async () => {
+    // Prepare: a chain of one, and an item the audited action deletes (in the audit table, under a key of its own)
+    const { name, chain } = chainNamed();
+    await written(chain, 1);
+    const item = { pk: `ALONGSIDE#${name}`, sk: 'ITEM' };
+    await documentClient.send(new PutCommand({ TableName: TABLE, Item: item }));
+    const alongside = { Delete: { TableName: TABLE, Key: item, ConditionExpression: 'attribute_exists(pk)' } };
+    const [first] = await written(chainNamed().chain, 1);
+    // Act: an insert whose sequence number is taken (1), then the append
+    const taken = await chain.store.insert({ ...first, seq: 1 }, alongside);
+    const stillThere = await documentClient.send(new GetCommand({ TableName: TABLE, Key: item, ConsistentRead: true }));
+    const entry = await appendAuditEntry(chain, { actor: 'local:test', action: 'test.delete', subject: name }, now, 5, alongside);
+    // Assess
+    expect(taken).toBe(false);
+    expect(stillThere.Item).toBeDefined();
+    expect(entry.seq).toBe(2);
+    expect((await documentClient.send(new GetCommand({ TableName: TABLE, Key: item, ConsistentRead: true }))).Item).toBeUndefined();
+    expect((await verifyChain(chain)).intact).toBe(true);
+    // The same delete again is refused (the item is gone): nothing more is appended.
+    await expect(appendAuditEntry(chain, { actor: 'local:test', action: 'test.delete', subject: name }, now, 5, alongside)).rejects.toBeInstanceOf(AlongsideWriteRefusedError);
+    expect((await chain.store.latest())?.seq).toBe(2);
   });
 
   it('when an item is altered directly in the table, verification names it', async () => {

@@ -1,5 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import {
+  AlongsideWriteRefusedError,
   appendAuditEntry,
   AuditWriteError,
   canonical,
@@ -187,6 +188,49 @@ describe('the keyed audit chain', () => {
     expect(store.entries.map((e) => e.seq).sort((a, b) => a - b)).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
     expect(anchors.records.map((r) => r.seq).sort((a, b) => a - b)).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
     expect((await verifyChain(chain)).intact).toBe(true);
+  });
+
+  it('an audited write alongside goes to the store with its entry, again with the retry when the sequence number was taken, and the entry is anchored', async () => {
+    const { chain, store, anchors } = await chainOf(1);
+    const seen: Array<{ seq: number; alongside: unknown }> = [];
+    const racing: AuditChain = {
+      ...chain,
+      store: {
+        ...store,
+        async insert(entry, alongside) {
+          seen.push({ seq: entry.seq, alongside });
+          // Another writer takes seq 2 just before this one's first insert.
+          if (seen.length === 1) await store.insert({ ...entry, actor: 'local:other' });
+          return store.insert(entry);
+        },
+      },
+    };
+    const entry = await appendAuditEntry(racing, event(2), clock, 5, { Delete: 'the row' });
+    expect(seen).toEqual([
+      { seq: 2, alongside: { Delete: 'the row' } },
+      { seq: 3, alongside: { Delete: 'the row' } },
+    ]);
+    expect(entry.seq).toBe(3);
+    expect(anchors.records.at(-1)).toEqual({ seq: 3, hash: entry.hash });
+  });
+
+  it('when the audited write alongside is refused, the append fails at once with nothing written or anchored', async () => {
+    const { chain, store, anchors } = await chainOf(1);
+    let inserts = 0;
+    const refusing: AuditChain = {
+      ...chain,
+      store: {
+        ...store,
+        async insert() {
+          inserts += 1;
+          throw new AlongsideWriteRefusedError();
+        },
+      },
+    };
+    await expect(appendAuditEntry(refusing, event(2), clock, 5, { Delete: 'the row' })).rejects.toBeInstanceOf(AlongsideWriteRefusedError);
+    expect(inserts).toBe(1);
+    expect(store.entries).toHaveLength(1);
+    expect(anchors.records).toHaveLength(1);
   });
 
   it('when the anchor cannot be written, the append fails (so the audited action does not run)', async () => {
