@@ -45,7 +45,7 @@ import {
 import { THROUGHPUT } from './bench/scenarios';
 import { median, round } from './bench/stats';
 import { runThroughput } from './bench/throughput';
-import { runInboxBench } from './bench/inbox';
+import { inboxProblems, runInboxBench } from './bench/inbox';
 import { runWarmScenario, type WarmResult } from './bench/warm';
 
 const QUICK = process.env.BENCH_QUICK === '1';
@@ -217,7 +217,7 @@ async function main(): Promise<number> {
     const tpTable = new ProgressTable(THROUGHPUT_HEADER, [10, 10, 10, 10, 44, 5, 14]);
     const throughput = await runThroughput(config, ctx, THROUGHPUT, SIZES.events);
     tpTable.row(throughputRow(throughput));
-    await runInboxBench(config, emulator.endpoint, Number(process.env.BENCH_INBOX_ROUNDS ?? (QUICK ? 5 : 100)), OUT_DIR, say);
+    const inbox = await runInboxBench(config, emulator.endpoint, Number(process.env.BENCH_INBOX_ROUNDS ?? (QUICK ? 5 : 100)), OUT_DIR, say);
 
     // A number from requests that did not get the expected answer is not a measurement.
     const problems = [
@@ -225,6 +225,7 @@ async function main(): Promise<number> {
       ...warm.filter((w) => w.status === 'failed').map((w) => `${w.name}: failed (${w.reason})`),
       ...(throughput.status === 'ok' && (throughput.lost || throughput.doubleApplied || throughput.receiptErrors) ? [`Stripe throughput: ${throughput.lost} lost, ${throughput.doubleApplied} double-applied, ${throughput.receiptErrors} receipt errors`] : []),
       ...(throughput.status === 'failed' ? [`Stripe throughput failed (${throughput.reason})`] : []),
+      ...inboxProblems(inbox),
     ];
     const results: BenchResults = {
       schemaVersion: 1,
