@@ -249,14 +249,28 @@ export function accountService(deps: AccountDeps) {
         log({ event: 'password_change', outcome: 'invalid_credentials', email: user.email, ip, userId: user.userId });
         throw invalidCredentials();
       }
-      await settleSuccess(reservation, throttle.successWrites(reservation, read.also, now()));
-      const next = await acceptableNewPassword(rawNew, user.email, 'newPassword');
-      const newHash = await hasher.hash(next);
+      // The correct current password's settlement goes into the change's own transaction (four
+      // requests in all: the authenticated read, the reservation, the credential read, the change).
+      let newHash: string;
+      try {
+        newHash = await hasher.hash(await acceptableNewPassword(rawNew, user.email, 'newPassword'));
+      } catch (error) {
+        await settleSuccess(reservation, throttle.successWrites(reservation, read.also, now()));
+        throw error;
+      }
       // The hash is replaced only if nobody changed it meanwhile, and in the same transaction the
       // credential version moves on: every other token of the caller is revoked, and a login
       // that checked the old password cannot write a token any more.
-      const replaced = await store.changePassword(credential, newHash, auth.tokenId);
-      if (!replaced) throw new AppError(409, 'conflict', 'The password was changed meanwhile. Try again.');
+      const sparesPersonal = auth.kind === 'personal';
+      const change = (extra: ExtraWrites) => store.changePassword(credential, newHash, auth.tokenId, extra, sparesPersonal);
+      if (!(await change(throttle.successWrites(reservation, read.also, now())))) {
+        // The settlement's condition (an attempt reserved since, past the allowance) or the
+        // credential failed it: the change once more with the attempt only given back, as login.
+        if (!(await change(throttle.giveBackWrites(reservation, now())))) {
+          await store.applyWrites(throttle.giveBackWrites(reservation, now()));
+          throw new AppError(409, 'conflict', 'The password was changed meanwhile. Try again.');
+        }
+      }
       log({ event: 'password_change', outcome: 'changed', email: user.email, ip, userId: user.userId });
     },
 

@@ -26,7 +26,8 @@ import type { Credential, ExtraWrites, IdentityStore, IssueGuard, OneTimeTokenRe
  *   RESET#<sha256>  / RESET    { userId, email, credentialVersion, expiresAtMs, ttl }: a reset token's digest
  * tokens table
  *   USER#<userId>  / TOKEN#<tokenId>  a bearer token (digest, kind, name, credentialVersion, times, ttl)
- *   USER#<userId>  / REVOCATION       { credentialVersion, exceptTokenId }: the revocation mark,
+ *   USER#<userId>  / REVOCATION       { credentialVersion, exceptTokenId, issued, personal }: the revocation mark
+ *                                     (personal: token id → expiresAtMs of the personal tokens issued under it),
  *                                     written by verification and in the same transaction as
  *                                     every version change of a verified account
  *
@@ -95,6 +96,7 @@ function toMark(item: Record<string, unknown> | undefined): RevocationMark | und
     exceptTokenId: item.exceptTokenId as string | undefined,
     validAfterMs: item.validAfterMs === undefined ? undefined : Number(item.validAfterMs),
     issued: item.issued === undefined ? undefined : Number(item.issued),
+    personal: item.personal && typeof item.personal === 'object' ? Object.fromEntries(Object.entries(item.personal as Record<string, unknown>).map(([id, ms]) => [id, Number(ms)])) : undefined,
   };
 }
 
@@ -242,9 +244,55 @@ export function dynamoIdentityStore(tables: IdentityTables): IdentityStore {
     };
   }
 
-  const markPut = (userId: string, version: number, exceptTokenId?: string) => ({
-    Put: { TableName: tables.tokens, Item: { ...markKey(userId), credentialVersion: version, exceptTokenId } },
+  /**
+   * The mark rewritten with a new version: every token issued under an older one is revoked, so
+   * the personal-token map starts empty, except when the spared caller is a personal token (its
+   * entry is not known here): then the map is left absent and the next creation rebuilds it.
+   */
+  const markPut = (userId: string, version: number, exceptTokenId?: string, sparesPersonal = false) => ({
+    Put: { TableName: tables.tokens, Item: { ...markKey(userId), credentialVersion: version, exceptTokenId, ...(sparesPersonal ? {} : { personal: {} }) } },
   });
+
+  /**
+   * A personal token's write on the mark: `ADD issued 1` under the cap's bound, and the token's
+   * entry in the `personal` map (set alone, or the whole map replaced by a rebuild), expired
+   * entries pruned. Creations racing for the last places cannot pass the cap together.
+   */
+  function markGuard(token: TokenRecord, guard: Extract<IssueGuard, { by: 'mark' }>) {
+    const values: Record<string, unknown> = { ':cv': guard.version, ':one': 1 };
+    const names: Record<string, string> = {};
+    let update: string;
+    let condition: string;
+    if ('personal' in guard) {
+      // A rebuild from a Query: only if no personal token was created since the Query began.
+      values[':map'] = { ...guard.personal, [token.tokenId]: token.expiresAtMs };
+      update = 'ADD issued :one SET personal = :map';
+      if (guard.issuedIs === null) condition = 'attribute_not_exists(issued)';
+      else {
+        condition = 'issued = :was';
+        values[':was'] = guard.issuedIs;
+      }
+    } else {
+      names['#new'] = token.tokenId;
+      values[':exp'] = token.expiresAtMs;
+      values[':below'] = guard.issuedBelow;
+      update = 'ADD issued :one SET personal.#new = :exp';
+      const prune = (guard.prune ?? []).filter((id) => id !== token.tokenId);
+      prune.forEach((id, i) => (names[`#p${i}`] = id));
+      if (prune.length > 0) update += ` REMOVE ${prune.map((_, i) => `personal.#p${i}`).join(', ')}`;
+      condition = 'attribute_exists(personal) AND (attribute_not_exists(issued) OR issued < :below)';
+    }
+    return {
+      Update: {
+        TableName: tables.tokens,
+        Key: markKey(token.userId),
+        UpdateExpression: update,
+        ConditionExpression: `${versionIs(guard.version)} AND ${condition}`,
+        ExpressionAttributeNames: Object.keys(names).length > 0 ? names : undefined,
+        ExpressionAttributeValues: values,
+      },
+    };
+  }
 
   const pendingTtl = (pendingUntilMs: number) => Math.ceil(pendingUntilMs / 1000) + DAY_SECONDS;
 
@@ -474,11 +522,12 @@ export function dynamoIdentityStore(tables: IdentityTables): IdentityStore {
       });
     },
 
-    changePassword(current, newHash, exceptTokenId) {
+    changePassword(current, newHash, exceptTokenId, extra = [], sparesPersonal = false) {
       return transact({
         TransactItems: [
           moveCredential(current, { set: 'passwordHash = :h', also: 'passwordHash = :old', values: { ':h': newHash, ':old': current.passwordHash } }),
-          markPut(current.userId, current.version + 1, exceptTokenId),
+          markPut(current.userId, current.version + 1, exceptTokenId, sparesPersonal),
+          ...(extra as NonNullable<TransactWriteCommandInput['TransactItems']>),
         ],
       });
     },
@@ -492,18 +541,7 @@ export function dynamoIdentityStore(tables: IdentityTables): IdentityStore {
       const { lastUsedAt: _at, lastUsedAtMs: _ms, ...fields } = token;
       const guardItem: NonNullable<TransactWriteCommandInput['TransactItems']>[number] =
         guard.by === 'mark'
-          ? {
-              // One more personal token, under the bound the caller computed from its count
-              // (issued so far + room left under the cap): creations racing at the cap cannot
-              // pass it together, and nobody has to retry below it.
-              Update: {
-                TableName: tables.tokens,
-                Key: markKey(token.userId),
-                UpdateExpression: 'ADD issued :one',
-                ConditionExpression: `${versionIs(guard.version)} AND (attribute_not_exists(issued) OR issued < :below)`,
-                ExpressionAttributeValues: { ':cv': guard.version, ':one': 1, ':below': guard.issuedBelow },
-              },
-            }
+          ? markGuard(token, guard)
           : guard.session
             ? sessionRingUpdate(token, guard, guard.session)
             : guard.rehash

@@ -75,6 +75,14 @@ export interface RevocationMark {
   validAfterMs?: number;
   /** Personal tokens issued under this mark so far (the cap's counter; reset with the mark). */
   issued?: number;
+  /**
+   * Personal token id → its expiresAtMs, for every personal token issued under this mark (written
+   * in the token's own transaction; emptied when the mark is rewritten, which revokes them). A
+   * superset of the live personal tokens: a deleted token stays until the map is rebuilt from a
+   * Query. Absent (marks written before it existed, or a password change made with an access
+   * token) means unknown: the next creation rebuilds it.
+   */
+  personal?: Record<string, number>;
 }
 
 export function isRevokedByMark(token: Pick<TokenRecord, 'tokenId' | 'createdAtMs' | 'credentialVersion'>, mark: RevocationMark | undefined): boolean {
@@ -116,8 +124,15 @@ export type IssueGuard =
        */
       session?: { seq: number; slot: number; evict?: string };
     }
-  /** `issuedBelow`: the write also needs the mark's `issued` counter under this bound (the cap). */
-  | { by: 'mark'; version: number; issuedBelow: number };
+  /**
+   * A personal token: the mark's `issued` counter goes up by one under a bound (the cap), and the
+   * token's entry goes into the mark's `personal` map. `issuedBelow`: `issued` must be under it
+   * (the map as read was current enough); `issuedIs`: `issued` must still be exactly the value read
+   * (null: absent), and `personal` replaces the whole map (a rebuild from a Query). `prune`: expired
+   * entries to drop.
+   */
+  | { by: 'mark'; version: number; issuedBelow: number; prune?: string[] }
+  | { by: 'mark'; version: number; issuedIs: number | null; personal: Record<string, number> };
 
 export interface IdentityStore {
   /** The credential item of an email (one strongly consistent read), plus `also` read in the same request. */
@@ -146,7 +161,7 @@ export interface IdentityStore {
   /** Consumes a reset token, sets the new hash and moves the version on (every token revoked), atomically. */
   consumeReset(reset: OneTimeTokenRecord, nowMs: number, newHash: string, nowIso: string): Promise<boolean>;
   /** Replaces the hash and moves the version on if both are still as read; the mark spares `exceptTokenId`. */
-  changePassword(current: Credential, newHash: string, exceptTokenId: string | undefined): Promise<boolean>;
+  changePassword(current: Credential, newHash: string, exceptTokenId: string | undefined, extra?: ExtraWrites, sparesPersonal?: boolean): Promise<boolean>;
   /** Moves the version on (every token of the user revoked) if it is still `version`. */
   bumpVersion(userId: string, email: string, version: number): Promise<boolean>;
 

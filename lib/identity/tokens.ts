@@ -116,16 +116,16 @@ export function tokenService(deps: TokenServiceDeps) {
   }
 
   /** Personal tokens that are neither expired nor revoked (every page of the partition). */
-  async function countLivePersonal(userId: string, mark: RevocationMark | undefined): Promise<number> {
+  async function livePersonal(userId: string, mark: RevocationMark | undefined): Promise<TokenRecord[]> {
     const nowMs = now();
-    let count = 0;
+    const live: TokenRecord[] = [];
     let after: string | undefined;
     do {
       const page = await store.listTokens(userId, TOKEN_PAGE_MAX, after);
-      count += page.tokens.filter((t) => t.kind === TOKEN_KINDS.personal && t.expiresAtMs > nowMs && !isRevokedByMark(t, mark)).length;
+      live.push(...page.tokens.filter((t) => t.kind === TOKEN_KINDS.personal && t.expiresAtMs > nowMs && !isRevokedByMark(t, mark)));
       after = page.lastTokenId;
     } while (after);
-    return count;
+    return live;
   }
 
   return {
@@ -139,20 +139,32 @@ export function tokenService(deps: TokenServiceDeps) {
         throw new ForbiddenError('session_required', 'Access tokens are created from a login session, not with another access token.');
       }
       const days = input.expiresInDays ?? PERSONAL_TOKEN_DEFAULT_DAYS;
-      // Count, then write with a bound on the mark's `issued` counter (issued so far + room left
-      // under the cap): the count-then-write is one conditional operation, and creations racing
-      // at the cap cannot pass it together.
+      // The mark (read with the caller's token) keeps the user's personal tokens in a map that is a
+      // superset of the live ones: under the cap by the map, the token is written with a bound on
+      // the mark's `issued` counter (issued so far + room left), in one transaction. Only a map
+      // that is absent or full is checked against a Query of the partition (and rebuilt from it,
+      // on condition that nobody created a token since). Creations racing at the cap cannot pass
+      // it together either way.
       let mark = auth.mark;
       for (let attempt = 0; attempt < 3; attempt += 1) {
         const version = mark?.credentialVersion ?? 0;
         // The caller's own credential moved on since its read: its token is revoked now.
         if (version !== (auth.credentialVersion ?? 0)) throw new UnauthorizedError();
-        const live = await countLivePersonal(auth.userId, mark);
-        if (live >= MAX_PERSONAL_TOKENS) {
-          throw new AppError(409, 'too_many_tokens', `An account holds at most ${MAX_PERSONAL_TOKENS} access tokens. Revoke one first.`);
+        const nowMs = now();
+        const listed = mark?.personal ? Object.entries(mark.personal) : undefined;
+        const known = listed?.filter(([, expiresAtMs]) => expiresAtMs > nowMs);
+        let guard: IssueGuard;
+        if (known && known.length < MAX_PERSONAL_TOKENS) {
+          const prune = listed!.filter(([, expiresAtMs]) => expiresAtMs <= nowMs).map(([id]) => id);
+          guard = { by: 'mark', version, issuedBelow: (mark?.issued ?? 0) + (MAX_PERSONAL_TOKENS - known.length), prune };
+        } else {
+          const live = await livePersonal(auth.userId, mark);
+          if (live.length >= MAX_PERSONAL_TOKENS) {
+            throw new AppError(409, 'too_many_tokens', `An account holds at most ${MAX_PERSONAL_TOKENS} access tokens. Revoke one first.`);
+          }
+          guard = { by: 'mark', version, issuedIs: mark?.issued ?? null, personal: Object.fromEntries(live.map((t) => [t.tokenId, t.expiresAtMs])) };
         }
-        const issuedBelow = (mark?.issued ?? 0) + (MAX_PERSONAL_TOKENS - live);
-        const issued = await issue(auth.userId, TOKEN_KINDS.personal, input.name, days * 86_400_000, { by: 'mark', version, issuedBelow });
+        const issued = await issue(auth.userId, TOKEN_KINDS.personal, input.name, days * 86_400_000, guard);
         if (issued) return issued;
         mark = (await store.loadForAuthentication(auth.userId, auth.tokenId, false)).mark;
       }

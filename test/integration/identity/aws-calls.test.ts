@@ -1,11 +1,17 @@
 import { documentClient } from '../../../lib/platform/aws/dynamodb';
 import { secretsManagerClient } from '../../../lib/platform/aws/secrets-manager';
 import { sesClient } from '../../../lib/platform/aws/ses';
-import { createToken, login, me, newEmail, newIp, newPassword, readyAccount, signup } from '../../cases/identity.cases';
+import { createToken, login, mailedToken, me, newEmail, newIp, newPassword, readyAccount, signup } from '../../cases/identity.cases';
 import { viaHandler } from '../../support/http';
 
 const ctx = { send: viaHandler, emulator: process.env.HELPSHELF_TEST_EMULATOR! };
 const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+/** A fresh login session of a ready account (its earlier tokens revoked). */
+async function readyLogin(account: { email: string; password: string; ip: string }): Promise<string> {
+  const res = await login(ctx, account.email, account.password, account.ip);
+  expect(res.status).toBe(201);
+  return res.json.token as string;
+}
 
 /** Counts the AWS requests the handlers make (DynamoDB, SES, Secrets Manager) during `act`. */
 async function awsCalls(act: () => Promise<unknown>): Promise<{ dynamodb: string[]; ses: number; secrets: number }> {
@@ -62,6 +68,45 @@ describe('AWS requests per identity call (warm function)', () => {
     expect(fresh).toEqual({ dynamodb: ['UpdateCommand', 'TransactWriteCommand'], ses: 1, secrets: 0 });
     expect(taken).toEqual(fresh);
     expect(replaced).toEqual({ dynamodb: ['UpdateCommand', 'TransactWriteCommand', 'TransactWriteCommand'], ses: 1, secrets: 0 });
+  });
+
+  it('creating an access token is two DynamoDB requests (the authenticated read carries the mark and its map of personal tokens; one transaction); only a map that is absent or full costs the Query', async () => {
+    const account = await readyAccount(ctx);
+    await me(ctx, account.token); // its last-used write (once a minute) is not this route's
+    // The first creation after verification builds the map from a Query of the partition.
+    const first = await awsCalls(async () => expect((await createToken(ctx, account.token)).status).toBe(201));
+    expect(first.dynamodb).toEqual(['BatchGetCommand', 'QueryCommand', 'TransactWriteCommand']);
+    const next = await awsCalls(async () => expect((await createToken(ctx, account.token)).status).toBe(201));
+    expect(next).toEqual({ dynamodb: ['BatchGetCommand', 'TransactWriteCommand'], ses: 0, secrets: 0 });
+    // A password change (with a session) or revoke-all rewrites the mark with an empty map: still two.
+    const all = await ctx.send({ method: 'POST', path: '/v1/tokens/revoke-all', headers: bearer(account.token) });
+    expect(all.status).toBe(204);
+    const again = await readyLogin(account);
+    await me(ctx, again);
+    const afterRevokeAll = await awsCalls(async () => expect((await createToken(ctx, again)).status).toBe(201));
+    expect(afterRevokeAll.dynamodb).toEqual(['BatchGetCommand', 'TransactWriteCommand']);
+  });
+
+  it('a password change is four DynamoDB requests (authenticated read, reservation, credential read, one transaction with the settlement), and a wrong current password the same four', async () => {
+    const account = await readyAccount(ctx);
+    await me(ctx, account.token); // its last-used write (once a minute) is not this route's
+    const change = (currentPassword: string) =>
+      ctx.send({ method: 'POST', path: '/v1/password', headers: bearer(account.token), body: { currentPassword, newPassword: newPassword() }, sourceIp: account.ip });
+    const wrong = await awsCalls(async () => expect((await change(`${account.password}x`)).status).toBe(401));
+    const ok = await awsCalls(async () => expect((await change(account.password)).status).toBe(204));
+    const four = { dynamodb: ['BatchGetCommand', 'TransactWriteCommand', 'BatchGetCommand', 'TransactWriteCommand'], ses: 0, secrets: 0 };
+    expect(ok).toEqual(four);
+    expect(wrong).toEqual(four);
+  });
+
+  it('a signup verification is two DynamoDB requests (the link read, one transaction); a bad link one', async () => {
+    const email = newEmail('verify');
+    await signup(ctx, { email, password: newPassword() });
+    const token = await mailedToken(ctx, email, 'vrf');
+    const ok = await awsCalls(async () => expect((await ctx.send({ method: 'POST', path: '/v1/signup/verify', body: { token } })).status).toBe(200));
+    const used = await awsCalls(async () => expect((await ctx.send({ method: 'POST', path: '/v1/signup/verify', body: { token } })).status).toBe(400));
+    expect(ok).toEqual({ dynamodb: ['GetCommand', 'TransactWriteCommand'], ses: 0, secrets: 0 });
+    expect(used).toEqual({ dynamodb: ['GetCommand'], ses: 0, secrets: 0 });
   });
 
   describe('transaction conflicts (real DynamoDB cancels a transaction racing another on the same item; moto never does)', () => {

@@ -248,6 +248,22 @@ describe('issue 13, credentials and sessions: the attacks, reproduced', () => {
       expect(await listed()).toBe(50);
     });
 
+    it('an access token that changes the password is spared and still counts against the cap of 50 (the mark keeps no map then, and the next creation rebuilds it from a Query)', async () => {
+      const account = await readyAccount(ctx);
+      const pat = await createToken(ctx, account.token, 'changer');
+      expect(pat.status).toBe(201);
+      const newPw = newPassword();
+      const changed = await ctx.send({ method: 'POST', path: '/v1/password', headers: bearer(pat.json.token), body: { currentPassword: account.password, newPassword: newPw }, sourceIp: account.ip });
+      expect(changed.status).toBe(204);
+      const session = await login(ctx, account.email, newPw, account.ip);
+      expect(session.status).toBe(201);
+      const more = await Promise.all(Array.from({ length: 49 }, (_, i) => createToken(ctx, session.json.token, `after-${i}`)));
+      expect(statusCounts(more)).toEqual({ 201: 49 });
+      const over = await createToken(ctx, session.json.token, 'over');
+      expect([over.status, over.json?.error?.code]).toEqual([409, 'too_many_tokens']);
+      expect((await ctx.send({ method: 'GET', path: '/v1/me', headers: bearer(pat.json.token) })).status).toBe(200);
+    });
+
     it('GET /v1/tokens pages with ?limit= and cursor=, covering every token once; a bad limit or cursor is 400', async () => {
       const account = await readyAccount(ctx);
       const created = await Promise.all(Array.from({ length: 5 }, (_, i) => createToken(ctx, account.token, `page-${i}`)));
