@@ -227,7 +227,13 @@ describe('the keyed audit chain', () => {
         },
       },
     };
-    await expect(appendAuditEntry(refusing, event(2), clock, 5, { Delete: 'the row' })).rejects.toBeInstanceOf(AlongsideWriteRefusedError);
+    const refused = await appendAuditEntry(refusing, event(2), clock, 5, { Delete: 'the row' }).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(AlongsideWriteRefusedError);
+    // What an operator reads in a log line: the error says that nothing was written.
+    expect({ name: (refused as Error).name, message: (refused as Error).message }).toEqual({
+      name: 'AlongsideWriteRefusedError',
+      message: 'the write audited with this entry was refused; nothing was written',
+    });
     expect(inserts).toBe(1);
     expect(store.entries).toHaveLength(1);
     expect(anchors.records).toHaveLength(1);
