@@ -74,6 +74,19 @@ export function credentialMigration(accountsTable: string) {
   const lockKey = (email: string) => ({ pk: `EMAIL#${email}`, sk: 'LOCK' });
   const userKey = (userId: string) => ({ pk: `USER#${userId}`, sk: PROFILE });
 
+  /** The user item's copy of the hash goes, only while it is still the hash moved or checked. */
+  function removeUserCopy(userId: string, hash: string) {
+    return {
+      Update: {
+        TableName: accountsTable,
+        Key: userKey(userId),
+        UpdateExpression: 'REMOVE passwordHash',
+        ConditionExpression: 'passwordHash = :h',
+        ExpressionAttributeValues: { ':h': hash },
+      },
+    };
+  }
+
   async function removeStaleCopy(userId: string, email: string, hash: string): Promise<MigrationOutcome> {
     try {
       await documentClient.send(
@@ -87,15 +100,7 @@ export function credentialMigration(accountsTable: string) {
                 ExpressionAttributeValues: { ':u': userId },
               },
             },
-            {
-              Update: {
-                TableName: accountsTable,
-                Key: userKey(userId),
-                UpdateExpression: 'REMOVE passwordHash',
-                ConditionExpression: 'passwordHash = :h',
-                ExpressionAttributeValues: { ':h': hash },
-              },
-            },
+            removeUserCopy(userId, hash),
           ],
         }),
       );
@@ -125,15 +130,7 @@ export function credentialMigration(accountsTable: string) {
                 ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
               },
             },
-            {
-              Update: {
-                TableName: accountsTable,
-                Key: userKey(userId),
-                UpdateExpression: 'REMOVE passwordHash',
-                ConditionExpression: 'passwordHash = :h',
-                ExpressionAttributeValues: { ':h': hash },
-              },
-            },
+            removeUserCopy(userId, hash),
           ],
         }),
       );
