@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { AppError, BadRequestError, ServiceUnavailableError, TooManyRequestsError, UnauthorizedError } from '../platform/errors';
 import type { Mailer } from '../platform/mailer';
+import { retry, TryAgainError } from '../platform/retry';
 import type { BreachedPasswordCheck } from './breached-passwords';
 import { identityMails } from './mails';
 import type { Credential, ExtraWrites, IdentityStore, LoginThrottleStore, Reservation, UserRecord } from './model';
@@ -200,23 +201,28 @@ export function accountService(deps: AccountDeps) {
       }
       const rehash = verified.upgrade ? { from: credential.passwordHash, to: await hasher.hash(password) } : undefined;
       let current = credential;
-      let issued: IssuedToken | undefined;
-      let changed = false;
-      for (let round = 0; round < SESSION_RING_ROUNDS && !issued; round += 1) {
-        const seq = current.sessionSeq ?? 0;
-        const slot = seq % MAX_SESSIONS;
-        const guard = { by: 'credential' as const, email, version: credential.version, rehash, session: { seq, slot, evict: current.sessionIds?.[String(slot)] } };
-        // The first round carries the settlement; a later one only gives the attempt back (the
-        // settlement's condition may be what failed).
-        issued = await tokens.issue(credential.userId, TOKEN_KINDS.session, 'login session', settings.sessionLifetimeMs, guard, round === 0 ? settle : throttle.giveBackWrites(reservation, now()));
-        if (issued) break;
-        // Failed: another login of this user took the ring's position, or the credential changed.
-        // Only such a race costs more requests than the three.
-        const fresh = (await store.findCredential(email)).credential;
-        changed = !fresh || fresh.userId !== credential.userId || fresh.version !== credential.version || fresh.passwordHash !== credential.passwordHash;
-        if (changed) break;
-        current = fresh!;
-      }
+      // Another login of this user may take the ring's position first (or the credential may
+      // change): re-read and try the next position, with a short backoff. Only such a race costs
+      // more requests than the three.
+      const outcome = await retry<{ issued: IssuedToken } | { changed: true } | { busy: true }>(
+        async (round) => {
+          const seq = current.sessionSeq ?? 0;
+          const slot = seq % MAX_SESSIONS;
+          const guard = { by: 'credential' as const, email, version: credential.version, rehash, session: { seq, slot, evict: current.sessionIds?.[String(slot)] } };
+          // The first round carries the settlement; a later one only gives the attempt back (the
+          // settlement's condition may be what failed).
+          const issued = await tokens.issue(credential.userId, TOKEN_KINDS.session, 'login session', settings.sessionLifetimeMs, guard, round === 1 ? settle : throttle.giveBackWrites(reservation, now()));
+          if (issued) return { issued };
+          const fresh = (await store.findCredential(email)).credential;
+          if (!fresh || fresh.userId !== credential.userId || fresh.version !== credential.version || fresh.passwordHash !== credential.passwordHash) return { changed: true };
+          if (round >= SESSION_RING_ROUNDS) return { busy: true };
+          current = fresh;
+          throw new TryAgainError();
+        },
+        { attempts: SESSION_RING_ROUNDS, baseDelayMs: 5, maxDelayMs: 50 },
+      );
+      const issued = 'issued' in outcome ? outcome.issued : undefined;
+      const changed = 'changed' in outcome;
       if (!issued && !changed) {
         // Still losing the ring to concurrent logins of this user after every round.
         await store.applyWrites(throttle.giveBackWrites(reservation, now()));
