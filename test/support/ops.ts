@@ -42,3 +42,18 @@ export async function opsCli(args: string[], env: Record<string, string> = {}): 
     return { code: typeof e.code === 'number' ? e.code : 1, stdout: e.stdout ?? '', stderr: e.stderr ?? '', json: undefined };
   }
 }
+
+/**
+ * Makes every audit-log write of the handlers under test fail as IAM would (AccessDenied), passing
+ * every other call through to the emulator: for "audited before it reads" tests. The returned spy
+ * records every command sent; restore it with `mockRestore()`.
+ */
+export function denyAuditWrites(client: { send: (...args: never[]) => unknown }) {
+  const realSend = client.send.bind(client) as (command: unknown) => unknown;
+  return jest.spyOn(client, 'send').mockImplementation(((command: { input?: { TableName?: string }; constructor: { name: string } }) => {
+    if (command.input?.TableName === process.env.AUDIT_TABLE && command.constructor.name === 'PutCommand') {
+      return Promise.reject(Object.assign(new Error('denied'), { name: 'AccessDeniedException' }));
+    }
+    return realSend(command);
+  }) as never);
+}

@@ -3,7 +3,7 @@ import { auditStore } from '../../../lib/audit';
 import type { AuditEntry } from '../../../lib/audit/audit-log';
 import { documentClient } from '../../../lib/platform/aws/dynamodb';
 import { seedCustomer } from '../../support/customers';
-import { invokeOps } from '../../support/ops';
+import { denyAuditWrites, invokeOps } from '../../support/ops';
 
 const ACCOUNTS = process.env.ACCOUNTS_TABLE!;
 
@@ -98,13 +98,7 @@ describe('customers show (opsCustomers), in-process against the emulator', () =>
   it('when the audit log cannot be written, it returns no record', async () => {
     // Prepare
     const customer = await seedCustomer(documentClient, ACCOUNTS);
-    const realSend = documentClient.send.bind(documentClient);
-    const spy = jest.spyOn(documentClient, 'send').mockImplementation(((command: { input?: { TableName?: string }; constructor: { name: string } }) => {
-      if (command.input?.TableName === process.env.AUDIT_TABLE && command.constructor.name === 'PutCommand') {
-        return Promise.reject(Object.assign(new Error('denied'), { name: 'AccessDeniedException' }));
-      }
-      return realSend(command as never);
-    }) as never);
+    const spy = denyAuditWrites(documentClient);
     try {
       // Act
       const outcome = await invokeOps('opsCustomers', 'show', { customer: customer.email, reason: 'ticket 4411' });

@@ -18,7 +18,7 @@ import {
 import { mailTo, sentMail } from '../../support/mail';
 import { auditStore } from '../../../lib/audit';
 import { documentClient } from '../../../lib/platform/aws/dynamodb';
-import { invokeOps, opsResult } from '../../support/ops';
+import { denyAuditWrites, invokeOps, opsResult } from '../../support/ops';
 import { registerSecret } from '../../support/secrets-registry';
 
 // The security inbox through its real path, in-process: the raw message stored in the emulator's
@@ -309,13 +309,7 @@ describe('mail ignored (ops): senders\' addresses need a reason, and the access 
   });
 
   it('when the audit log cannot be written, the ignored records are never read', async () => {
-    const realSend = documentClient.send.bind(documentClient);
-    const spy = jest.spyOn(documentClient, 'send').mockImplementation(((command: { input?: { TableName?: string }; constructor: { name: string } }) => {
-      if (command.input?.TableName === process.env.AUDIT_TABLE && command.constructor.name === 'PutCommand') {
-        return Promise.reject(Object.assign(new Error('denied'), { name: 'AccessDeniedException' }));
-      }
-      return realSend(command as never);
-    }) as never);
+    const spy = denyAuditWrites(documentClient);
     try {
       const outcome = await invokeOps('opsIncidents', 'ignored', { reason: 'INC-2041' });
       expect(outcome).toMatchObject({ ok: false, error: { status: 500 } });
