@@ -3,7 +3,7 @@ import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aw
 import { documentClient, queryAll } from '../platform/aws/dynamodb';
 import { awsErrorName } from '../platform/aws/errors';
 import type { Advisory, Incident, IncidentStatus, TimelineEvent } from './model';
-import type { IncidentChange, IncidentRepository } from './repository';
+import type { IncidentRepository } from './repository';
 
 /**
  * The incidents table. Layout (one partition per incident):

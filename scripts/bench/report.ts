@@ -82,7 +82,7 @@ export function throughputRow(t: ThroughputResult): string[] {
 /** Fixed-width console table, printed a row at a time as results arrive. */
 export class ProgressTable {
   constructor(
-    private readonly header: string[],
+    header: string[],
     private readonly widths: number[],
     private readonly out: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
   ) {
