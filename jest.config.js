@@ -13,7 +13,7 @@ const common = {
   transform: { '^.+\\.(t|j)sx?$': swc },
   // middy 7 and openid-client 6 (with oauth4webapi and its jose) ship ESM only: let the transform see them,
   // and point jest at middy's entry file.
-  transformIgnorePatterns: ['/node_modules/(?!(@middy|openid-client|oauth4webapi|jose)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(@middy|openid-client|oauth4webapi|jose|cookie|@otplib|otplib|@noble|@scure)/)'],
   moduleNameMapper: { '^@middy/([^/]+)$': '<rootDir>/node_modules/@middy/$1/index.js' },
   setupFilesAfterEnv: ['<rootDir>/test/support/capture-logs.ts'],
 };
