@@ -80,3 +80,30 @@ describe.each(STAGES)('engineer access on stage %s', (stage) => {
     expect(policy.find((s) => s.Sid === 'DenyInsecureTransport')).toMatchObject({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } });
   });
 });
+
+describe.each(STAGES)('the break-glass alarm on stage %s', (stage) => {
+  const template: CfnTemplate = loadTemplate(stage);
+
+  it('an EventBridge rule on CloudTrail’s AssumeRole of exactly the BreakGlass role notifies the security team’s topic', () => {
+    const rule = template.Resources.BreakGlassAssumedRule as Json;
+    expect(rule.Type).toBe('AWS::Events::Rule');
+    expect(rule.Properties.State).toBe('ENABLED');
+    expect(rule.Properties.EventPattern).toEqual({
+      source: ['aws.sts'],
+      'detail-type': ['AWS API Call via CloudTrail'],
+      detail: { eventSource: ['sts.amazonaws.com'], eventName: ['AssumeRole'], requestParameters: { roleArn: [{ 'Fn::GetAtt': ['BreakGlassRole', 'Arn'] }] } },
+    });
+    expect(rule.Properties.Targets).toHaveLength(1);
+    expect(rule.Properties.Targets[0].Arn).toEqual({ Ref: 'SecurityAlertsTopic' });
+    expect(rule.Properties.Targets[0].InputTransformer.InputTemplate).toContain(`HelpShelf ${stage}: the BreakGlass role was assumed by <who>`);
+    // The topic lets EventBridge of this account publish, and mails the security team.
+    const topicPolicy = template.Resources.SecurityAlertsTopicPolicy as Json;
+    expect(JSON.stringify(topicPolicy.Properties.PolicyDocument)).toContain('events.amazonaws.com');
+    const subscription = Object.values(template.Resources).find((r: Json) => r.Type === 'AWS::SNS::Subscription' && r.Properties?.TopicArn?.Ref === 'SecurityAlertsTopic') as Json;
+    expect(subscription.Properties).toMatchObject({ Protocol: 'email', Endpoint: 'security-team@helpshelf.co' });
+  });
+
+  it('the trail that feeds the rule is logging management events', () => {
+    expect((template.Resources.AuditTrail as Json).Properties).toMatchObject({ IsLogging: true, EventSelectors: [{ IncludeManagementEvents: true }] });
+  });
+});
