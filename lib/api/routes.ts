@@ -17,6 +17,7 @@ import {
   signupRoute,
   verifySignupRoute,
 } from '../identity/schemas';
+import { accessLogRoute } from '../access/schemas';
 import { confirmSessionRoute, confirmTotpRoute, deleteTotpRoute, enrolTotpRoute, securityEventsRoute, totpStatusRoute } from '../identity/mfa/schemas';
 import {
   connectCallbackRoute,
@@ -68,6 +69,7 @@ export const API_ROUTES: readonly RouteContract[] = [
   totpStatusRoute,
   deleteTotpRoute,
   securityEventsRoute,
+  accessLogRoute,
   createIncidentRoute,
   getIncidentRoute,
   listAdvisoriesRoute,

@@ -2,7 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { writeFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { assertPortFree, emulatorEnvironment, EMULATOR_REGION, startEmulator, StartupError, type Emulator } from './emulator';
+import { assertPortFree, emulatorEnvironment, EMULATOR_REGION, freePort, startEmulator, StartupError, type Emulator } from './emulator';
+import { startLambdaOriginGuard, type LambdaOriginGuard } from './lambda-origin-guard';
 import { provisionStage } from './provision';
 import { startSqsPollers } from './sqs-poller';
 import { DEFAULT_SOCIAL_PROVIDER_PORT, startSocialProvider, type SocialProvider } from './social-provider';
@@ -99,6 +100,7 @@ export async function startLocalStage(options: LocalStageOptions): Promise<Local
   configPromise.catch(() => undefined); // awaited below; never an unhandled rejection if the emulator fails first
   const emulator = await startEmulator(options.emulatorPort);
   let offline: ChildProcess | undefined;
+  let guard: LambdaOriginGuard | undefined;
   let socialProvider: SocialProvider | undefined;
   try {
     socialProvider = await startSocialProvider({
@@ -144,6 +146,8 @@ export async function startLocalStage(options: LocalStageOptions): Promise<Local
     // the same stage values) and concurrent requests of one function share its module, so a
     // request-scoped log key can show another request's id. sls/plugins/local-handler-reload.js
     // reloads a bundle that esbuild rebuilt.
+    const offlineLambdaPort = await freePort();
+    guard = await startLambdaOriginGuard({ port: options.lambdaPort, targetPort: offlineLambdaPort });
     offline = spawn(path.join(PROJECT_ROOT, 'node_modules', '.bin', 'osls'), ['offline', 'start', '--stage', 'local'], {
       cwd: PROJECT_ROOT,
       detached: true,
@@ -154,7 +158,8 @@ export async function startLocalStage(options: LocalStageOptions): Promise<Local
         ...stageEnv,
         ...(options.env ?? {}),
         PORT: String(options.port),
-        LAMBDA_PORT: String(options.lambdaPort),
+        // serverless-offline's invoke API listens on a private port; LAMBDA_PORT is the Origin guard in front of it.
+        LAMBDA_PORT: String(offlineLambdaPort),
         HELPSHELF_BUILD_DIR: options.buildDir ?? '.esbuild',
         HELPSHELF_LOCAL_STATE_FILE: options.stateFile ?? DEFAULT_STATE_FILE,
         SLS_TELEMETRY_DISABLED: '1',
@@ -174,6 +179,7 @@ export async function startLocalStage(options: LocalStageOptions): Promise<Local
 
     const running = offline;
     const provider = socialProvider;
+    const runningGuard = guard;
     let stopping: Promise<void> | undefined;
     return {
       state,
@@ -187,6 +193,7 @@ export async function startLocalStage(options: LocalStageOptions): Promise<Local
         stopping ??= (async () => {
           await pollers.stop();
           await killGroup(running);
+          await runningGuard.stop();
           await provider.stop();
           await emulator.stop();
           rmSync(stateFile, { force: true });
@@ -196,6 +203,7 @@ export async function startLocalStage(options: LocalStageOptions): Promise<Local
     };
   } catch (error) {
     if (offline) await killGroup(offline);
+    await guard?.stop();
     await socialProvider?.stop();
     await emulator.stop();
     throw error;
