@@ -88,6 +88,7 @@ function toToken(item: Record<string, unknown>): TokenRecord {
     lastUsedAtMs: item.lastUsedAtMs === undefined || item.lastUsedAtMs === null ? null : Number(item.lastUsedAtMs),
     expiresAt: String(item.expiresAt),
     expiresAtMs: Number(item.expiresAtMs),
+    ...(typeof item.confirmedAtMs === 'number' ? { confirmedAtMs: item.confirmedAtMs } : {}),
   };
 }
 
@@ -119,6 +120,7 @@ function toCredential(item: Record<string, unknown> | undefined): Credential | u
         ? Object.fromEntries(Object.entries(item.pendingSignups as Record<string, unknown>).map(([id, ms]) => [id, Number(ms)]))
         : undefined,
     signupId: typeof item.signupId === 'string' ? item.signupId : undefined,
+    ...(item.totp === true ? { totp: true } : {}),
   };
 }
 
