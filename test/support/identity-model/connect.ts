@@ -20,7 +20,7 @@ export async function connectBegin(w: World, who: Who, h: Held): Promise<void> {
   w.step(`${who}'s browser asks for a connect link with ${h.label} → ${summary(res)}`);
   if (!h.alive) return w.expect(res.status === 401, 'R2', `${h.label}, ended by ${h.why}, still began a connection: ${summary(res)}`);
   w.expect(res.status === 201, 'contract', `POST /v1/connections with a live session answered ${summary(res)}`);
-  const link: Link = { label: w.label(`${who}:link#`), url: res.json.connectUrl, by: who, addr: h.addr, at, tried: false };
+  const link: Link = { label: w.label(`${who}:link#`), url: res.json.connectUrl, by: who, addr: h.addr, at, tried: false, jarAtBegin: w.browsers[who].cookies() };
   w.links.push(link);
   w.step(`  ${who} holds ${link.label} (for ${h.addr}@'s account)`);
 }
@@ -32,6 +32,8 @@ export function mayOpen(link: Link, who: Who): boolean {
 
 export async function connectFinish(w: World, link: Link, who: Who): Promise<void> {
   const browser = w.browsers[who];
+  // The asking browser's own flow must work while no other flow of that browser replaced or cleared its cookie.
+  const expected = who === link.by && !link.tried && browser.cookies() === link.jarAtBegin && w.accounts[link.addr].changedAt < link.at;
   const provider = process.env.HELPSHELF_TEST_SOCIAL_PROVIDER!;
   const start = await browser.send({ method: 'GET', path: pathOf(link.url) });
   w.expect(start.status === 302, 'contract', `the connect link answered ${summary(start)}`);
@@ -54,7 +56,6 @@ export async function connectFinish(w: World, link: Link, who: Who): Promise<voi
       w.expect(list.status === 200 && list.json.connections.some((c: { id: string }) => c.id === connection), 'R5', `${link.label}'s connection is not listed for ${link.addr}@`);
     }
   } else {
-    const expected = who === link.by && !link.tried && w.accounts[link.addr].changedAt < link.at;
     w.expect(!expected, 'R5', `${link.label}, opened once in the browser that began it, ended in ${location.searchParams.get('reason')}`);
   }
   link.tried = true;

@@ -54,13 +54,18 @@ export class Browser {
 
   constructor(readonly who: Who, readonly ip: string) {}
 
+  /** The jar as text, to tell whether another flow replaced or cleared a binding cookie. */
+  cookies(): string {
+    return [...this.jar].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+
   send(request: TestRequest): Promise<TestResponse & { setCookies: string[] }> {
     return this.sendFrom(this.ip, request);
   }
 
   /** The same browser from another address (R3's twin requests keep their own throttle counters). */
   async sendFrom(ip: string, request: TestRequest): Promise<TestResponse & { setCookies: string[] }> {
-    const cookie = [...this.jar].map(([k, v]) => `${k}=${v}`).join('; ');
+    const cookie = this.cookies();
     const headers = { ...(request.headers ?? {}), ...(cookie ? { Cookie: cookie } : {}) };
     const response = await invoke({ ...request, headers, sourceIp: ip });
     for (const line of response.setCookies) this.store(line);

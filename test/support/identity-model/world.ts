@@ -53,6 +53,8 @@ export interface Link {
   addr: Addr;
   at: number;
   tried: boolean;
+  /** The cookies of the asking browser right after it asked: the flow can only work while they are unchanged. */
+  jarAtBegin: string;
 }
 
 export interface Account {
