@@ -14,8 +14,8 @@ import { checkTokens } from '../../support/identity-model/ops';
  * (MODEL_RUNS, MODEL_MAX_COMMANDS; MODEL_SEED to replay a run; MODEL_WITHOUT=connect,race to leave
  * command families out).
  */
-const RUNS = Number(process.env.MODEL_RUNS ?? 24);
-const MAX_COMMANDS = Number(process.env.MODEL_MAX_COMMANDS ?? 18);
+const RUNS = Number(process.env.MODEL_RUNS ?? 20);
+const MAX_COMMANDS = Number(process.env.MODEL_MAX_COMMANDS ?? 16);
 const SEED = process.env.MODEL_SEED === undefined ? undefined : Number(process.env.MODEL_SEED);
 
 describe('identity rules, model-based (R1–R5 of docs/identity.md)', () => {
