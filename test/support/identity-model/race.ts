@@ -55,6 +55,7 @@ export async function race(w: World, change: RaceChange, logins: RaceLogin[]): P
   const allowed = change.kind === 'reset' ? ['204', '400 invalid_token'] : change.kind === 'change' ? ['204', '409 conflict', '429 too_many_attempts'] : ['204'];
   w.expect(allowed.includes(summary(c.res)) || allowed.includes(String(c.res.status)), 'contract', `${describe(change)} answered ${summary(c.res)} in a race`);
   if (change.kind === 'reset') change.link.used = true;
+  const overlapping: Held[] = [];
   for (const [i, l] of logins.entries()) {
     const { res, sentAt } = ls[i];
     const account = w.accounts[l.addr];
@@ -68,6 +69,9 @@ export async function race(w: World, change: RaceChange, logins: RaceLogin[]): P
     w.expect(!afterChange, 'R1', `a login sent after ${describe(change)} answered still authenticated with the old password ${l.pw.label}`);
     w.expect(account.verified && account.current === l.pw, 'R1', `${l.pw.label} authenticated ${l.addr}@, whose password is ${account.current?.label}`);
     w.held.push({ label: w.label(`${l.who}:ses#`), value: res.json.token, tokenId: res.json.tokenId, by: l.who, addr: l.addr, kind: 'ses', sentAt, alive: true });
+    // A login with the still-right password may be written after a revoke-all committed: only one
+    // answered before the revoke-all was sent must end.
+    if (change.kind === 'revoke-all' && l.addr === 'owner' && ls[i].answeredAt > c.sentAt) overlapping.push(w.held.at(-1)!);
   }
   if (ok) {
     if (change.kind !== 'revoke-all') {
@@ -76,5 +80,6 @@ export async function race(w: World, change: RaceChange, logins: RaceLogin[]): P
       owner.verified = true;
     }
     w.credentialChanged('owner', c.answeredAt, describe(change), change.kind === 'change' ? change.h.tokenId : undefined);
+    for (const h of overlapping) Object.assign(h, { alive: true, uncertain: true });
   }
 }

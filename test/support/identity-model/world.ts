@@ -44,6 +44,8 @@ export interface Held {
   /** What the rules say: it works until revoked, logged out or a credential change answers. */
   alive: boolean;
   why?: string;
+  /** Either answer is within the rules (a login that overlapped a revoke-all); the next use settles it. */
+  uncertain?: boolean;
 }
 
 export interface Link {
