@@ -386,7 +386,9 @@ export function accountService(deps: AccountDeps) {
       }
       const credential = live((await store.findCredential(email)).credential, now());
       if (!credential) {
-        // Mail goes out either way, so the time taken does not tell registered addresses apart.
+        // The same requests as a registered address (a token write that stores nothing, and a
+        // mail), so the time taken does not tell registered addresses apart (issue 21 §3).
+        await store.putNothing('reset', mintToken(settings.stage, TOKEN_KINDS.reset, newUserId()).parsed.digest);
         await mailer.send(mails.resetForUnknownAddress(email));
         log({ event: 'password_reset_request', outcome: 'unknown_email', email, ip });
         return;
