@@ -164,6 +164,38 @@ export function accountService(deps: AccountDeps) {
     if (!(await store.applyWrites(writes))) await store.applyWrites(throttle.giveBackWrites(reservation, now()));
   }
 
+  /**
+   * Issues a login session for a credential just proved (a password, or a passkey), taking the
+   * next slot of the session ring. Another login of this user may take the ring's position first
+   * (or the credential may change): re-read and try the next position, with a short backoff. Only
+   * such a race costs more requests. `first` rides on the first round's transaction (the throttle
+   * settlement); `later()` on every other round (the attempt given back alone).
+   */
+  async function takeSessionSlot(
+    credential: Credential,
+    rehash: { from: string; to: string } | undefined,
+    first: ExtraWrites | undefined,
+    later: () => ExtraWrites | undefined,
+  ): Promise<{ issued: IssuedToken } | { changed: true } | { busy: true }> {
+    let current = credential;
+    const email = credential.email;
+    return retry<{ issued: IssuedToken } | { changed: true } | { busy: true }>(
+      async (round) => {
+        const seq = current.sessionSeq ?? 0;
+        const slot = seq % MAX_SESSIONS;
+        const guard = { by: 'credential' as const, email, version: credential.version, rehash, session: { seq, slot, evict: current.sessionIds?.[String(slot)] } };
+        const issued = await tokens.issue(credential.userId, TOKEN_KINDS.session, 'login session', settings.sessionLifetimeMs, guard, round === 1 ? first : later());
+        if (issued) return { issued };
+        const fresh = (await store.findCredential(email)).credential;
+        if (!fresh || fresh.userId !== credential.userId || fresh.version !== credential.version || fresh.passwordHash !== credential.passwordHash) return { changed: true };
+        if (round >= SESSION_RING_ROUNDS) return { busy: true };
+        current = fresh;
+        throw new TryAgainError();
+      },
+      { attempts: SESSION_RING_ROUNDS, baseDelayMs: 5, maxDelayMs: 50 },
+    );
+  }
+
   return {
     async signup(input: SignupInput, ip: string): Promise<void> {
       const { email } = input;
@@ -290,27 +322,7 @@ export function accountService(deps: AccountDeps) {
         }
       }
       const rehash = verified.upgrade ? { from: credential.passwordHash, to: await hasher.hash(password) } : undefined;
-      let current = credential;
-      // Another login of this user may take the ring's position first (or the credential may
-      // change): re-read and try the next position, with a short backoff. Only such a race costs
-      // more requests than the three.
-      const outcome = await retry<{ issued: IssuedToken } | { changed: true } | { busy: true }>(
-        async (round) => {
-          const seq = current.sessionSeq ?? 0;
-          const slot = seq % MAX_SESSIONS;
-          const guard = { by: 'credential' as const, email, version: credential.version, rehash, session: { seq, slot, evict: current.sessionIds?.[String(slot)] } };
-          // The first round carries the settlement; a later one only gives the attempt back (the
-          // settlement's condition may be what failed).
-          const issued = await tokens.issue(credential.userId, TOKEN_KINDS.session, 'login session', settings.sessionLifetimeMs, guard, round === 1 ? settle : throttle.giveBackWrites(reservation, now()));
-          if (issued) return { issued };
-          const fresh = (await store.findCredential(email)).credential;
-          if (!fresh || fresh.userId !== credential.userId || fresh.version !== credential.version || fresh.passwordHash !== credential.passwordHash) return { changed: true };
-          if (round >= SESSION_RING_ROUNDS) return { busy: true };
-          current = fresh;
-          throw new TryAgainError();
-        },
-        { attempts: SESSION_RING_ROUNDS, baseDelayMs: 5, maxDelayMs: 50 },
-      );
+      const outcome = await takeSessionSlot(credential, rehash, settle, () => throttle.giveBackWrites(reservation, now()));
       const issued = 'issued' in outcome ? outcome.issued : undefined;
       const changed = 'changed' in outcome;
       if (!issued && !changed) {
@@ -327,6 +339,25 @@ export function accountService(deps: AccountDeps) {
       }
       log({ event: 'login', outcome: 'success', email, ip, userId: credential.userId });
       return issued;
+    },
+
+    /**
+     * A session for the account a passkey assertion just proved (lib/identity/passkeys): no
+     * password, no second factor (a passkey with user verification is two factors in one), no
+     * password throttle (an assertion cannot be guessed). The account must still be verified and
+     * its credential the one the passkey was registered to.
+     */
+    async signInWithPasskey(userId: string, email: string, ip: string): Promise<IssuedToken> {
+      const credential = live((await store.findCredential(email)).credential, now());
+      if (!credential || credential.userId !== userId || !credential.emailVerified) {
+        log({ event: 'login', outcome: 'passkey_account_unusable', email, ip, userId });
+        throw invalidCredentials();
+      }
+      const outcome = await takeSessionSlot(credential, undefined, undefined, () => undefined);
+      if ('busy' in outcome) throw new ServiceUnavailableError('Too many logins to this account at once. Try again shortly.');
+      if ('changed' in outcome) throw invalidCredentials();
+      log({ event: 'login', outcome: 'success_passkey', email, ip, userId });
+      return outcome.issued;
     },
 
     async changePassword(auth: Authenticated, input: ChangePasswordInput, ip: string): Promise<void> {
