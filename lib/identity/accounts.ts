@@ -100,6 +100,11 @@ export function emailKey(email: string): string {
   return createHash('sha256').update(`helpshelf:email:${email}`, 'utf8').digest('hex').slice(0, 32);
 }
 
+/** The throttle counter of one session's own password checks (a pseudonym of its token id). */
+export function sessionThrottleKey(tokenId: string): string {
+  return `s${createHash('sha256').update(`helpshelf:session:${tokenId}`, 'utf8').digest('hex').slice(0, 31)}`;
+}
+
 const invalidCredentials = () => new UnauthorizedError('invalid_credentials', 'The email or password is not correct.');
 const secondFactorRequired = () =>
   new UnauthorizedError('second_factor_required', 'This account has an authenticator app: send the current code as `otp`, or a recovery code as `recoveryCode`.');
@@ -138,9 +143,12 @@ export function accountService(deps: AccountDeps) {
     return { token, record: { purpose: 'verify' as const, digest: parsed.digest, userId, email, credentialVersion: version, expiresAtMs: nowMs + settings.verificationLifetimeMs, signup } };
   }
 
-  /** Reserves one attempt for this account and IP before any hashing (429 at the limit). */
-  async function reserveAttempt(event: SecurityEvent['event'], email: string, ip: string, userId?: string) {
-    const outcome = await throttle.reserve(emailKey(email), ip, now());
+  /**
+   * Reserves one attempt for this account (or, with `key`, another counter such as a session's)
+   * and IP before any hashing (429 at the limit).
+   */
+  async function reserveAttempt(event: SecurityEvent['event'], email: string, ip: string, userId?: string, key = emailKey(email)) {
+    const outcome = await throttle.reserve(key, ip, now());
     if ('retryAfterSeconds' in outcome) {
       log({ event, outcome: 'throttled', email, ip, userId });
       throw new TooManyRequestsError(outcome.retryAfterSeconds);
@@ -358,8 +366,11 @@ export function accountService(deps: AccountDeps) {
       const user = auth.user ?? (await store.getUser(auth.userId));
       if (!user) throw new UnauthorizedError();
       // Guessing the current password with a stolen session is throttled like a login, reserved
-      // before hashing so parallel guesses cannot pass the limit.
-      const reservation = await reserveAttempt('password_change', user.email, ip, user.userId);
+      // before hashing so parallel guesses cannot pass the limit; by this session's own counter,
+      // not the account's: logins of the account in flight elsewhere (someone holding a stolen
+      // password, say) hold the account counter's allowance, and must not refuse the owner's
+      // change (issue 21 §3).
+      const reservation = await reserveAttempt('password_change', user.email, ip, user.userId, sessionThrottleKey(auth.tokenId));
       const read = await store.findCredential(user.email, reservation.read);
       const credential = read.credential?.userId === user.userId ? read.credential : undefined;
       const verified = credential ? await hasher.verify(credential.passwordHash, current) : (await hasher.verifyDummy(current), { ok: false });
@@ -406,7 +417,9 @@ export function accountService(deps: AccountDeps) {
       }
       const credential = live((await store.findCredential(email)).credential, now());
       if (!credential) {
-        // Mail goes out either way, so the time taken does not tell registered addresses apart.
+        // The same requests as a registered address (a token write that stores nothing, and a
+        // mail), so the time taken does not tell registered addresses apart (issue 21 §3).
+        await store.putNothing('reset', mintToken(settings.stage, TOKEN_KINDS.reset, newUserId()).parsed.digest);
         await mailer.send(mails.resetForUnknownAddress(email));
         log({ event: 'password_reset_request', outcome: 'unknown_email', email, ip });
         return;
