@@ -5,6 +5,7 @@ import { stripeWebhookRoute } from '../billing/schemas';
 import {
   changePasswordRoute,
   createSessionRoute,
+  unlockSessionsRoute,
   createTokenRoute,
   deleteSessionRoute,
   deleteTokenRoute,
@@ -18,6 +19,14 @@ import {
   verifySignupRoute,
 } from '../identity/schemas';
 import { accessLogRoute } from '../access/schemas';
+import {
+  deletePasskeyRoute,
+  listPasskeysRoute,
+  passkeyRegistrationOptionsRoute,
+  passkeySignInOptionsRoute,
+  passkeySignInRoute,
+  registerPasskeyRoute,
+} from '../identity/passkeys/schemas';
 import { confirmSessionRoute, confirmTotpRoute, deleteTotpRoute, enrolTotpRoute, securityEventsRoute, totpStatusRoute } from '../identity/mfa/schemas';
 import {
   connectCallbackRoute,
@@ -53,7 +62,10 @@ export const API_ROUTES: readonly RouteContract[] = [
   signupRoute,
   verifySignupRoute,
   createSessionRoute,
+  unlockSessionsRoute,
   confirmSessionRoute,
+  passkeySignInOptionsRoute,
+  passkeySignInRoute,
   deleteSessionRoute,
   changePasswordRoute,
   requestPasswordResetRoute,
@@ -70,6 +82,10 @@ export const API_ROUTES: readonly RouteContract[] = [
   deleteTotpRoute,
   securityEventsRoute,
   accessLogRoute,
+  passkeyRegistrationOptionsRoute,
+  registerPasskeyRoute,
+  listPasskeysRoute,
+  deletePasskeyRoute,
   createIncidentRoute,
   getIncidentRoute,
   listAdvisoriesRoute,

@@ -61,7 +61,8 @@ const displayName = codedField(
 );
 
 export const signupBody = z.object({ email, name: displayName, password: password('password') });
-export const verifyBody = z.object({ token: secretToken });
+/** The token of a verification mail and the password chosen at the signup that mailed it. */
+export const verifyBody = z.object({ token: secretToken, password: password('password') });
 /** A second factor as typed (checked by lib/identity/mfa): bounded here, judged there. */
 const factorCode = (description: string) => withMeta(z.nullish(codedField(z.string().check(z.maxLength(64)), INVALID_REQUEST)), { description });
 export const otpField = factorCode('the current 6-digit code of the authenticator app');
@@ -70,7 +71,9 @@ export const loginBody = z.object({
   password: password('password'),
   otp: otpField,
   recoveryCode: factorCode('one unused recovery code (`xxxxx-xxxxx`) instead of `otp`'),
+  code: factorCode('a one-time code from POST /v1/sessions/unlock: lets this attempt through the throttle'),
 });
+export const unlockBody = z.object({ email });
 export const changePasswordBody = z.object({ currentPassword: password('currentPassword'), newPassword: password('newPassword') });
 export const resetRequestBody = z.object({ email });
 export const resetBody = z.object({ token: secretToken, newPassword: password('newPassword') });
@@ -92,6 +95,7 @@ export const createTokenBody = z.object({
 export type SignupInput = z.output<typeof signupBody>;
 export type VerifyInput = z.output<typeof verifyBody>;
 export type LoginInput = z.output<typeof loginBody>;
+export type UnlockInput = z.output<typeof unlockBody>;
 export type ChangePasswordInput = z.output<typeof changePasswordBody>;
 export type ResetRequestInput = z.output<typeof resetRequestBody>;
 export type ResetInput = z.output<typeof resetBody>;
@@ -155,12 +159,13 @@ export const verifySignupRoute = defineRoute({
   method: 'POST',
   path: '/v1/signup/verify',
   tag: 'identity',
-  summary: 'Confirm the email address with the token it received',
+  summary: 'Confirm the email address with the token it received and the password chosen at that signup',
   auth: 'none',
-  body: { mode: 'json', schema: verifyBody, maxBytes: SMALL_BODY_LIMIT },
+  body: { mode: 'json', schema: verifyBody, maxBytes: PASSWORD_BODY_LIMIT },
   responses: {
     200: { description: 'Verified', schema: status('verified') },
-    400: { description: '`invalid_token`: unknown, used or expired; `invalid_request`', schema: errorBody },
+    400: { description: '`invalid_token`: one body for an unknown, used or expired token and for a password that is not the one chosen with it; `invalid_request`', schema: errorBody },
+    429: tooMany('too_many_attempts'),
   },
 });
 
@@ -181,6 +186,21 @@ export const createSessionRoute = defineRoute({
       headers: { 'WWW-Authenticate': 'Bearer' },
     },
     429: tooMany('too_many_attempts'),
+  },
+});
+
+export const unlockSessionsRoute = defineRoute({
+  id: 'unlockSessions',
+  method: 'POST',
+  path: '/v1/sessions/unlock',
+  tag: 'identity',
+  summary: 'Mail a one-time code that lets one sign-in attempt through the throttle',
+  auth: 'none',
+  body: { mode: 'json', schema: unlockBody, maxBytes: SMALL_BODY_LIMIT },
+  responses: {
+    202: { description: 'The same answer whether or not the email is registered', schema: status('code_sent') },
+    400: { description: '`invalid_email`, `invalid_request`', schema: errorBody },
+    429: tooMany('too_many_requests'),
   },
 });
 

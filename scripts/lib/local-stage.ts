@@ -4,6 +4,7 @@ import { writeFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { assertPortFree, emulatorEnvironment, EMULATOR_REGION, freePort, startEmulator, StartupError, type Emulator } from './emulator';
 import { startLambdaOriginGuard, type LambdaOriginGuard } from './lambda-origin-guard';
+import { guard } from './guardian';
 import { provisionStage } from './provision';
 import { startSqsPollers } from './sqs-poller';
 import { DEFAULT_SOCIAL_PROVIDER_PORT, startSocialProvider, type SocialProvider } from './social-provider';
@@ -28,6 +29,8 @@ export interface LocalStageOptions {
   env?: Record<string, string>;
   log?: (line: string) => void;
   onServerOutput?: (chunk: string) => void;
+  /** How long serverless-offline may take to answer /v1/health (default 180 s; esbuild builds every function first). */
+  startTimeoutMs?: number;
 }
 
 export interface LocalStage {
@@ -100,7 +103,7 @@ export async function startLocalStage(options: LocalStageOptions): Promise<Local
   configPromise.catch(() => undefined); // awaited below; never an unhandled rejection if the emulator fails first
   const emulator = await startEmulator(options.emulatorPort);
   let offline: ChildProcess | undefined;
-  let guard: LambdaOriginGuard | undefined;
+  let originGuard: LambdaOriginGuard | undefined;
   let socialProvider: SocialProvider | undefined;
   try {
     socialProvider = await startSocialProvider({
@@ -147,7 +150,7 @@ export async function startLocalStage(options: LocalStageOptions): Promise<Local
     // request-scoped log key can show another request's id. sls/plugins/local-handler-reload.js
     // reloads a bundle that esbuild rebuilt.
     const offlineLambdaPort = await freePort();
-    guard = await startLambdaOriginGuard({ port: options.lambdaPort, targetPort: offlineLambdaPort });
+    originGuard = await startLambdaOriginGuard({ port: options.lambdaPort, targetPort: offlineLambdaPort });
     offline = spawn(path.join(PROJECT_ROOT, 'node_modules', '.bin', 'osls'), ['offline', 'start', '--stage', 'local'], {
       cwd: PROJECT_ROOT,
       detached: true,
@@ -166,10 +169,11 @@ export async function startLocalStage(options: LocalStageOptions): Promise<Local
         SLS_NOTIFICATIONS_MODE: 'off',
       },
     });
+    guard(offline, { group: true });
     const forward = (chunk: Buffer) => options.onServerOutput?.(chunk.toString());
     offline.stdout?.on('data', forward);
     offline.stderr?.on('data', forward);
-    await waitForHttp(`http://127.0.0.1:${options.port}/v1/health`, offline, 180_000);
+    await waitForHttp(`http://127.0.0.1:${options.port}/v1/health`, offline, options.startTimeoutMs ?? 180_000);
 
     // serverless-offline does not run SQS event sources: deliver queue messages as AWS would.
     const pollers = startSqsPollers(config, { emulatorEndpoint: emulator.endpoint, lambdaEndpoint: state.lambdaEndpoint, region: EMULATOR_REGION, log });
@@ -179,7 +183,7 @@ export async function startLocalStage(options: LocalStageOptions): Promise<Local
 
     const running = offline;
     const provider = socialProvider;
-    const runningGuard = guard;
+    const runningGuard = originGuard;
     let stopping: Promise<void> | undefined;
     return {
       state,
@@ -203,7 +207,7 @@ export async function startLocalStage(options: LocalStageOptions): Promise<Local
     };
   } catch (error) {
     if (offline) await killGroup(offline);
-    await guard?.stop();
+    await originGuard?.stop();
     await socialProvider?.stop();
     await emulator.stop();
     throw error;
