@@ -163,3 +163,33 @@ function scrubValue(value: AttributeValue, isDeleted: DeletedTest): AttributeVal
 function namesDeleted(value: string, isDeleted: DeletedTest): boolean {
   return isDeleted(value) !== undefined || (value.includes('#') && value.split('#').some((part) => isDeleted(part) !== undefined));
 }
+
+/**
+ * scrubItem for an item in document form (plain values, as the document client reads them): the
+ * live deletion de-identifies incidents with it, exactly as a restore does with scrubItem.
+ */
+export function scrubDocument(item: Record<string, unknown>, isDeleted: DeletedTest): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(item)) {
+    if (KEY_ATTRIBUTES.has(name)) {
+      out[name] = value;
+      continue;
+    }
+    if (/^gsi\d+(pk|sk)$/.test(name) && typeof value === 'string' && namesDeleted(value, isDeleted)) continue;
+    out[name] = scrubPlain(value, isDeleted);
+  }
+  return out;
+}
+
+function scrubPlain(value: unknown, isDeleted: DeletedTest): unknown {
+  if (typeof value === 'string') return !namesDeleted(value, isDeleted) ? value : EMAIL_LIKE.test(value.trim()) ? '' : null;
+  if (Array.isArray(value)) return value.map((v) => scrubPlain(v, isDeleted));
+  if (value instanceof Set) {
+    const kept = [...value].filter((v) => typeof v !== 'string' || !namesDeleted(v, isDeleted));
+    return kept.length > 0 ? new Set(kept) : null;
+  }
+  if (value !== null && typeof value === 'object' && !(value instanceof Uint8Array)) {
+    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, scrubPlain(v, isDeleted)]));
+  }
+  return value;
+}

@@ -13,6 +13,7 @@ import type { AddressInfo } from 'node:net';
  *   GET    /v1/customers/:id        → the customer, or {id, deleted: true} once deleted
  *   DELETE /v1/customers/:id        → {id, object: 'customer', deleted: true}; 404 resource_missing when unknown or deleted
  *   GET    /_local/customers        → {customers: [{id, email, deleted}]} (local-only test hook)
+ *   POST   /_local/customers        email=… → a new customer (local-only test hook: a checkout's customer)
  *   POST   /_local/outage?requests=N → the next N API requests answer 500 (local-only test hook)
  */
 export const DEFAULT_STRIPE_STAND_IN_PORT = 4620;
@@ -72,6 +73,13 @@ export async function startStripeStandIn(options: { port: number; apiKey?: strin
       const url = new URL(req.url ?? '/', 'http://stand-in');
       if (url.pathname === '/_local/customers' && req.method === 'GET') {
         send(res, 200, { customers: [...customers.values()].map((c) => ({ id: c.id, email: c.email, deleted: c.deleted })) });
+        return;
+      }
+      if (url.pathname === '/_local/customers' && req.method === 'POST') {
+        const form = await readForm(req);
+        const customer: Customer = { id: `cus_${randomBytes(7).toString('hex')}`, email: form.get('email'), created: Math.floor(Date.now() / 1000), deleted: false };
+        customers.set(customer.id, customer);
+        send(res, 200, { id: customer.id, object: 'customer', email: customer.email, created: customer.created, livemode: false });
         return;
       }
       if (url.pathname === '/_local/outage' && req.method === 'POST') {
