@@ -19,6 +19,15 @@ import {
   verifySignupRoute,
 } from '../identity/schemas';
 import {
+  deletePasskeyRoute,
+  listPasskeysRoute,
+  passkeyRegistrationOptionsRoute,
+  passkeySignInOptionsRoute,
+  passkeySignInRoute,
+  registerPasskeyRoute,
+} from '../identity/passkeys/schemas';
+import { confirmSessionRoute, confirmTotpRoute, deleteTotpRoute, enrolTotpRoute, securityEventsRoute, totpStatusRoute } from '../identity/mfa/schemas';
+import {
   connectCallbackRoute,
   createConnectionRoute,
   deleteConnectionRoute,
@@ -52,6 +61,9 @@ export const API_ROUTES: readonly RouteContract[] = [
   signupRoute,
   verifySignupRoute,
   createSessionRoute,
+  confirmSessionRoute,
+  passkeySignInOptionsRoute,
+  passkeySignInRoute,
   deleteSessionRoute,
   changePasswordRoute,
   requestPasswordResetRoute,
@@ -64,6 +76,15 @@ export const API_ROUTES: readonly RouteContract[] = [
   deleteTokenRoute,
   revokeAllTokensRoute,
   oauthRevokeRoute,
+  enrolTotpRoute,
+  confirmTotpRoute,
+  totpStatusRoute,
+  deleteTotpRoute,
+  securityEventsRoute,
+  passkeyRegistrationOptionsRoute,
+  registerPasskeyRoute,
+  listPasskeysRoute,
+  deletePasskeyRoute,
   createIncidentRoute,
   getIncidentRoute,
   listAdvisoriesRoute,

@@ -351,7 +351,8 @@ async function loadConnections(): Promise<ConnectionRow[] | null> {
 async function connect(provider: string, button: HTMLButtonElement): Promise<void> {
   setConnectBusy(true);
   announce(`Taking you to ${providerName(provider)} to give permission\u2026`);
-  const result = await api<{ connectUrl: string }>('POST', '/v1/connections', { token, body: { provider } });
+  // With cookies: the answer's binding cookie is what lets the link work in this browser (and only here).
+  const result = await api<{ connectUrl: string }>('POST', '/v1/connections', { token, body: { provider }, cookies: true });
   if (sessionEnded(result)) return;
   const connectUrl = result.status === 201 ? (result.body as { connectUrl?: unknown }).connectUrl : undefined;
   const target = typeof connectUrl === 'string' ? safeUrl(connectUrl) : null;
