@@ -4,6 +4,7 @@ import { stripeCustomers, type StripeCustomers } from '../billing/stripe-custome
 import { connectionsDataRights } from '../connections/data-rights';
 import { connections } from '../connections/runtime';
 import { identityAccountCloser, identityDataRights } from '../identity/data-rights';
+import { factorsDataRights } from '../identity/factors-data-rights';
 import { incidentsDataRights } from '../incidents/data-rights';
 import { requireEnv } from '../platform/config';
 import { sesMailer } from '../platform/mailer';
@@ -38,6 +39,7 @@ export function dataRightsParts(): DataRightsPart[] {
     connectionsDataRights(connections),
     billingDataRights({ billingTable: env.billing, customers: () => (customers ??= stripeCustomers({ apiKeySecretId: env.stripeKeySecret, apiUrl: env.stripeApiUrl })) }),
     incidentsDataRights({ incidentsTable: env.incidents }),
+    factorsDataRights({ accounts: env.accounts }),
     identityDataRights({ accounts: env.accounts, tokens: env.tokens }),
   ];
   return parts;
