@@ -1,4 +1,5 @@
-import { audit } from '../audit';
+import { accessLogDataRights } from '../access/data-rights';
+import { audit, auditStore } from '../audit';
 import { billingDataRights } from '../billing/data-rights';
 import { stripeCustomers, type StripeCustomers } from '../billing/stripe-customers';
 import { connectionsDataRights } from '../connections/data-rights';
@@ -40,6 +41,9 @@ export function dataRightsParts(): DataRightsPart[] {
     billingDataRights({ billingTable: env.billing, customers: () => (customers ??= stripeCustomers({ apiKeySecretId: env.stripeKeySecret, apiUrl: env.stripeApiUrl })) }),
     incidentsDataRights({ incidentsTable: env.incidents }),
     factorsDataRights({ accounts: env.accounts }),
+    accessLogDataRights(async function* (userId) {
+      for await (const entry of auditStore().all()) if (entry.subject === userId) yield entry;
+    }),
     identityDataRights({ accounts: env.accounts, tokens: env.tokens }),
   ];
   return parts;

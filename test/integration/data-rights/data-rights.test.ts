@@ -74,8 +74,8 @@ describe('data rights: export everything, delete everything (in-process against 
 
   it('when the owner deletes the account, everything stops at once and leaves every table; Stripe and the provider are told; the address is free', async () => {
     // Prepare
-    const customer = await fullCustomer(ctx);
     const before = await issuedTokens(process.env.HELPSHELF_TEST_SOCIAL_PROVIDER!);
+    const customer = await fullCustomer(ctx);
 
     // Act: a wrong password first
     const wrong = await deleteMe(ctx.send, customer.token, 'not-the-password-at-all');
