@@ -6,6 +6,7 @@ import { deleteMyAccountRoute, exportMyDataRoute } from '../data-rights/schemas'
 import {
   changePasswordRoute,
   createSessionRoute,
+  unlockSessionsRoute,
   createTokenRoute,
   deleteSessionRoute,
   deleteTokenRoute,
@@ -61,6 +62,7 @@ export const API_ROUTES: readonly RouteContract[] = [
   signupRoute,
   verifySignupRoute,
   createSessionRoute,
+  unlockSessionsRoute,
   confirmSessionRoute,
   passkeySignInOptionsRoute,
   passkeySignInRoute,
