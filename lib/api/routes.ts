@@ -19,6 +19,7 @@ import {
   signupRoute,
   verifySignupRoute,
 } from '../identity/schemas';
+import { accessLogRoute } from '../access/schemas';
 import {
   deletePasskeyRoute,
   listPasskeysRoute,
@@ -83,6 +84,7 @@ export const API_ROUTES: readonly RouteContract[] = [
   totpStatusRoute,
   deleteTotpRoute,
   securityEventsRoute,
+  accessLogRoute,
   passkeyRegistrationOptionsRoute,
   registerPasskeyRoute,
   listPasskeysRoute,
