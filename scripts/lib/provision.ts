@@ -38,6 +38,9 @@ const NOT_EMULATED = new Set([
   'AWS::SNS::Topic',
   'AWS::SNS::Subscription',
   'AWS::SNS::TopicPolicy',
+  // Its only statement refuses requests without TLS; the emulator speaks plain HTTP (see the
+  // bucket policy below).
+  'AWS::SQS::QueuePolicy',
   'AWS::Lambda::EventSourceMapping',
   'AWS::Lambda::Permission',
   'AWS::Events::Rule',
@@ -365,7 +368,7 @@ async function createResource(c: Clients, id: string, type: string, p: Props, op
     }
     case 'AWS::SQS::Queue': {
       const attributes: Record<string, string> = {};
-      for (const key of ['VisibilityTimeout', 'MessageRetentionPeriod', 'DelaySeconds', 'ReceiveMessageWaitTimeSeconds', 'SqsManagedSseEnabled', 'FifoQueue']) {
+      for (const key of ['VisibilityTimeout', 'MessageRetentionPeriod', 'DelaySeconds', 'ReceiveMessageWaitTimeSeconds', 'SqsManagedSseEnabled', 'KmsMasterKeyId', 'KmsDataKeyReusePeriodSeconds', 'FifoQueue']) {
         if (p[key] !== undefined) attributes[key] = String(p[key]);
       }
       if (p.RedrivePolicy) attributes.RedrivePolicy = JSON.stringify(p.RedrivePolicy);

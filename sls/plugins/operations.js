@@ -1,0 +1,103 @@
+'use strict';
+
+/**
+ * What every function, table and log group of a deployed stage gets, whoever adds it (issue 27):
+ * applied to the compiled template, so a function or table added tomorrow is covered without a
+ * list to keep in step.
+ *   - every log group is encrypted with the stage key (DataKey);
+ *   - every function's Errors and Throttles are alarmed;
+ *   - every table's throttled reads and writes are alarmed;
+ *   - a function whose environment resolves the origin secret depends on it (first deploy).
+ * Every alarm notifies the security team (SecurityAlertsTopic, sls/resources/monitoring.yml) and
+ * its description is the runbook line of docs/operations.md with the names filled in
+ * (test/template/monitoring.test.ts holds the two together).
+ */
+const TOPIC = 'SecurityAlertsTopic';
+
+const RUNBOOK = {
+  functionErrors: (fns) =>
+    `One of the functions ${fns} failed (an unhandled error or a timeout). Search the failing function's log group /aws/lambda/<name> for the error and its request id; fix or roll back. A failed asynchronous event is in its failures queue (docs/operations.md).`,
+  functionThrottles: (fns) =>
+    `One of the functions ${fns} was throttled: requests or events were refused for lack of concurrency. Check the WAF and API alarms for a flood; raise the function's reserved concurrency or the account limit if the load is real (docs/operations.md).`,
+  tableThrottles: (tables) =>
+    `One of the tables ${tables} throttled reads or writes. Find the caller in the functions' logs (a hot key or a scan); on-demand tables adapt within minutes; keep watching the functions' Errors alarms (docs/operations.md).`,
+};
+
+/**
+ * CloudFormation takes 500 resources per stack, and a stage has ~50 functions: one alarm per
+ * function and metric would take 100. An alarm watches up to 10 metrics (metric math), so each
+ * alarm sums one metric over up to 9 functions (or both throttle metrics of 4 tables); its
+ * description names them, and the metric graph in the console shows which one.
+ */
+const PER_ALARM = 9;
+
+const chunks = (list, size) => Array.from({ length: Math.ceil(list.length / size) }, (_v, i) => list.slice(i * size, (i + 1) * size));
+
+function alarm(name, description, metrics) {
+  return {
+    Type: 'AWS::CloudWatch::Alarm',
+    Properties: {
+      AlarmName: name,
+      AlarmDescription: description,
+      Metrics: [{ Id: 'total', Expression: 'SUM(METRICS())', Label: 'Sum over the watched metrics', ReturnData: true }, ...metrics],
+      EvaluationPeriods: 1,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [{ Ref: TOPIC }],
+    },
+  };
+}
+
+const metric = (id, Namespace, MetricName, Name, Value) => ({
+  Id: id,
+  ReturnData: false,
+  MetricStat: { Metric: { Namespace, MetricName, Dimensions: [{ Name, Value }] }, Period: 300, Stat: 'Sum' },
+});
+
+function applyOperations(template, prefix) {
+  const resources = template.Resources;
+  if (!resources[TOPIC] || !resources.DataKey) return;
+  const functions = [];
+  const tables = [];
+  for (const resource of Object.values(resources)) {
+    const p = resource.Properties ?? {};
+    if (resource.Type === 'AWS::Logs::LogGroup' && !p.KmsKeyId) {
+      resource.Properties = { ...p, KmsKeyId: { 'Fn::GetAtt': ['DataKey', 'Arn'] } };
+    }
+    if (resource.Type === 'AWS::Lambda::Function' && typeof p.FunctionName === 'string') {
+      functions.push(p.FunctionName);
+      // A function whose environment resolves the origin secret (a dynamic reference) is created after it.
+      if (resources.OriginVerifySecret && JSON.stringify(p.Environment ?? {}).includes('{{resolve:secretsmanager:')) {
+        resource.DependsOn = [...new Set([].concat(resource.DependsOn ?? [], 'OriginVerifySecret'))];
+      }
+    }
+    if (resource.Type === 'AWS::DynamoDB::Table' && typeof p.TableName === 'string') tables.push(p.TableName);
+  }
+  functions.sort();
+  tables.sort();
+  chunks(functions, PER_ALARM).forEach((group, i) => {
+    const names = group.join(', ');
+    resources[`FunctionErrorsAlarm${i + 1}`] = alarm(`${prefix}-function-errors-${i + 1}`, RUNBOOK.functionErrors(names), group.map((fn, j) => metric(`f${j}`, 'AWS/Lambda', 'Errors', 'FunctionName', fn)));
+    resources[`FunctionThrottlesAlarm${i + 1}`] = alarm(`${prefix}-function-throttles-${i + 1}`, RUNBOOK.functionThrottles(names), group.map((fn, j) => metric(`f${j}`, 'AWS/Lambda', 'Throttles', 'FunctionName', fn)));
+  });
+  chunks(tables, Math.floor(PER_ALARM / 2)).forEach((group, i) => {
+    resources[`TableThrottlesAlarm${i + 1}`] = alarm(
+      `${prefix}-table-throttles-${i + 1}`,
+      RUNBOOK.tableThrottles(group.join(', ')),
+      group.flatMap((table, j) => ['Read', 'Write'].map((kind) => metric(`${kind.toLowerCase()}${j}`, 'AWS/DynamoDB', `${kind}ThrottleEvents`, 'TableName', table))),
+    );
+  });
+}
+
+class Operations {
+  constructor(serverless) {
+    this.hooks = {
+      'after:aws:package:finalize:mergeCustomProviderResources': () =>
+        applyOperations(serverless.service.provider.compiledCloudFormationTemplate, `${serverless.service.service}-${serverless.service.provider.stage}`),
+    };
+  }
+}
+
+module.exports = Operations;
+module.exports.RUNBOOK = RUNBOOK;
