@@ -86,6 +86,7 @@ function toToken(item: Record<string, unknown>): TokenRecord {
     lastUsedAtMs: item.lastUsedAtMs === undefined || item.lastUsedAtMs === null ? null : Number(item.lastUsedAtMs),
     expiresAt: String(item.expiresAt),
     expiresAtMs: Number(item.expiresAtMs),
+    ...(typeof item.confirmedAtMs === 'number' ? { confirmedAtMs: item.confirmedAtMs } : {}),
   };
 }
 
@@ -112,6 +113,7 @@ function toCredential(item: Record<string, unknown> | undefined): Credential | u
     verifyMailMs: item.verifyMailMs === undefined ? undefined : Number(item.verifyMailMs),
     sessionSeq: item.sessionSeq === undefined ? undefined : Number(item.sessionSeq),
     sessionIds: item.sessionIds && typeof item.sessionIds === 'object' ? (item.sessionIds as Record<string, string>) : undefined,
+    ...(item.totp === true ? { totp: true } : {}),
   };
 }
 
