@@ -7,6 +7,7 @@
  *   - every log group is encrypted with the stage key (DataKey);
  *   - every function's Errors and Throttles are alarmed;
  *   - every table's throttled reads and writes are alarmed;
+ *   - a policy change, grant or scheduled deletion on any key raises an alert (EventBridge);
  *   - a function whose environment resolves the origin secret depends on it (first deploy).
  * Every alarm notifies the security team (SecurityAlertsTopic, sls/resources/monitoring.yml) and
  * its description is the runbook line of docs/operations.md with the names filled in
@@ -19,6 +20,8 @@ const RUNBOOK = {
     `One of the functions ${fns} failed (an unhandled error or a timeout). Search the failing function's log group /aws/lambda/<name> for the error and its request id; fix or roll back. A failed asynchronous event is in its failures queue (docs/operations.md).`,
   functionThrottles: (fns) =>
     `One of the functions ${fns} was throttled: requests or events were refused for lack of concurrency. Check the WAF and API alarms for a flood; raise the function's reserved concurrency or the account limit if the load is real (docs/operations.md).`,
+  keyChanges:
+    'A key policy was rewritten, a grant created or a key scheduled for deletion on a key of the stage. Check the CloudTrail event (who, which key): expected only from a deploy or restore drill (DynamoDB grants) or a break-glass session; otherwise revert the policy with the break-glass role and cancel any deletion (docs/operations.md).',
   tableThrottles: (tables) =>
     `One of the tables ${tables} throttled reads or writes. Find the caller in the functions' logs (a hot key or a scan); on-demand tables adapt within minutes; keep watching the functions' Errors alarms (docs/operations.md).`,
 };
@@ -76,6 +79,28 @@ function applyOperations(template, prefix) {
   }
   functions.sort();
   tables.sort();
+  // CloudTrail's management events (AuditTrail) reach EventBridge: any policy change, grant or
+  // scheduled deletion on a key of the stage alerts the team.
+  const keys = Object.keys(resources).filter((id) => resources[id].Type === 'AWS::KMS::Key').sort();
+  if (keys.length) {
+    resources.KeyChangesRule = {
+      Type: 'AWS::Events::Rule',
+      Properties: {
+        Name: `${prefix}-key-changes`,
+        Description: RUNBOOK.keyChanges,
+        EventPattern: {
+          source: ['aws.kms'],
+          'detail-type': ['AWS API Call via CloudTrail'],
+          detail: {
+            eventSource: ['kms.amazonaws.com'],
+            eventName: ['PutKeyPolicy', 'CreateGrant', 'ScheduleKeyDeletion'],
+            resources: { ARN: keys.map((id) => ({ 'Fn::GetAtt': [id, 'Arn'] })) },
+          },
+        },
+        Targets: [{ Id: 'security-alerts', Arn: { Ref: TOPIC } }],
+      },
+    };
+  }
   chunks(functions, PER_ALARM).forEach((group, i) => {
     const names = group.join(', ');
     resources[`FunctionErrorsAlarm${i + 1}`] = alarm(`${prefix}-function-errors-${i + 1}`, RUNBOOK.functionErrors(names), group.map((fn, j) => metric(`f${j}`, 'AWS/Lambda', 'Errors', 'FunctionName', fn)));

@@ -8,6 +8,7 @@
 // Stages without a website domain (local, staging by default) get none of it: the local stage
 // serves everything from serverless-offline, assets included (sls/functions/web-assets.js).
 const { PAGE_CSP } = require('./web-csp');
+const keyPolicy = require('./key-policy');
 
 // AWS managed policies (the same ids in every account).
 const CACHING_DISABLED = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
@@ -74,7 +75,10 @@ module.exports = async ({ resolveVariable }) => {
           KeyPolicy: {
             Version: '2012-10-17',
             Statement: [
-              { Sid: 'AccountAdministers', Effect: 'Allow', Principal: { AWS: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:root' } }, Action: 'kms:*', Resource: '*' },
+              keyPolicy.administer,
+              keyPolicy.breakGlass,
+              // The deploy uploads the assets encrypted (sls/plugins/upload-web-assets.js).
+              keyPolicy.useForEncryption,
               {
                 // The distribution's ARN cannot be named here (the bucket it reads is encrypted
                 // with this key: a cycle); the bucket policy names the exact distribution.

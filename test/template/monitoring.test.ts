@@ -165,6 +165,10 @@ describe('alarms (stage prod)', () => {
       .map((text) => new RegExp(`^${escape(text).replace(/<functions>/g, names('helpshelf-prod-[A-Za-z0-9]+')).replace(/<tables>/g, names('helpshelf-prod-[a-z0-9-]+'))}$`));
     expect(lines.length).toBeGreaterThanOrEqual(12);
     for (const a of alarms) expect({ alarm: a.id, documented: lines.some((re) => re.test(a.AlarmDescription)) }).toEqual({ alarm: a.id, documented: true });
+    // EventBridge rules that alert the team (the KMS changes, the break-glass role) carry theirs too.
+    const rules = ofType('AWS::Events::Rule').filter(([, r]) => JSON.stringify(r.Properties!.Targets ?? []).includes('SecurityAlertsTopic'));
+    expect(rules.length).toBeGreaterThanOrEqual(1);
+    for (const [id, r] of rules) expect({ rule: id, documented: lines.some((re) => re.test(r.Properties!.Description)) }).toEqual({ rule: id, documented: true });
   });
 });
 
