@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { AppError, BadRequestError, ServiceUnavailableError, TooManyRequestsError, UnauthorizedError } from '../platform/errors';
 import type { Mailer } from '../platform/mailer';
 import { retry, TryAgainError } from '../platform/retry';
 import type { BreachedPasswordCheck } from './breached-passwords';
 import { identityMails } from './mails';
-import type { Credential, ExtraWrites, IdentityStore, LoginThrottleStore, Reservation, UserRecord } from './model';
+import type { Credential, ExtraWrites, IdentityStore, LoginThrottleStore, PendingSignup, Reservation, UserRecord } from './model';
 import type { PasswordHasher } from './password-hasher';
 import { checkNewPassword, normalisePassword, PasswordPolicyError } from './password-policy';
 import { mintToken, newUserId, parseToken, TOKEN_KINDS } from './token-format';
@@ -23,6 +23,24 @@ export const PENDING_ACCOUNT_MS = 7 * 86_400_000;
 export const MAX_SESSIONS = 100;
 /** Rounds a login runs when concurrent logins of the same user take the ring's position first. */
 const SESSION_RING_ROUNDS = 8;
+
+/**
+ * Signups of one unverified address kept at once, each with its own password and link; one more
+ * drops the oldest (its link ends). Bounds the lock item; the owner whose signup was dropped signs
+ * up again.
+ */
+export const MAX_PENDING_SIGNUPS = 5;
+
+/** A pending signup's id (a key of the lock's `pendingSignups`, stored on the link mailed for it). */
+export function newSignupId(): string {
+  return `sgn_${randomBytes(12).toString('base64url')}`;
+}
+
+/** The signups to drop so that one more fits under MAX_PENDING_SIGNUPS: the oldest. */
+export function signupsToDrop(pending: Record<string, number> | undefined, max = MAX_PENDING_SIGNUPS): string[] {
+  const byAge = Object.entries(pending ?? {}).sort(([a, x], [b, y]) => x - y || a.localeCompare(b));
+  return byAge.slice(0, Math.max(0, byAge.length - (max - 1))).map(([id]) => id);
+}
 
 /** At most one fresh verification mail per account in this long (login of an unverified account). */
 export const VERIFY_MAIL_INTERVAL_MS = 10 * 60_000;
@@ -114,9 +132,10 @@ export function accountService(deps: AccountDeps) {
     return credential;
   }
 
-  function verificationFor(userId: string, email: string, version: number, nowMs: number) {
+  /** A verification link bound to the signup it is mailed for (its password hash and name). */
+  function verificationFor(userId: string, email: string, version: number, nowMs: number, signup: PendingSignup) {
     const { token, parsed } = mintToken(settings.stage, TOKEN_KINDS.verification, userId);
-    return { token, record: { purpose: 'verify' as const, digest: parsed.digest, userId, email, credentialVersion: version, expiresAtMs: nowMs + settings.verificationLifetimeMs } };
+    return { token, record: { purpose: 'verify' as const, digest: parsed.digest, userId, email, credentialVersion: version, expiresAtMs: nowMs + settings.verificationLifetimeMs, signup } };
   }
 
   /** Reserves one attempt for this account and IP before any hashing (429 at the limit). */
@@ -152,33 +171,66 @@ export function accountService(deps: AccountDeps) {
       const nowMs = now();
       const pendingUntilMs = nowMs + PENDING_ACCOUNT_MS;
       const user: UserRecord = { userId: newUserId(), email, name, emailVerified: false, createdAt: new Date(nowMs).toISOString() };
-      const verification = verificationFor(user.userId, email, 0, nowMs);
-      const credential: Credential = { userId: user.userId, email, passwordHash, version: 0, emailVerified: false, pendingUntilMs, verifyMailMs: nowMs };
+      // This signup's password is bound to the link mailed for it: only that password verifies it.
+      const signup: PendingSignup = { id: newSignupId(), passwordHash, name };
+      const verification = verificationFor(user.userId, email, 0, nowMs, signup);
+      const credential: Credential = {
+        userId: user.userId, email, passwordHash, version: 0, emailVerified: false, pendingUntilMs, verifyMailMs: nowMs, pendingSignups: { [signup.id]: nowMs }, signupId: signup.id,
+      };
       const created = await store.createUser(user, credential, verification.record);
       let mailed: string | undefined;
       if (created.outcome === 'created') {
         mailed = verification.token;
         log({ event: 'signup', outcome: 'created', email, ip, userId: user.userId });
       } else if (created.existing && !created.existing.emailVerified) {
-        // A pending (or expired) account: the newest signup replaces its password and its
-        // verification link, so nobody can squat an address or pre-set the password its owner
-        // later verifies. (An expired pending account is replaced the same way.)
+        // A pending account: this signup joins the others, each with its own password and link
+        // (a later signup never replaces an earlier one's, so nobody can pre-set the password an
+        // owner verifies with their own link). An expired pending account starts over.
         const existing = created.existing;
-        const fresh = verificationFor(existing.userId, email, existing.version + 1, nowMs);
-        const replaced = await store.replacePending(existing, passwordHash, name, fresh.record, pendingUntilMs, nowMs);
-        if (replaced) mailed = fresh.token;
-        log({ event: 'signup', outcome: replaced ? 'pending_replaced' : 'email_taken', email, ip, userId: existing.userId });
+        const restart = !live(existing, nowMs);
+        const fresh = verificationFor(existing.userId, email, restart ? existing.version + 1 : existing.version, nowMs, signup);
+        const added = restart
+          ? await store.restartPending(existing, fresh.record, pendingUntilMs, nowMs)
+          : await store.addPendingSignup(existing, fresh.record, signupsToDrop(existing.pendingSignups), pendingUntilMs, nowMs);
+        if (added) mailed = fresh.token;
+        log({ event: 'signup', outcome: added ? (restart ? 'pending_restarted' : 'pending_added') : 'email_taken', email, ip, userId: existing.userId });
       } else {
         log({ event: 'signup', outcome: 'email_taken', email, ip });
       }
       await mailer.send(mailed ? mails.verification(email, mailed, settings.verificationLifetimeMs) : mails.signupAttempt(email));
     },
 
-    async verifyEmail(input: VerifyInput): Promise<void> {
+    /**
+     * The token and the password chosen at the signup that mailed it; one 400 for every failure.
+     * A usable token costs a throttle reservation (keyed by its address, like a login) before the
+     * hash is checked: four requests (the link, the reservation, the counters, the verification
+     * with the settlement).
+     */
+    async verifyEmail(input: VerifyInput, ip: string): Promise<void> {
       const parsed = parseToken(settings.stage, input.token, [TOKEN_KINDS.verification]);
-      const nowMs = now();
-      const ok = parsed !== undefined && (await store.consumeVerification(parsed.userId, parsed.digest, nowMs, new Date(nowMs).toISOString()));
-      log({ event: 'verify_email', outcome: ok ? 'verified' : 'invalid_token', userId: parsed?.userId });
+      const token = parsed ? await store.peekVerification(parsed.userId, parsed.digest, now()) : undefined;
+      const signup = token?.signup;
+      if (!token || !signup) {
+        log({ event: 'verify_email', outcome: 'invalid_token', ip, userId: parsed?.userId });
+        throw invalidToken();
+      }
+      const reservation = await reserveAttempt('verify_email', token.email, ip, token.userId);
+      const read = await store.findCredential(token.email, reservation.read);
+      const verified = await hasher.verify(signup.passwordHash, input.password);
+      if (!verified.ok) {
+        await throttle.settleFailure(reservation, read.also, now());
+        log({ event: 'verify_email', outcome: 'wrong_password', email: token.email, ip, userId: token.userId });
+        throw invalidToken();
+      }
+      const consume = (extra: ExtraWrites) => {
+        const nowMs = now();
+        return store.consumeVerification({ ...token, signup }, nowMs, new Date(nowMs).toISOString(), extra);
+      };
+      // As a login: the settlement in the verification's transaction; if its condition failed,
+      // once more with the attempt only given back; a token no longer usable gives it back alone.
+      const ok = (await consume(throttle.successWrites(reservation, read.also, now()))) || (await consume(throttle.giveBackWrites(reservation, now())));
+      if (!ok) await store.applyWrites(throttle.giveBackWrites(reservation, now()));
+      log({ event: 'verify_email', outcome: ok ? 'verified' : 'invalid_token', email: token.email, ip, userId: token.userId });
       if (!ok) throw invalidToken();
     },
 
@@ -206,7 +258,11 @@ export function accountService(deps: AccountDeps) {
         // the owner gets a fresh link instead, at most one per VERIFY_MAIL_INTERVAL_MS.
         const nowMs = now();
         const due = credential.verifyMailMs === undefined || nowMs - credential.verifyMailMs >= VERIFY_MAIL_INTERVAL_MS;
-        const verification = due ? verificationFor(credential.userId, email, credential.version, nowMs) : undefined;
+        // The fresh link is for the signup whose password this login just proved (the lock holds
+        // the newest signup's hash): it verifies with that password only, so a login mints nothing
+        // usable by anyone who does not know it.
+        const signup: PendingSignup = { id: credential.signupId ?? newSignupId(), passwordHash: credential.passwordHash };
+        const verification = due ? verificationFor(credential.userId, email, credential.version, nowMs, signup) : undefined;
         const sent = verification !== undefined && (await store.putFreshVerification(credential, verification.record, nowMs, settle));
         if (sent) await mailer.send(mails.verification(email, verification.token, settings.verificationLifetimeMs));
         else await settleSuccess(reservation, settle);

@@ -42,7 +42,7 @@ async function verifiedAccount(prefix: string): Promise<{ email: string; passwor
   registerSecret(password, 'browser test password');
   expect((await send({ method: 'POST', path: '/v1/signup', body: { email, password }, sourceIp: uniqueIp() })).status).toBe(202);
   const mail = (await mailTo(email, process.env.E2E_EMULATOR_ENDPOINT)).at(-1)!;
-  expect((await send({ method: 'POST', path: '/v1/signup/verify', body: { token: tokenFromMail(mail.body) }, sourceIp: uniqueIp() })).status).toBe(200);
+  expect((await send({ method: 'POST', path: '/v1/signup/verify', body: { token: tokenFromMail(mail.body), password }, sourceIp: uniqueIp() })).status).toBe(200);
   return { email, password };
 }
 
@@ -217,7 +217,7 @@ describe('the pages in Chromium', () => {
     registerSecret(password, 'browser test password');
     expect((await send({ method: 'POST', path: '/v1/signup', body: { email, password }, sourceIp: uniqueIp() })).status).toBe(202);
     const mail = (await mailTo(email, process.env.E2E_EMULATOR_ENDPOINT)).at(-1)!;
-    expect((await send({ method: 'POST', path: '/v1/signup/verify', body: { token: tokenFromMail(mail.body) }, sourceIp: uniqueIp() })).status).toBe(200);
+    expect((await send({ method: 'POST', path: '/v1/signup/verify', body: { token: tokenFromMail(mail.body), password }, sourceIp: uniqueIp() })).status).toBe(200);
     await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: BASE });
     const { page, problems } = await newPage();
     await page.goto(`${BASE}/account/security`);
