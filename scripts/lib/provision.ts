@@ -413,6 +413,13 @@ export async function provisionStage(config: StageConfig, options: ProvisionOpti
     }
     const declared = { ...(resource.Properties ?? {}) } as Props;
     if (resource.Type === 'AWS::S3::Bucket') for (const setting of NOT_EMULATED_BUCKET_SETTINGS) delete declared[setting];
+    // A key policy statement for a principal the local stage does not have (the break-glass IAM
+    // role, sls/resources/key-policy.js) cannot be resolved here; the emulator does not enforce
+    // key policies for principals anyway. Deployed stages keep every statement.
+    if (resource.Type === 'AWS::KMS::Key' && declared.KeyPolicy) {
+      const statements = (declared.KeyPolicy as Props).Statement as Props[];
+      declared.KeyPolicy = { ...declared.KeyPolicy, Statement: statements.filter((st) => [...referencedIds(st)].every((ref) => created[ref])) };
+    }
     const props = resolver.resolve(declared) as Props;
     created[id] = await createResource(c, id, resource.Type, props, options);
     options.log?.(`created ${resource.Type} ${created[id].ref}`);
