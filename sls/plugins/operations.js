@@ -88,6 +88,7 @@ function applyOperations(template, prefix) {
       Properties: {
         Name: `${prefix}-key-changes`,
         Description: RUNBOOK.keyChanges,
+        State: 'ENABLED',
         EventPattern: {
           source: ['aws.kms'],
           'detail-type': ['AWS API Call via CloudTrail'],
