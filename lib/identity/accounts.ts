@@ -100,6 +100,11 @@ export function emailKey(email: string): string {
   return createHash('sha256').update(`helpshelf:email:${email}`, 'utf8').digest('hex').slice(0, 32);
 }
 
+/** The throttle counter of one session's own password checks (a pseudonym of its token id). */
+export function sessionThrottleKey(tokenId: string): string {
+  return `s${createHash('sha256').update(`helpshelf:session:${tokenId}`, 'utf8').digest('hex').slice(0, 31)}`;
+}
+
 const invalidCredentials = () => new UnauthorizedError('invalid_credentials', 'The email or password is not correct.');
 const secondFactorRequired = () =>
   new UnauthorizedError('second_factor_required', 'This account has an authenticator app: send the current code as `otp`, or a recovery code as `recoveryCode`.');
@@ -138,9 +143,12 @@ export function accountService(deps: AccountDeps) {
     return { token, record: { purpose: 'verify' as const, digest: parsed.digest, userId, email, credentialVersion: version, expiresAtMs: nowMs + settings.verificationLifetimeMs, signup } };
   }
 
-  /** Reserves one attempt for this account and IP before any hashing (429 at the limit). */
-  async function reserveAttempt(event: SecurityEvent['event'], email: string, ip: string, userId?: string) {
-    const outcome = await throttle.reserve(emailKey(email), ip, now());
+  /**
+   * Reserves one attempt for this account (or, with `key`, another counter such as a session's)
+   * and IP before any hashing (429 at the limit).
+   */
+  async function reserveAttempt(event: SecurityEvent['event'], email: string, ip: string, userId?: string, key = emailKey(email)) {
+    const outcome = await throttle.reserve(key, ip, now());
     if ('retryAfterSeconds' in outcome) {
       log({ event, outcome: 'throttled', email, ip, userId });
       throw new TooManyRequestsError(outcome.retryAfterSeconds);
@@ -154,6 +162,38 @@ export function accountService(deps: AccountDeps) {
    */
   async function settleSuccess(reservation: Reservation, writes: ExtraWrites): Promise<void> {
     if (!(await store.applyWrites(writes))) await store.applyWrites(throttle.giveBackWrites(reservation, now()));
+  }
+
+  /**
+   * Issues a login session for a credential just proved (a password, or a passkey), taking the
+   * next slot of the session ring. Another login of this user may take the ring's position first
+   * (or the credential may change): re-read and try the next position, with a short backoff. Only
+   * such a race costs more requests. `first` rides on the first round's transaction (the throttle
+   * settlement); `later()` on every other round (the attempt given back alone).
+   */
+  async function takeSessionSlot(
+    credential: Credential,
+    rehash: { from: string; to: string } | undefined,
+    first: ExtraWrites | undefined,
+    later: () => ExtraWrites | undefined,
+  ): Promise<{ issued: IssuedToken } | { changed: true } | { busy: true }> {
+    let current = credential;
+    const email = credential.email;
+    return retry<{ issued: IssuedToken } | { changed: true } | { busy: true }>(
+      async (round) => {
+        const seq = current.sessionSeq ?? 0;
+        const slot = seq % MAX_SESSIONS;
+        const guard = { by: 'credential' as const, email, version: credential.version, rehash, session: { seq, slot, evict: current.sessionIds?.[String(slot)] } };
+        const issued = await tokens.issue(credential.userId, TOKEN_KINDS.session, 'login session', settings.sessionLifetimeMs, guard, round === 1 ? first : later());
+        if (issued) return { issued };
+        const fresh = (await store.findCredential(email)).credential;
+        if (!fresh || fresh.userId !== credential.userId || fresh.version !== credential.version || fresh.passwordHash !== credential.passwordHash) return { changed: true };
+        if (round >= SESSION_RING_ROUNDS) return { busy: true };
+        current = fresh;
+        throw new TryAgainError();
+      },
+      { attempts: SESSION_RING_ROUNDS, baseDelayMs: 5, maxDelayMs: 50 },
+    );
   }
 
   return {
@@ -282,27 +322,7 @@ export function accountService(deps: AccountDeps) {
         }
       }
       const rehash = verified.upgrade ? { from: credential.passwordHash, to: await hasher.hash(password) } : undefined;
-      let current = credential;
-      // Another login of this user may take the ring's position first (or the credential may
-      // change): re-read and try the next position, with a short backoff. Only such a race costs
-      // more requests than the three.
-      const outcome = await retry<{ issued: IssuedToken } | { changed: true } | { busy: true }>(
-        async (round) => {
-          const seq = current.sessionSeq ?? 0;
-          const slot = seq % MAX_SESSIONS;
-          const guard = { by: 'credential' as const, email, version: credential.version, rehash, session: { seq, slot, evict: current.sessionIds?.[String(slot)] } };
-          // The first round carries the settlement; a later one only gives the attempt back (the
-          // settlement's condition may be what failed).
-          const issued = await tokens.issue(credential.userId, TOKEN_KINDS.session, 'login session', settings.sessionLifetimeMs, guard, round === 1 ? settle : throttle.giveBackWrites(reservation, now()));
-          if (issued) return { issued };
-          const fresh = (await store.findCredential(email)).credential;
-          if (!fresh || fresh.userId !== credential.userId || fresh.version !== credential.version || fresh.passwordHash !== credential.passwordHash) return { changed: true };
-          if (round >= SESSION_RING_ROUNDS) return { busy: true };
-          current = fresh;
-          throw new TryAgainError();
-        },
-        { attempts: SESSION_RING_ROUNDS, baseDelayMs: 5, maxDelayMs: 50 },
-      );
+      const outcome = await takeSessionSlot(credential, rehash, settle, () => throttle.giveBackWrites(reservation, now()));
       const issued = 'issued' in outcome ? outcome.issued : undefined;
       const changed = 'changed' in outcome;
       if (!issued && !changed) {
@@ -321,14 +341,36 @@ export function accountService(deps: AccountDeps) {
       return issued;
     },
 
+    /**
+     * A session for the account a passkey assertion just proved (lib/identity/passkeys): no
+     * password, no second factor (a passkey with user verification is two factors in one), no
+     * password throttle (an assertion cannot be guessed). The account must still be verified and
+     * its credential the one the passkey was registered to.
+     */
+    async signInWithPasskey(userId: string, email: string, ip: string): Promise<IssuedToken> {
+      const credential = live((await store.findCredential(email)).credential, now());
+      if (!credential || credential.userId !== userId || !credential.emailVerified) {
+        log({ event: 'login', outcome: 'passkey_account_unusable', email, ip, userId });
+        throw invalidCredentials();
+      }
+      const outcome = await takeSessionSlot(credential, undefined, undefined, () => undefined);
+      if ('busy' in outcome) throw new ServiceUnavailableError('Too many logins to this account at once. Try again shortly.');
+      if ('changed' in outcome) throw invalidCredentials();
+      log({ event: 'login', outcome: 'success_passkey', email, ip, userId });
+      return outcome.issued;
+    },
+
     async changePassword(auth: Authenticated, input: ChangePasswordInput, ip: string): Promise<void> {
       const current = input.currentPassword;
       const rawNew = input.newPassword;
       const user = auth.user ?? (await store.getUser(auth.userId));
       if (!user) throw new UnauthorizedError();
       // Guessing the current password with a stolen session is throttled like a login, reserved
-      // before hashing so parallel guesses cannot pass the limit.
-      const reservation = await reserveAttempt('password_change', user.email, ip, user.userId);
+      // before hashing so parallel guesses cannot pass the limit; by this session's own counter,
+      // not the account's: logins of the account in flight elsewhere (someone holding a stolen
+      // password, say) hold the account counter's allowance, and must not refuse the owner's
+      // change (issue 21 §3).
+      const reservation = await reserveAttempt('password_change', user.email, ip, user.userId, sessionThrottleKey(auth.tokenId));
       const read = await store.findCredential(user.email, reservation.read);
       const credential = read.credential?.userId === user.userId ? read.credential : undefined;
       const verified = credential ? await hasher.verify(credential.passwordHash, current) : (await hasher.verifyDummy(current), { ok: false });
@@ -375,7 +417,9 @@ export function accountService(deps: AccountDeps) {
       }
       const credential = live((await store.findCredential(email)).credential, now());
       if (!credential) {
-        // Mail goes out either way, so the time taken does not tell registered addresses apart.
+        // The same requests as a registered address (a token write that stores nothing, and a
+        // mail), so the time taken does not tell registered addresses apart (issue 21 §3).
+        await store.putNothing('reset', mintToken(settings.stage, TOKEN_KINDS.reset, newUserId()).parsed.digest);
         await mailer.send(mails.resetForUnknownAddress(email));
         log({ event: 'password_reset_request', outcome: 'unknown_email', email, ip });
         return;

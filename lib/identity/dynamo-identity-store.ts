@@ -526,6 +526,17 @@ export function dynamoIdentityStore(tables: IdentityTables): IdentityStore {
       await documentClient.send(new PutCommand({ TableName: tables.accounts, Item: oneTimeItem(token), ConditionExpression: 'attribute_not_exists(pk)' }));
     },
 
+    async putNothing(purpose, digest) {
+      // An item of the same size as a token's, under a fresh digest's key, on condition that the
+      // key already holds an item (it never does): refused, nothing stored.
+      const item = oneTimeItem({ purpose, digest, userId: `usr_${'0'.repeat(22)}`, email: 'nobody@invalid', credentialVersion: 0, expiresAtMs: 0 });
+      try {
+        await documentClient.send(new PutCommand({ TableName: tables.accounts, Item: item, ConditionExpression: 'attribute_exists(pk)' }));
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
+    },
+
     async peekVerification(userId, digest, nowMs) {
       const got = await documentClient.send(new GetCommand({ TableName: tables.accounts, Key: oneTimeKey('verify', digest), ConsistentRead: true }));
       const token = toOneTime('verify', digest, got.Item);

@@ -193,6 +193,12 @@ export interface IdentityStore {
   applyWrites(extra: ExtraWrites): Promise<boolean>;
   getUser(userId: string): Promise<UserRecord | undefined>;
   putOneTimeToken(token: OneTimeTokenRecord): Promise<void>;
+  /**
+   * The same request as `putOneTimeToken` (one conditional PutItem of a one-time token's item)
+   * that stores nothing: its condition cannot hold. The unregistered path of a reset request makes
+   * it, so both paths do the same work (issue 21 §3).
+   */
+  putNothing(purpose: OneTimeTokenRecord['purpose'], digest: string): Promise<void>;
   /** The verification token if it is usable now (no write). */
   peekVerification(userId: string, digest: string, nowMs: number): Promise<OneTimeTokenRecord | undefined>;
   /**

@@ -18,8 +18,11 @@ export function renderAccountPage(assets: PageAssets): string {
 <form id="signin-form" novalidate>
 <div class="field"><label for="signin-email">Email</label><input id="signin-email" name="email" type="email" autocomplete="username" required></div>
 <div class="field"><label for="signin-password">Password</label><input id="signin-password" name="password" type="password" autocomplete="current-password" required></div>
+<div class="field" id="signin-otp-field" hidden><label for="signin-otp">Code from your authenticator app</label><p class="hint" id="signin-otp-hint">The 6-digit code, or one of your recovery codes.</p><input id="signin-otp" name="otp" type="text" inputmode="numeric" autocomplete="one-time-code" maxlength="16" aria-describedby="signin-otp-hint"></div>
 <button type="submit">Sign in</button>
 </form>
+<p id="passkey-signin-hint">Or sign in with a passkey: no email, no password.</p>
+<div class="actions"><button type="button" id="passkey-signin" class="secondary" aria-describedby="passkey-signin-hint">Use a passkey</button></div>
 </section>
 <section id="signed-in" aria-labelledby="account-title" hidden>
 <h2 id="account-title">Signed in as <span id="account-email"></span></h2>
@@ -56,6 +59,33 @@ export function renderAccountPage(assets: PageAssets): string {
 <p class="hint">You are taken to the provider to give permission, then back here.</p>
 <div class="actions" id="providers"></div>
 </div>
+<h2 id="passkeys-title">Passkeys</h2>
+<p>A passkey signs you in with your device's screen lock: nothing to type, nothing a fake site can reuse.</p>
+<p id="passkeys-empty" hidden>No passkey yet.</p>
+<table id="passkeys-table" aria-labelledby="passkeys-title" hidden><thead><tr><th scope="col">Name</th><th scope="col">Added</th><th scope="col">Last used</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
+<tbody id="passkeys"></tbody></table>
+<form id="add-passkey-form" novalidate aria-labelledby="add-passkey-title">
+<h3 id="add-passkey-title">Add a passkey</h3>
+<div class="field"><label for="passkey-name">Device</label><p class="hint" id="passkey-name-hint">What you will call it, e.g. "Work laptop".</p><input id="passkey-name" name="name" type="text" maxlength="64" aria-describedby="passkey-name-hint"></div>
+<div class="actions"><button type="submit" id="add-passkey">Add a passkey</button></div></form>
+<h2 id="totp-title">Authenticator app</h2>
+<p id="totp-state"></p>
+<div class="actions"><button type="button" id="totp-setup">Set up an authenticator app</button><button type="button" id="totp-off" class="danger" hidden>Turn off the authenticator app</button></div>
+<div id="totp-enrol" class="notice" hidden tabindex="-1" aria-labelledby="totp-enrol-title">
+<h3 id="totp-enrol-title">Scan this code with your authenticator app</h3>
+<div id="totp-qr" role="img" aria-label="QR code of the authenticator app's secret"></div>
+<p>Or type this secret: <code class="secret" id="totp-secret"></code></p>
+<form id="totp-confirm-form" novalidate><div class="field"><label for="totp-code">The 6-digit code it shows</label><p class="error" id="totp-code-error" hidden></p><input id="totp-code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" maxlength="8"></div>
+<div class="actions"><button type="submit">Turn it on</button></div></form></div>
+<div id="recovery-codes-box" class="notice" hidden tabindex="-1" aria-labelledby="recovery-title">
+<h3 id="recovery-title">Your recovery codes</h3>
+<p>Each works once if you lose your phone. They are shown only now: keep them somewhere safe.</p>
+<ul id="recovery-codes" class="secret"></ul>
+<div class="actions"><button type="button" id="recovery-done" class="secondary">I have saved them</button></div></div>
+<h2 id="events-title">Security events</h2>
+<p id="events-empty" hidden>No change to how you sign in yet.</p>
+<ul id="security-events"></ul>
+<div id="confirm-box-slot"></div>
 </section>`;
   return page({ title: 'Your account security', path: '/account/security', assets, main, scripts: ['account'] });
 }

@@ -8,6 +8,7 @@
  */
 import { connectOutcomeOf, hasConnectQuery, type ConnectOutcome } from '../../lib/pages/connect-outcome';
 import { api, byId, el, errorOf, timeEl, type ApiResult } from './dom';
+import { factors, passkeySignIn } from './factors';
 
 const SESSION_KEY = 'helpshelf.session';
 
@@ -50,6 +51,8 @@ function announce(text: string, tone?: 'ok' | 'bad'): void {
   else delete status.dataset.tone;
 }
 
+const signInMethods = factors({ token: () => token, announce: (text, tone) => announce(text, tone), sessionEnded: (result) => sessionEnded(result) });
+
 function forget(): void {
   token = null;
   sessionStorage.removeItem(SESSION_KEY);
@@ -63,6 +66,8 @@ function showSignedOut(message?: string): void {
   byId('new-token-value').textContent = '';
   byId('tokens').replaceChildren();
   clearConnections();
+  signInMethods.clear();
+  byId('signin-otp-field').hidden = true;
   if (message) announce(message);
   byId<HTMLInputElement>('signin-email').focus();
 }
@@ -115,7 +120,7 @@ async function showSignedIn(): Promise<boolean> {
   byId('account-email').textContent = (me.body as { email: string }).email;
   byId('signed-out').hidden = true;
   byId('signed-in').hidden = false;
-  const [tokensShown, connectionsShown] = await Promise.all([loadTokens(), loadConnections()]);
+  const [tokensShown, connectionsShown] = await Promise.all([loadTokens(), loadConnections(), signInMethods.load()]);
   return tokensShown && connectionsShown !== null;
 }
 
@@ -132,16 +137,34 @@ async function signIn(event: SubmitEvent): Promise<void> {
     error.focus();
     return;
   }
-  const result = await api<{ token: string }>('POST', '/v1/sessions', { body: { email, password } });
+  // With the authenticator app on, the second step sends its code (or a recovery code) with the password.
+  const code = byId<HTMLInputElement>('signin-otp').value.replace(/\s+/g, '');
+  const factor = code === '' ? {} : /^\d{6}$/.test(code) ? { otp: code } : { recoveryCode: code };
+  const result = await api<{ token: string }>('POST', '/v1/sessions', { body: { email, password, ...factor } });
+  if (result.status === 401 && errorOf(result).code === 'second_factor_required') {
+    const field = byId('signin-otp-field');
+    const asked = !field.hidden;
+    field.hidden = false;
+    error.textContent = asked ? 'That code is not right (each code works once). Try the current one.' : 'Enter the code from your authenticator app.';
+    error.hidden = false;
+    byId<HTMLInputElement>('signin-otp').value = '';
+    byId<HTMLInputElement>('signin-otp').focus();
+    return;
+  }
   if (result.status !== 201) {
     error.textContent = result.status === 401 ? 'The email or password is not right.' : errorOf(result).message;
     error.hidden = false;
     error.focus();
     return;
   }
-  token = (result.body as { token: string }).token;
-  sessionStorage.setItem(SESSION_KEY, token);
+  byId('signin-otp-field').hidden = true;
+  await signedIn((result.body as { token: string }).token);
   form.reset();
+}
+
+async function signedIn(issued: string): Promise<void> {
+  token = issued;
+  sessionStorage.setItem(SESSION_KEY, token);
   announce('You are signed in.');
   await showSignedIn();
   byId('account-title').setAttribute('tabindex', '-1');
@@ -218,7 +241,7 @@ async function createToken(event: SubmitEvent): Promise<void> {
   fieldError('token-days-error', 'token-days', daysOk ? null : 'Enter a whole number of days from 1 to 365.');
   if (!name) return byId('token-name').focus();
   if (!daysOk) return byId('token-days').focus();
-  const result = await api<{ token: string; name: string }>('POST', '/v1/tokens', { token, body: days === undefined ? { name } : { name, expiresInDays: days } });
+  const result = await signInMethods.withRecentSignIn(() => api<{ token: string; name: string }>('POST', '/v1/tokens', { token, body: days === undefined ? { name } : { name, expiresInDays: days } }));
   if (sessionEnded(result)) return;
   if (result.status !== 201) {
     const error = errorOf(result);
@@ -351,7 +374,8 @@ async function loadConnections(): Promise<ConnectionRow[] | null> {
 async function connect(provider: string, button: HTMLButtonElement): Promise<void> {
   setConnectBusy(true);
   announce(`Taking you to ${providerName(provider)} to give permission\u2026`);
-  const result = await api<{ connectUrl: string }>('POST', '/v1/connections', { token, body: { provider } });
+  // With cookies: the answer's binding cookie is what lets the link work in this browser (and only here).
+  const result = await signInMethods.withRecentSignIn(() => api<{ connectUrl: string }>('POST', '/v1/connections', { token, body: { provider }, cookies: true }));
   if (sessionEnded(result)) return;
   const connectUrl = result.status === 201 ? (result.body as { connectUrl?: unknown }).connectUrl : undefined;
   const target = typeof connectUrl === 'string' ? safeUrl(connectUrl) : null;
@@ -409,7 +433,21 @@ function reportOutcome(outcome: ConnectOutcome, signedIn: boolean): void {
   status.focus();
 }
 
+async function signInWithPasskey(): Promise<void> {
+  const error = byId('signin-error');
+  error.hidden = true;
+  const result = await passkeySignIn();
+  if (result.status !== 201) {
+    error.textContent = result.status === 401 ? 'That passkey could not sign you in.' : errorOf(result).message;
+    error.hidden = false;
+    error.focus();
+    return;
+  }
+  await signedIn((result.body as { token: string }).token);
+}
+
 function start(): void {
+  byId('passkey-signin').addEventListener('click', () => void signInWithPasskey());
   byId<HTMLFormElement>('signin-form').addEventListener('submit', (e) => void signIn(e));
   byId<HTMLFormElement>('create-token-form').addEventListener('submit', (e) => void createToken(e));
   byId('sign-out').addEventListener('click', () => void signOut());

@@ -29,8 +29,12 @@ export interface ApiResult<T> {
   body: T | { error?: { code?: string; message?: string } } | undefined;
 }
 
-/** Same-origin JSON call. The bearer token goes in the Authorization header only, never a URL. */
-export async function api<T>(method: string, path: string, options: { token?: string | null; body?: unknown } = {}): Promise<ApiResult<T>> {
+/**
+ * Same-origin JSON call. The bearer token goes in the Authorization header only, never a URL.
+ * Cookies are left out unless a call asks for them (`cookies: true`: POST /v1/connections, whose
+ * binding cookie must land in this browser).
+ */
+export async function api<T>(method: string, path: string, options: { token?: string | null; body?: unknown; cookies?: boolean } = {}): Promise<ApiResult<T>> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   if (options.token) headers.authorization = `Bearer ${options.token}`;
@@ -38,7 +42,7 @@ export async function api<T>(method: string, path: string, options: { token?: st
     method,
     headers,
     body: options.body === undefined ? undefined : JSON.stringify(options.body),
-    credentials: 'omit',
+    credentials: options.cookies ? 'same-origin' : 'omit',
     cache: 'no-store',
   });
   const text = await response.text();

@@ -99,6 +99,15 @@ describe('AWS requests per identity call (warm function)', () => {
     expect(wrong).toEqual(four);
   });
 
+  it('a reset request makes the same AWS requests for a registered and an unregistered address (issue 21 §3: the registered one made one write more)', async () => {
+    const account = await readyAccount(ctx);
+    const request = (email: string) => ctx.send({ method: 'POST', path: '/v1/password/reset-request', body: { email }, sourceIp: newIp() });
+    const registered = await awsCalls(async () => expect((await request(account.email)).status).toBe(202));
+    const unregistered = await awsCalls(async () => expect((await request(newEmail('nobody'))).status).toBe(202));
+    expect(unregistered).toEqual(registered);
+    expect(registered).toEqual({ dynamodb: ['UpdateCommand', 'UpdateCommand', 'GetCommand', 'PutCommand'], ses: 1, secrets: 0 });
+  });
+
   it('a signup verification is four DynamoDB requests (the link, the throttle reservation, the counters, one transaction), a wrong password the same four; a used link one', async () => {
     const email = newEmail('verify');
     const password = newPassword();
