@@ -5,6 +5,7 @@ import { stripeWebhookRoute } from '../billing/schemas';
 import {
   changePasswordRoute,
   createSessionRoute,
+  unlockSessionsRoute,
   createTokenRoute,
   deleteSessionRoute,
   deleteTokenRoute,
@@ -60,6 +61,7 @@ export const API_ROUTES: readonly RouteContract[] = [
   signupRoute,
   verifySignupRoute,
   createSessionRoute,
+  unlockSessionsRoute,
   confirmSessionRoute,
   passkeySignInOptionsRoute,
   passkeySignInRoute,

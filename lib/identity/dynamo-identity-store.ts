@@ -25,6 +25,7 @@ import type { Credential, ExtraWrites, IdentityStore, IssueGuard, OneTimeTokenRe
  *                              Pending only: pendingSignups (signup id → ms), signupId (whose hash it is).
  *   VERIFY#<sha256> / VERIFY   { userId, email, credentialVersion, expiresAtMs, ttl, signupId, passwordHash, name? }:
  *                              a verification token's digest and the signup it was mailed for
+ *   EMAIL#<email>  / UNLOCK    { digest, userId, expiresAtMs, ttl }: the address's one unlock code (issue 21 §3)
  *   RESET#<sha256>  / RESET    { userId, email, credentialVersion, expiresAtMs, ttl }: a reset token's digest
  * tokens table
  *   USER#<userId>  / TOKEN#<tokenId>  a bearer token (digest, kind, name, credentialVersion, times, ttl)
@@ -50,6 +51,7 @@ const oneTimeKey = (purpose: OneTimeTokenRecord['purpose'], digest: string) =>
   purpose === 'verify' ? { pk: `VERIFY#${digest}`, sk: 'VERIFY' } : { pk: `RESET#${digest}`, sk: 'RESET' };
 const tokenKey = (userId: string, tokenId: string) => ({ pk: `USER#${userId}`, sk: `TOKEN#${tokenId}` });
 const markKey = (userId: string) => ({ pk: `USER#${userId}`, sk: 'REVOCATION' });
+const unlockKey = (email: string) => ({ pk: `EMAIL#${email}`, sk: 'UNLOCK' });
 
 function isConditionFailure(error: unknown): boolean {
   const name = awsErrorName(error);
@@ -524,6 +526,34 @@ export function dynamoIdentityStore(tables: IdentityTables): IdentityStore {
 
     async putOneTimeToken(token) {
       await documentClient.send(new PutCommand({ TableName: tables.accounts, Item: oneTimeItem(token), ConditionExpression: 'attribute_not_exists(pk)' }));
+    },
+
+    async putUnlockCode(email, digest, expiresAtMs, userId) {
+      const item = { ...unlockKey(email), digest, userId: userId ?? `usr_${'0'.repeat(22)}`, expiresAtMs, ttl: Math.ceil(expiresAtMs / 1000) + DAY_SECONDS };
+      try {
+        // A registered address: only while its lock is there (the item sits beside it). An
+        // unregistered one: the same request, refused (nothing stored).
+        await documentClient.send(new PutCommand({ TableName: tables.accounts, Item: item, ConditionExpression: userId ? 'attribute_not_exists(pk) OR userId = :u' : 'attribute_exists(pk) AND userId = :none', ExpressionAttributeValues: { ':u': userId ?? '', ...(userId ? {} : { ':none': '-' }) } }));
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
+    },
+
+    async consumeUnlockCode(email, digest, nowMs) {
+      try {
+        await documentClient.send(
+          new DeleteCommand({
+            TableName: tables.accounts,
+            Key: unlockKey(email),
+            ConditionExpression: 'attribute_exists(pk) AND digest = :d AND expiresAtMs > :now',
+            ExpressionAttributeValues: { ':d': digest, ':now': nowMs },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionFailure(error)) return false;
+        throw error;
+      }
     },
 
     async putNothing(purpose, digest) {

@@ -28,6 +28,8 @@ export interface LocalStageOptions {
   env?: Record<string, string>;
   log?: (line: string) => void;
   onServerOutput?: (chunk: string) => void;
+  /** How long serverless-offline may take to answer /v1/health (default 180 s; esbuild builds every function first). */
+  startTimeoutMs?: number;
 }
 
 export interface LocalStage {
@@ -166,7 +168,7 @@ export async function startLocalStage(options: LocalStageOptions): Promise<Local
     const forward = (chunk: Buffer) => options.onServerOutput?.(chunk.toString());
     offline.stdout?.on('data', forward);
     offline.stderr?.on('data', forward);
-    await waitForHttp(`http://127.0.0.1:${options.port}/v1/health`, offline, 180_000);
+    await waitForHttp(`http://127.0.0.1:${options.port}/v1/health`, offline, options.startTimeoutMs ?? 180_000);
 
     // serverless-offline does not run SQS event sources: deliver queue messages as AWS would.
     const pollers = startSqsPollers(config, { emulatorEndpoint: emulator.endpoint, lambdaEndpoint: state.lambdaEndpoint, region: EMULATOR_REGION, log });
