@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomInt } from 'node:crypto';
-import { AppError, BadRequestError, ServiceUnavailableError, TooManyRequestsError, UnauthorizedError } from '../platform/errors';
+import { BadRequestError, ConflictError, ServiceUnavailableError, TooManyRequestsError, UnauthorizedError } from '../platform/errors';
 import type { Mailer } from '../platform/mailer';
 import { retry, TryAgainError } from '../platform/retry';
 import type { BreachedPasswordCheck } from './breached-passwords';
@@ -419,7 +419,7 @@ export function accountService(deps: AccountDeps) {
         // credential failed it: the change once more with the attempt only given back, as login.
         if (!(await change(throttle.giveBackWrites(reservation, now())))) {
           await store.applyWrites(throttle.giveBackWrites(reservation, now()));
-          throw new AppError(409, 'conflict', 'The password was changed meanwhile. Try again.');
+          throw new ConflictError('conflict', 'The password was changed meanwhile. Try again.');
         }
       }
       log({ event: 'password_change', outcome: 'changed', email: user.email, ip, userId: user.userId });
