@@ -16,10 +16,10 @@
 const TOPIC = 'SecurityAlertsTopic';
 
 const RUNBOOK = {
-  functionErrors: (fns) =>
-    `One of the functions ${fns} failed (an unhandled error or a timeout). Search the failing function's log group /aws/lambda/<name> for the error and its request id; fix or roll back. A failed asynchronous event is in its failures queue (docs/operations.md).`,
-  functionThrottles: (fns) =>
-    `One of the functions ${fns} was throttled: requests or events were refused for lack of concurrency. Check the WAF and API alarms for a flood; raise the function's reserved concurrency or the account limit if the load is real (docs/operations.md).`,
+  functionErrors:
+    "A function failed (an unhandled error or a timeout). The metric's graph by FunctionName shows which; search its log group /aws/lambda/<name> for the error and its request id; fix or roll back. A failed asynchronous event is in its failures queue (docs/operations.md).",
+  functionThrottles:
+    "A function was throttled: requests or events were refused for lack of concurrency. The metric's graph by FunctionName shows which; check the WAF and API alarms for a flood; raise its reserved concurrency or the account limit if the load is real (docs/operations.md).",
   keyChanges:
     'A key policy was rewritten, a grant created or a key scheduled for deletion on a key of the stage. Check the CloudTrail event (who, which key): expected only from a deploy or restore drill (DynamoDB grants) or a break-glass session; otherwise revert the policy with the break-glass role and cancel any deletion (docs/operations.md).',
   tableThrottles: (tables) =>
@@ -51,6 +51,20 @@ function alarm(name, description, metrics) {
     },
   };
 }
+
+const lambdaAlarm = (name, description, metric) => ({
+  Type: 'AWS::CloudWatch::Alarm',
+  Properties: {
+    AlarmName: name,
+    AlarmDescription: description,
+    ...metric,
+    EvaluationPeriods: 1,
+    Threshold: 1,
+    ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    TreatMissingData: 'notBreaching',
+    AlarmActions: [{ Ref: TOPIC }],
+  },
+});
 
 const metric = (id, Namespace, MetricName, Name, Value) => ({
   Id: id,
@@ -102,11 +116,14 @@ function applyOperations(template, prefix) {
       },
     };
   }
-  chunks(functions, PER_ALARM).forEach((group, i) => {
-    const names = group.join(', ');
-    resources[`FunctionErrorsAlarm${i + 1}`] = alarm(`${prefix}-function-errors-${i + 1}`, RUNBOOK.functionErrors(names), group.map((fn, j) => metric(`f${j}`, 'AWS/Lambda', 'Errors', 'FunctionName', fn)));
-    resources[`FunctionThrottlesAlarm${i + 1}`] = alarm(`${prefix}-function-throttles-${i + 1}`, RUNBOOK.functionThrottles(names), group.map((fn, j) => metric(`f${j}`, 'AWS/Lambda', 'Throttles', 'FunctionName', fn)));
-  });
+  // Every function at once: Lambda's Errors and Throttles without a dimension sum every function
+  // of the account and region (one stage per account: docs/operations.md). One alarm per
+  // function would take ~130 of the stack's 500 resources.
+  if (functions.length) {
+    const accountWide = (MetricName) => ({ Namespace: 'AWS/Lambda', MetricName, Statistic: 'Sum', Period: 60 });
+    resources.FunctionErrorsAlarm = lambdaAlarm(`${prefix}-function-errors`, RUNBOOK.functionErrors, accountWide('Errors'));
+    resources.FunctionThrottlesAlarm = lambdaAlarm(`${prefix}-function-throttles`, RUNBOOK.functionThrottles, accountWide('Throttles'));
+  }
   chunks(tables, Math.floor(PER_ALARM / 2)).forEach((group, i) => {
     resources[`TableThrottlesAlarm${i + 1}`] = alarm(
       `${prefix}-table-throttles-${i + 1}`,
@@ -127,3 +144,4 @@ class Operations {
 
 module.exports = Operations;
 module.exports.RUNBOOK = RUNBOOK;
+module.exports.applyOperations = applyOperations;
