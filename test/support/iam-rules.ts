@@ -20,8 +20,11 @@ export const INCIDENT_SCAN_ALLOWED = /^(meExport|meDelete|opsCustomers)$/;
 export const LEDGER_DIGESTERS = /^(meDelete|opsCustomers|opsBackups|backupsRestoreDrill)$/;
 export const EXPORT_ALLOWED = /backup/i;
 
-/** What kms:Decrypt is for here: reading a secret, a KMS-encrypted S3 object, or a table import/export. */
-const DECRYPT_NEEDED_BY = ['secretsmanager:getsecretvalue', 's3:getobject', 'dynamodb:importtable', 'dynamodb:exporttabletopointintime'];
+/**
+ * What kms:Decrypt is for here: reading a secret, a KMS-encrypted S3 object, a table import/export,
+ * or a queue encrypted with the stage key (producers need it as well as consumers).
+ */
+const DECRYPT_NEEDED_BY = ['secretsmanager:getsecretvalue', 's3:getobject', 'dynamodb:importtable', 'dynamodb:exporttabletopointintime', 'sqs:sendmessage', 'sqs:receivemessage'];
 
 /**
  * Nothing may change or remove an audit entry, nor the audit table's protections. Restoring the
