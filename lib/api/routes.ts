@@ -18,6 +18,7 @@ import {
   signupRoute,
   verifySignupRoute,
 } from '../identity/schemas';
+import { accessLogRoute } from '../access/schemas';
 import {
   deletePasskeyRoute,
   listPasskeysRoute,
@@ -80,6 +81,7 @@ export const API_ROUTES: readonly RouteContract[] = [
   totpStatusRoute,
   deleteTotpRoute,
   securityEventsRoute,
+  accessLogRoute,
   passkeyRegistrationOptionsRoute,
   registerPasskeyRoute,
   listPasskeysRoute,

@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomInt } from 'node:crypto';
-import { AppError, BadRequestError, ServiceUnavailableError, TooManyRequestsError, UnauthorizedError } from '../platform/errors';
+import { BadRequestError, ConflictError, ServiceUnavailableError, TooManyRequestsError, UnauthorizedError } from '../platform/errors';
 import type { Mailer } from '../platform/mailer';
 import { retry, TryAgainError } from '../platform/retry';
 import type { BreachedPasswordCheck } from './breached-passwords';
@@ -201,7 +201,7 @@ export function accountService(deps: AccountDeps) {
         const seq = current.sessionSeq ?? 0;
         const slot = seq % MAX_SESSIONS;
         const guard = { by: 'credential' as const, email, version: credential.version, rehash, session: { seq, slot, evict: current.sessionIds?.[String(slot)] } };
-        const issued = await tokens.issue(credential.userId, TOKEN_KINDS.session, 'login session', settings.sessionLifetimeMs, guard, round === 1 ? first : later());
+        const issued = await tokens.issue({ userId: credential.userId, kind: TOKEN_KINDS.session, name: 'login session', lifetimeMs: settings.sessionLifetimeMs, guard, extra: round === 1 ? first : later() });
         if (issued) return { issued };
         const fresh = (await store.findCredential(email)).credential;
         if (!fresh || fresh.userId !== credential.userId || fresh.version !== credential.version || fresh.passwordHash !== credential.passwordHash) return { changed: true };
@@ -419,7 +419,7 @@ export function accountService(deps: AccountDeps) {
         // credential failed it: the change once more with the attempt only given back, as login.
         if (!(await change(throttle.giveBackWrites(reservation, now())))) {
           await store.applyWrites(throttle.giveBackWrites(reservation, now()));
-          throw new AppError(409, 'conflict', 'The password was changed meanwhile. Try again.');
+          throw new ConflictError('conflict', 'The password was changed meanwhile. Try again.');
         }
       }
       log({ event: 'password_change', outcome: 'changed', email: user.email, ip, userId: user.userId });

@@ -12,6 +12,7 @@ import { batchGetAll, batchWriteAll, documentClient } from '../platform/aws/dyna
 import { awsErrorName } from '../platform/aws/errors';
 import { ServiceUnavailableError } from '../platform/errors';
 import { retry, TryAgainError, type RetryPolicy } from '../platform/retry';
+import { cancellationReasons, classifyWriteFailure, isConditionFailure, reasonsByName } from './write-failures';
 import type { Credential, ExtraWrites, IdentityStore, IssueGuard, OneTimeTokenRecord, RevocationMark, TokenRecord, UserRecord } from './model';
 
 /**
@@ -45,6 +46,14 @@ export interface IdentityTables {
 
 const DAY_SECONDS = 86_400;
 
+/**
+ * The one TTL rule of the accounts and tokens tables: an item is removed a day after it stops
+ * mattering (DynamoDB TTL is late anyway, and every read checks the times itself).
+ */
+export function ttlAfter(untilMs: number): number {
+  return Math.ceil(untilMs / 1000) + DAY_SECONDS;
+}
+
 const userKey = (userId: string) => ({ pk: `USER#${userId}`, sk: 'PROFILE' });
 const lockKey = (email: string) => ({ pk: `EMAIL#${email}`, sk: 'LOCK' });
 const oneTimeKey = (purpose: OneTimeTokenRecord['purpose'], digest: string) =>
@@ -53,15 +62,6 @@ const tokenKey = (userId: string, tokenId: string) => ({ pk: `USER#${userId}`, s
 const markKey = (userId: string) => ({ pk: `USER#${userId}`, sk: 'REVOCATION' });
 const unlockKey = (email: string) => ({ pk: `EMAIL#${email}`, sk: 'UNLOCK' });
 
-function isConditionFailure(error: unknown): boolean {
-  const name = awsErrorName(error);
-  return name === 'ConditionalCheckFailedException' || name === 'TransactionCanceledException';
-}
-
-function cancellationCodes(error: unknown): string[] {
-  const reasons = (error as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? [];
-  return reasons.map((r) => r.Code ?? 'None');
-}
 
 function toUser(item: Record<string, unknown> | undefined): UserRecord | undefined {
   if (!item) return undefined;
@@ -167,7 +167,7 @@ function oneTimeItem(token: OneTimeTokenRecord) {
     email: token.email,
     credentialVersion: token.credentialVersion,
     expiresAtMs: token.expiresAtMs,
-    ttl: Math.ceil(token.expiresAtMs / 1000) + DAY_SECONDS,
+    ttl: ttlAfter(token.expiresAtMs),
     ...(token.signup ? { signupId: token.signup.id, passwordHash: token.signup.passwordHash, ...(token.signup.name !== undefined ? { name: token.signup.name } : {}) } : {}),
   };
 }
@@ -181,6 +181,9 @@ function oneTimeItem(token: OneTimeTokenRecord) {
  * createUser): test/integration/reliability/races.test.ts plays DynamoDB's conflicts.
  */
 export const CONFLICT_RETRY: RetryPolicy = { attempts: 5, minDelayMs: 10, baseDelayMs: 40, maxDelayMs: 160 };
+
+/** The items of createUser's transaction, in order: its cancellation reasons are read by these names. */
+const CREATE_USER_ITEMS = ['user', 'lock', 'verification'] as const;
 
 export function dynamoIdentityStore(tables: IdentityTables): IdentityStore {
   const find = (items: Record<string, unknown>[] | undefined, key: { pk: string; sk: string }) =>
@@ -198,14 +201,17 @@ export function dynamoIdentityStore(tables: IdentityTables): IdentityStore {
           await documentClient.send(new TransactWriteCommand(input));
           return true;
         } catch (error) {
-          const codes = cancellationCodes(error);
-          if (codes.includes('TransactionConflict') && !codes.includes('ConditionalCheckFailed')) throw new TryAgainError(error);
-          if (isConditionFailure(error)) return false;
+          const kind = classifyWriteFailure(error);
+          if (kind === 'conflict') throw new TryAgainError(error);
+          if (kind === 'condition') return false;
+          // A throttled transaction did not run: not "changed meanwhile" but a 503 (issue 21 §5).
+          if (kind === 'throttled') throw new ServiceUnavailableError(undefined, { cause: error });
           throw error;
         }
       }, { ...CONFLICT_RETRY, attempts: 4 });
     } catch (error) {
-      if (isConditionFailure(error)) return false;
+      // Still cancelled by conflicts after every run: another transaction on these items won.
+      if (classifyWriteFailure(error) === 'conflict') return false;
       throw error;
     }
   }
@@ -312,7 +318,7 @@ export function dynamoIdentityStore(tables: IdentityTables): IdentityStore {
     };
   }
 
-  const pendingTtl = (pendingUntilMs: number) => Math.ceil(pendingUntilMs / 1000) + DAY_SECONDS;
+  const pendingTtl = ttlAfter;
 
   return {
     async findCredential(email, also) {
@@ -370,11 +376,12 @@ export function dynamoIdentityStore(tables: IdentityTables): IdentityStore {
             return { outcome: 'created' as const };
           } catch (error) {
             if (awsErrorName(error) !== 'TransactionCanceledException') throw error;
-            const codes = cancellationCodes(error);
-            if (codes[1] === 'ConditionalCheckFailed') {
-              const reasons = (error as { CancellationReasons?: Array<{ Item?: Record<string, unknown> }> }).CancellationReasons ?? [];
-              return { outcome: 'email_taken' as const, existing: toCredential(plainItem(reasons[1]?.Item)) };
+            if (classifyWriteFailure(error) === 'throttled') throw new ServiceUnavailableError(undefined, { cause: error });
+            const reasons = reasonsByName(error, CREATE_USER_ITEMS);
+            if (reasons.lock?.code === 'ConditionalCheckFailed') {
+              return { outcome: 'email_taken' as const, existing: toCredential(plainItem(reasons.lock.item)) };
             }
+            const codes = cancellationReasons(error).map((r) => r.code);
             if (codes.every((c) => c === 'None' || c === 'TransactionConflict')) {
               // Cancelled by another transaction on these items (almost always another signup of
               // this address), or no reasons given (some emulators): decide by reading the lock.
@@ -529,7 +536,7 @@ export function dynamoIdentityStore(tables: IdentityTables): IdentityStore {
     },
 
     async putUnlockCode(email, digest, expiresAtMs, userId) {
-      const item = { ...unlockKey(email), digest, userId: userId ?? `usr_${'0'.repeat(22)}`, expiresAtMs, ttl: Math.ceil(expiresAtMs / 1000) + DAY_SECONDS };
+      const item = { ...unlockKey(email), digest, userId: userId ?? `usr_${'0'.repeat(22)}`, expiresAtMs, ttl: ttlAfter(expiresAtMs) };
       try {
         // A registered address: only while its lock is there (the item sits beside it). An
         // unregistered one: the same request, refused (nothing stored).
@@ -710,7 +717,7 @@ export function dynamoIdentityStore(tables: IdentityTables): IdentityStore {
           {
             Put: {
               TableName: tables.tokens,
-              Item: { ...tokenKey(token.userId, token.tokenId), ...fields, ttl: Math.ceil(token.expiresAtMs / 1000) + DAY_SECONDS },
+              Item: { ...tokenKey(token.userId, token.tokenId), ...fields, ttl: ttlAfter(token.expiresAtMs) },
               ConditionExpression: 'attribute_not_exists(pk)',
             },
           },

@@ -3,7 +3,8 @@ import { html } from './html';
 import { page } from './layout';
 
 /**
- * The account security page is a shell: signing in, the token list, the connected social accounts
+ * The account security page is a shell: signing in, the token list, the connected social accounts,
+ * the access log (engineer access to the customer's data)
  * and every action run in the browser against the same-origin JSON API (web/src/account.ts), with
  * the session token kept in this tab's sessionStorage only — never localStorage, a cookie or a
  * URL. The server renders no personal data, so the shell may be cached like any static page.
@@ -86,6 +87,11 @@ export function renderAccountPage(assets: PageAssets): string {
 <p id="events-empty" hidden>No change to how you sign in yet.</p>
 <ul id="security-events"></ul>
 <div id="confirm-box-slot"></div>
+<h2 id="access-log-title">Access to your data</h2>
+<p>Every time one of our engineers viewed your account record, took emergency access to it, or restored (or test-restored) a backup holding your data, newest first, with the ticket or incident it was for. Engineers are named by team role only.</p>
+<p id="access-log-empty" hidden>Nobody has accessed your data.</p>
+<table id="access-log-table" aria-labelledby="access-log-title" hidden><thead><tr><th scope="col">When</th><th scope="col">What</th><th scope="col">Ticket or incident</th><th scope="col">Who</th></tr></thead>
+<tbody id="access-log"></tbody></table>
 </section>`;
   return page({ title: 'Your account security', path: '/account/security', assets, main, scripts: ['account'] });
 }

@@ -16,8 +16,11 @@ export const STAR_RESOURCE_ACTIONS = new Set(['xray:puttracesegments', 'xray:put
 export const SCAN_ALLOWED = /backup|restore|insights|migration/i;
 export const EXPORT_ALLOWED = /backup/i;
 
-/** What kms:Decrypt is for here: reading a secret, a KMS-encrypted S3 object, or a table import/export. */
-const DECRYPT_NEEDED_BY = ['secretsmanager:getsecretvalue', 's3:getobject', 'dynamodb:importtable', 'dynamodb:exporttabletopointintime'];
+/**
+ * What kms:Decrypt is for here: reading a secret, a KMS-encrypted S3 object, a table import/export,
+ * or a queue encrypted with the stage key (producers need it as well as consumers).
+ */
+const DECRYPT_NEEDED_BY = ['secretsmanager:getsecretvalue', 's3:getobject', 'dynamodb:importtable', 'dynamodb:exporttabletopointintime', 'sqs:sendmessage', 'sqs:receivemessage'];
 /** Functions that open an envelope-sealed item (a KMS data key stored beside it): the authenticator-app secret (issue 23). */
 const ENVELOPE_OPENERS = /^mfaTotpConfirm$/;
 

@@ -7,6 +7,7 @@
  * through the provider), and signing out revokes it on the server before it is forgotten here.
  */
 import { connectOutcomeOf, hasConnectQuery, type ConnectOutcome } from '../../lib/pages/connect-outcome';
+import { loadAccessLog } from './access-log';
 import { api, byId, el, errorOf, timeEl, type ApiResult } from './dom';
 import { factors, passkeySignIn } from './factors';
 
@@ -120,7 +121,8 @@ async function showSignedIn(): Promise<boolean> {
   byId('account-email').textContent = (me.body as { email: string }).email;
   byId('signed-out').hidden = true;
   byId('signed-in').hidden = false;
-  const [tokensShown, connectionsShown] = await Promise.all([loadTokens(), loadConnections(), signInMethods.load()]);
+  const [tokensShown, connectionsShown, , accessLog] = await Promise.all([loadTokens(), loadConnections(), signInMethods.load(), loadAccessLog(token)]);
+  if (sessionEnded(accessLog)) return false;
   return tokensShown && connectionsShown !== null;
 }
 

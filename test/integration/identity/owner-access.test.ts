@@ -105,3 +105,28 @@ describe('issue 21 §3: POST /v1/sessions/unlock, a one-time code past the throt
     expect((await mailsTo(ctx, account.email)).filter((m) => /sign-in code is/.test(m.body))).toHaveLength(3);
   });
 });
+
+describe('issue 21 §5: a throttled transaction is not a failed condition', () => {
+  it('when DynamoDB throttles the password change\'s transaction, the answer is 503 (not 409 "changed meanwhile") and the password stays', async () => {
+    // Throttling is a failure the emulator cannot produce: the client answers it for every
+    // transaction after the reservation.
+    const account = await readyAccount(ctx);
+    const hashBefore = (await lockOf(ctx, account.email))!.passwordHash;
+    const { documentClient } = await import('../../../lib/platform/aws/dynamodb');
+    const original = documentClient.send.bind(documentClient);
+    let transactions = 0;
+    const spy = jest.spyOn(documentClient, 'send').mockImplementation(((command: { constructor: { name: string } }) => {
+      if (command.constructor.name === 'TransactWriteCommand' && ++transactions > 1) {
+        return Promise.reject(Object.assign(new Error('Transaction cancelled'), { name: 'TransactionCanceledException', CancellationReasons: [{ Code: 'ThrottlingError' }, { Code: 'None' }] }));
+      }
+      return original(command as never);
+    }) as never);
+    try {
+      const change = await ctx.send({ method: 'POST', path: '/v1/password', headers: bearer(account.token), sourceIp: account.ip, body: { currentPassword: account.password, newPassword: newPassword() } });
+      expect([change.status, change.json?.error?.code]).toEqual([503, 'service_unavailable']);
+    } finally {
+      spy.mockRestore();
+    }
+    expect((await lockOf(ctx, account.email))!.passwordHash).toBe(hashBefore);
+  });
+});
