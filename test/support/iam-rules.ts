@@ -25,6 +25,8 @@ export const EXPORT_ALLOWED = /backup/i;
  * or a queue encrypted with the stage key (producers need it as well as consumers).
  */
 const DECRYPT_NEEDED_BY = ['secretsmanager:getsecretvalue', 's3:getobject', 'dynamodb:importtable', 'dynamodb:exporttabletopointintime', 'sqs:sendmessage', 'sqs:receivemessage'];
+/** Functions that open an envelope-sealed item (a KMS data key stored beside it): the authenticator-app secret (issue 23). */
+const ENVELOPE_OPENERS = /^mfaTotpConfirm$/;
 
 /**
  * Nothing may change or remove an audit entry, nor the audit table's protections. Restoring the
@@ -126,7 +128,7 @@ function roleViolations(who: string, key: string | undefined, functionName: stri
       const incidentScan = Boolean(key && INCIDENT_SCAN_ALLOWED.test(key)) && s.resources.every((r) => /IncidentsTable/.test(r) && !/index/.test(r));
       if (a === 'dynamodb:scan' && !(key && SCAN_ALLOWED.test(key)) && !incidentScan) out.push(`${who}: dynamodb:Scan outside backup and insights functions`);
       if (a === 'dynamodb:exporttabletopointintime' && !(key && EXPORT_ALLOWED.test(key))) out.push(`${who}: dynamodb:ExportTableToPointInTime outside backups functions`);
-      if (a === 'kms:decrypt' && !DECRYPT_NEEDED_BY.some((n) => granted.has(n))) out.push(`${who}: kms:Decrypt but it reads no secret, encrypted object or table export`);
+      if (a === 'kms:decrypt' && !DECRYPT_NEEDED_BY.some((n) => granted.has(n)) && !(key && ENVELOPE_OPENERS.test(key))) out.push(`${who}: kms:Decrypt but it reads no secret, encrypted object or table export`);
     }
   }
   if (tracingActive && !(granted.has('xray:puttracesegments') && granted.has('xray:puttelemetryrecords'))) {
