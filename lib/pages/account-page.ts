@@ -4,7 +4,7 @@ import { page } from './layout';
 
 /**
  * The account security page is a shell: signing in, the token list, the connected social accounts,
- * the access log (engineer access to the customer's data)
+ * the access log (engineer access to the customer's data), "Your data" (download it, delete the account)
  * and every action run in the browser against the same-origin JSON API (web/src/account.ts), with
  * the session token kept in this tab's sessionStorage only — never localStorage, a cookie or a
  * URL. The server renders no personal data, so the shell may be cached like any static page.
@@ -12,7 +12,7 @@ import { page } from './layout';
 export function renderAccountPage(assets: PageAssets): string {
   const main = html`<h1>Your account security</h1>
 <noscript><div class="alert"><p>This page needs JavaScript: your sign-in lives only in this browser tab's memory, never in a cookie, so the page itself talks to the API. Everything else on this site works without JavaScript.</p></div></noscript>
-<div id="account-status" role="status" aria-live="polite"></div>
+<div id="account-status" role="status" aria-live="polite" tabindex="-1"></div>
 <section id="signed-out" aria-labelledby="signin-title" hidden>
 <h2 id="signin-title">Sign in</h2>
 <div class="alert" role="alert" id="signin-error" hidden tabindex="-1"></div>
@@ -92,6 +92,13 @@ export function renderAccountPage(assets: PageAssets): string {
 <p id="access-log-empty" hidden>Nobody has accessed your data.</p>
 <table id="access-log-table" aria-labelledby="access-log-title" hidden><thead><tr><th scope="col">When</th><th scope="col">What</th><th scope="col">Ticket or incident</th><th scope="col">Who</th></tr></thead>
 <tbody id="access-log"></tbody></table>
+<h2 id="data-title">Your data</h2>
+<p id="export-hint">One JSON file of everything we hold about you: your account, billing, sessions and tokens (never their values), connected accounts, passkeys, the security reports you sent with their updates, the access log above and your security events.</p>
+<div class="actions"><button type="button" id="export-data" class="secondary" aria-describedby="export-hint">Download my data</button></div>
+<h3 id="delete-title">Delete your account</h3>
+<p id="delete-hint">Deletes your account and everything we hold about you, at once and for good. You are told exactly what happens before anything is deleted.</p>
+<div class="actions"><button type="button" id="delete-start" class="danger" aria-describedby="delete-hint">Delete my account</button></div>
+<div id="delete-slot"></div>
 </section>`;
   return page({ title: 'Your account security', path: '/account/security', assets, main, scripts: ['account'] });
 }

@@ -9,6 +9,7 @@
 import { connectOutcomeOf, hasConnectQuery, type ConnectOutcome } from '../../lib/pages/connect-outcome';
 import { loadAccessLog } from './access-log';
 import { api, byId, el, errorOf, timeEl, type ApiResult } from './dom';
+import { dataRights } from './data-rights';
 import { factors, passkeySignIn } from './factors';
 
 const SESSION_KEY = 'helpshelf.session';
@@ -54,6 +55,18 @@ function announce(text: string, tone?: 'ok' | 'bad'): void {
 
 const signInMethods = factors({ token: () => token, announce: (text, tone) => announce(text, tone), sessionEnded: (result) => sessionEnded(result) });
 
+const yourData = dataRights({
+  token: () => token,
+  announce: (text, tone) => announce(text, tone),
+  sessionEnded: (result) => sessionEnded(result),
+  withRecentSignIn: (call) => signInMethods.withRecentSignIn(call),
+  deleted: (message) => {
+    showSignedOut();
+    announce(message, 'ok');
+    byId('account-status').focus();
+  },
+});
+
 function forget(): void {
   token = null;
   sessionStorage.removeItem(SESSION_KEY);
@@ -68,6 +81,7 @@ function showSignedOut(message?: string): void {
   byId('tokens').replaceChildren();
   clearConnections();
   signInMethods.clear();
+  yourData.clear();
   byId('signin-otp-field').hidden = true;
   if (message) announce(message);
   byId<HTMLInputElement>('signin-email').focus();

@@ -1,0 +1,106 @@
+import { readFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import type { Page } from 'playwright-core';
+import { tokenFromMail } from '../../scripts/bench/scenarios';
+import { uniqueIp } from '../cases/incidents.cases';
+import { openBrowser, screenshot, seriousAxeViolations, watch, type Browser } from '../support/browser';
+import { viaHttp } from '../support/http';
+import { mailTo } from '../support/mail';
+import { registerSecret } from '../support/secrets-registry';
+
+/**
+ * "Your data" on /account/security in Chromium against the running local stage: "Download my
+ * data" saves the export as a file (the account's address in it, no token), and "Delete my
+ * account" says what happens, refuses a wrong password where the error is, then deletes the
+ * account: the page is back at sign-in and the API agrees (old token 401, login 401).
+ */
+const BASE = process.env.E2E_BASE_URL!;
+const PUBLIC = process.env.E2E_PUBLIC_URL!;
+const send = viaHttp(BASE);
+let browser: Browser;
+jest.setTimeout(240_000);
+
+/** Chromium logs every 4xx as a console error: the 401 of a wrong password is expected here. */
+const unexpected = (problems: string[]) => problems.filter((p) => !p.includes('the server responded with a status of 401'));
+
+beforeAll(async () => {
+  browser = await openBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function verifiedAccount(): Promise<{ email: string; password: string }> {
+  const email = `data-rights-${randomUUID()}@example.test`;
+  const password = `amber lantern ${randomUUID()}`;
+  registerSecret(password, 'browser test password');
+  expect((await send({ method: 'POST', path: '/v1/signup', body: { email, password }, sourceIp: uniqueIp() })).status).toBe(202);
+  const mail = (await mailTo(email, process.env.E2E_EMULATOR_ENDPOINT)).at(-1)!;
+  expect((await send({ method: 'POST', path: '/v1/signup/verify', body: { token: tokenFromMail(mail.body), password }, sourceIp: uniqueIp() })).status).toBe(200);
+  return { email, password };
+}
+
+async function signIn(page: Page, account: { email: string; password: string }): Promise<string> {
+  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+  await page.getByLabel('Email').fill(account.email);
+  await page.getByLabel('Password', { exact: true }).fill(account.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: `Signed in as ${account.email}` }).waitFor();
+  const token = (await page.evaluate('sessionStorage.getItem("helpshelf.session")')) as string;
+  registerSecret(token, 'browser session token');
+  return token;
+}
+
+describe('"Your data" on /account/security in Chromium', () => {
+  it('downloads the export as a file, then deletes the account from the page, and the API agrees it is gone', async () => {
+    // Prepare
+    const account = await verifiedAccount();
+    const page = await browser.context.newPage();
+    const { problems } = await watch(page);
+    await page.goto(`${PUBLIC}/account/security`);
+    const token = await signIn(page, account);
+
+    // Act: download my data
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download my data' }).click()]);
+    expect(download.suggestedFilename()).toMatch(/^helpshelf-export-\d{4}-\d\d-\d\d\.json$/);
+    const text = readFileSync((await download.path())!, 'utf8');
+    const exported = JSON.parse(text) as Record<string, unknown>;
+    expect(JSON.stringify(exported.account)).toContain(account.email);
+    expect(text).not.toContain(token);
+    expect(text).not.toContain(account.password);
+    await page.getByText('Your data is downloaded as a JSON file.').waitFor();
+
+    // Open the delete flow: it says what happens, with a labelled password field; usable at 320 px
+    await page.getByRole('button', { name: 'Delete my account', exact: true }).click();
+    const facts = page.locator('#delete-facts li');
+    await facts.first().waitFor();
+    const said = (await facts.allTextContents()).join(' ');
+    for (const fact of ['session and access token stops working', 'revoked at its provider', 'deleted at Stripe', 'cleared from every table', 'without your address', 'No backup restore brings your account back', 'sign up again']) expect(said).toContain(fact);
+    await page.setViewportSize({ width: 320, height: 900 });
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(320);
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await screenshot(page, 'account-your-data');
+    await page.setViewportSize({ width: 1100, height: 900 });
+
+    // A wrong password: announced where the error is, focused, nothing deleted, still signed in
+    await page.getByLabel('Your password').fill(`wrong ${randomUUID()}`);
+    await page.getByRole('button', { name: 'Delete my account for good' }).click();
+    const error = page.getByRole('alert').filter({ hasText: 'That password is not right' });
+    await error.waitFor();
+    expect(await page.evaluate('document.activeElement && document.activeElement.id')).toBe('delete-error');
+    expect((await send({ method: 'GET', path: '/v1/me', headers: { Authorization: `Bearer ${token}` } })).status).toBe(200);
+
+    // The right password: deleted, signed out, told so
+    await page.getByLabel('Your password').fill(account.password);
+    await page.getByRole('button', { name: 'Delete my account for good' }).click();
+    await page.getByText('Your account is deleted.').waitFor();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    expect(await page.evaluate('sessionStorage.getItem("helpshelf.session")')).toBeNull();
+
+    // Assert: the API agrees
+    expect((await send({ method: 'GET', path: '/v1/me', headers: { Authorization: `Bearer ${token}` } })).status).toBe(401);
+    expect((await send({ method: 'POST', path: '/v1/sessions', body: { email: account.email, password: account.password }, sourceIp: uniqueIp() })).status).toBe(401);
+    expect(unexpected(problems)).toEqual([]);
+    await page.close();
+  });
+});
