@@ -132,8 +132,8 @@ export function dataRights(host: DataRightsHost) {
     const { code, message } = errorOf(result);
     // A wrong password is a 401 too, but the session is still good: say so, stay here.
     if (code !== 'invalid_credentials' && host.sessionEnded(result)) return;
+    // Focused, as the sign-in form's error is: the password field is the next stop from it.
     showDeleteError(deleteErrorText(result.status, code, message));
-    if (code === 'invalid_credentials') byId<HTMLInputElement>('delete-password').select();
   }
 
   byId<HTMLButtonElement>('export-data').addEventListener('click', (e) => void download(e.currentTarget as HTMLButtonElement));
