@@ -34,8 +34,11 @@ import {
   checkReportStatusPageRoute,
   reportPageRoute,
   reportStatusPageRoute,
+  resetPasswordPageRoute,
   securityPageRoute,
+  signupPageRoute,
   submitReportPageRoute,
+  verifyEmailPageRoute,
 } from '../pages/schemas';
 
 /**
@@ -71,6 +74,9 @@ export const API_ROUTES: readonly RouteContract[] = [
   checkReportStatusPageRoute,
   advisoriesPageRoute,
   accountPageRoute,
+  signupPageRoute,
+  verifyEmailPageRoute,
+  resetPasswordPageRoute,
   listProvidersRoute,
   createConnectionRoute,
   listConnectionsRoute,

@@ -173,7 +173,7 @@ export function accountService(deps: AccountDeps) {
      * read (credential and counters together), and one write (the token with its credential
      * check and the throttle settlement; or the settlement alone after a wrong password).
      */
-    async login(input: LoginInput, ip: string): Promise<IssuedToken> {
+    async login(input: LoginInput, ip: string, userAgent = ''): Promise<IssuedToken> {
       const { email, password } = input;
       const reservation = await reserveAttempt('login', email, ip);
       const read = await store.findCredential(email, reservation.read);
@@ -211,7 +211,7 @@ export function accountService(deps: AccountDeps) {
           const guard = { by: 'credential' as const, email, version: credential.version, rehash, session: { seq, slot, evict: current.sessionIds?.[String(slot)] } };
           // The first round carries the settlement; a later one only gives the attempt back (the
           // settlement's condition may be what failed).
-          const issued = await tokens.issue(credential.userId, TOKEN_KINDS.session, 'login session', settings.sessionLifetimeMs, guard, round === 1 ? settle : throttle.giveBackWrites(reservation, now()));
+          const issued = await tokens.issue(credential.userId, TOKEN_KINDS.session, 'login session', settings.sessionLifetimeMs, guard, round === 1 ? settle : throttle.giveBackWrites(reservation, now()), { userAgent, ipAddress: ip });
           if (issued) return { issued };
           const fresh = (await store.findCredential(email)).credential;
           if (!fresh || fresh.userId !== credential.userId || fresh.version !== credential.version || fresh.passwordHash !== credential.passwordHash) return { changed: true };

@@ -61,6 +61,9 @@ export interface TokenRecord {
   lastUsedAtMs: number | null;
   expiresAt: string;
   expiresAtMs: number;
+  /** Sessions: where the sign-in came from (its User-Agent, cut to 256 characters, and address), shown in the sessions list. */
+  userAgent?: string;
+  ipAddress?: string;
 }
 
 /**

@@ -33,6 +33,15 @@ export interface Authenticated {
   mark?: RevocationMark;
 }
 
+/** Where a sign-in came from, kept with its session for the sessions list. */
+export interface SignInPlace {
+  userAgent: string;
+  ipAddress: string;
+}
+
+/** A User-Agent is the client's to choose: kept bounded. */
+export const USER_AGENT_MAX_LENGTH = 256;
+
 export interface IssuedToken {
   id: string;
   token: string;
@@ -92,7 +101,7 @@ export function tokenService(deps: TokenServiceDeps) {
    * transaction with the guard that proves that version is still current (and `extra` writes).
    * Undefined when the guard failed: the password changed or everything was revoked meanwhile.
    */
-  async function issue(userId: string, kind: TokenKind, name: string, lifetimeMs: number, guard: IssueGuard, extra?: ExtraWrites): Promise<IssuedToken | undefined> {
+  async function issue(userId: string, kind: TokenKind, name: string, lifetimeMs: number, guard: IssueGuard, extra?: ExtraWrites, place?: SignInPlace): Promise<IssuedToken | undefined> {
     const tokenId = newTokenId();
     const { token, parsed } = mintToken(stage, kind, userId, tokenId);
     const createdAtMs = now();
@@ -110,6 +119,7 @@ export function tokenService(deps: TokenServiceDeps) {
       lastUsedAtMs: null,
       expiresAt: iso(expiresAtMs),
       expiresAtMs,
+      ...(place ? { userAgent: [...place.userAgent].slice(0, USER_AGENT_MAX_LENGTH).join(''), ipAddress: place.ipAddress } : {}),
     };
     if (!(await store.putToken(record, guard, extra))) return undefined;
     return { id: tokenId, token, name, expiresAt: record.expiresAt };
@@ -192,6 +202,8 @@ export function tokenService(deps: TokenServiceDeps) {
           lastUsedAt: t.lastUsedAt,
           expiresAt: t.expiresAt,
           current: t.tokenId === auth.tokenId,
+          userAgent: t.userAgent ?? null,
+          ipAddress: t.ipAddress ?? null,
         }));
       return { tokens: page, nextCursor: lastTokenId ? Buffer.from(lastTokenId, 'utf8').toString('base64url') : null };
     },

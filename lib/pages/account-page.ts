@@ -1,42 +1,58 @@
+import { field, formAlert, passwordRules } from './account-forms';
 import type { PageAssets } from './assets';
 import { html } from './html';
 import { page } from './layout';
 
 /**
- * The account security page is a shell: signing in, the token list, the connected social accounts
- * and every action run in the browser against the same-origin JSON API (web/src/account.ts), with
+ * The account security page is a shell: signing in, the sessions and access tokens, changing the
+ * password, the connected social accounts and every action run in the browser against the
+ * same-origin JSON API (web/src/account.ts and one module per section in web/src/account/), with
  * the session token kept in this tab's sessionStorage only — never localStorage, a cookie or a
  * URL. The server renders no personal data, so the shell may be cached like any static page.
+ *
+ * A section is one container here (a `<section>` with its own heading) and one module there.
  */
-export function renderAccountPage(assets: PageAssets): string {
+export function renderAccountPage(assets: PageAssets, options: { minPasswordLength: number }): string {
   const main = html`<h1>Your account security</h1>
 <noscript><div class="alert"><p>This page needs JavaScript: your sign-in lives only in this browser tab's memory, never in a cookie, so the page itself talks to the API. Everything else on this site works without JavaScript.</p></div></noscript>
 <div id="account-status" role="status" aria-live="polite"></div>
 <section id="signed-out" aria-labelledby="signin-title" hidden>
 <h2 id="signin-title">Sign in</h2>
-<div class="alert" role="alert" id="signin-error" hidden tabindex="-1"></div>
-<form id="signin-form" novalidate>
-<div class="field"><label for="signin-email">Email</label><input id="signin-email" name="email" type="email" autocomplete="username" required></div>
-<div class="field"><label for="signin-password">Password</label><input id="signin-password" name="password" type="password" autocomplete="current-password" required></div>
+${formAlert('signin-error')}
+<form id="signin-form" novalidate aria-labelledby="signin-title">
+${field({ id: 'signin-email', name: 'email', label: 'Email', type: 'email', autocomplete: 'username' })}
+${field({ id: 'signin-password', name: 'password', label: 'Password', type: 'password', autocomplete: 'current-password' })}
+<div id="signin-code-field" hidden>${field({ id: 'signin-code', name: 'code', label: 'One-time code', type: 'text', autocomplete: 'one-time-code', required: false, hint: 'The 6 to 8 digits from the mail we just sent. It works once, for 15 minutes.', attrs: html` inputmode="numeric" maxlength="8"` })}</div>
 <button type="submit">Sign in</button>
 </form>
+<div id="unlock" class="notice" hidden>
+<p>Sign-in attempts for this account are held back after too many wrong passwords. We can mail a one-time code to the address: with it and your password, you can sign in now.</p>
+<button type="button" id="unlock-send" class="secondary">Email me a one-time code</button>
+</div>
+<p><a href="/account/reset-password">Forgot your password?</a> · <a href="/account/signup">Create an account</a></p>
 </section>
-<section id="signed-in" aria-labelledby="account-title" hidden>
+<div id="signed-in" hidden>
 <h2 id="account-title">Signed in as <span id="account-email"></span></h2>
 <div class="actions"><button type="button" id="sign-out" class="secondary">Sign out</button>
-<button type="button" id="revoke-all" class="danger">Revoke all sessions and tokens</button></div>
-<h2 id="tokens-title">Sessions and access tokens</h2>
-<p>Every sign-in and every access token can act for you. Revoke any you do not recognise; it stops working at once.</p>
-<table aria-labelledby="tokens-title"><thead><tr><th scope="col">Name</th><th scope="col">Kind</th><th scope="col">Created</th><th scope="col">Last used</th><th scope="col">Expires</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
+<button type="button" id="revoke-all" class="danger">Sign out everywhere</button></div>
+<p class="hint">Signing out everywhere ends every session and revokes every access token, this one included.</p>
+<section aria-labelledby="sessions-title">
+<h2 id="sessions-title">Where you are signed in</h2>
+<p>Each sign-in, with the browser and address it came from. Sign out any you do not recognise; it stops working at once.</p>
+<table class="rows" aria-labelledby="sessions-title"><thead><tr><th scope="col">Browser</th><th scope="col">Address</th><th scope="col">Signed in</th><th scope="col">Last used</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
+<tbody id="sessions"></tbody></table>
+</section>
+<section aria-labelledby="tokens-title">
+<h2 id="tokens-title">Access tokens</h2>
+<p>Programs that act for you with a token of their own. Revoke any you do not recognise.</p>
+<p id="tokens-empty" hidden>You have no access tokens.</p>
+<table id="tokens-table" class="rows" aria-labelledby="tokens-title" hidden><thead><tr><th scope="col">Name</th><th scope="col">Created</th><th scope="col">Last used</th><th scope="col">Expires</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
 <tbody id="tokens"></tbody></table>
-<h2 id="create-title">Create an access token</h2>
+<h3 id="create-title">Create an access token</h3>
+${formAlert('create-token-error')}
 <form id="create-token-form" novalidate aria-labelledby="create-title">
-<div class="field"><label for="token-name">Name</label><p class="hint" id="token-name-hint">What will use it, e.g. "backup script".</p>
-<p class="error" id="token-name-error" hidden></p>
-<input id="token-name" name="name" type="text" required maxlength="100" aria-describedby="token-name-hint"></div>
-<div class="field"><label for="token-days">Expires in (days)</label><p class="hint" id="token-days-hint">1 to 365; 90 if left empty.</p>
-<p class="error" id="token-days-error" hidden></p>
-<input id="token-days" name="expiresInDays" type="number" min="1" max="365" inputmode="numeric" aria-describedby="token-days-hint"></div>
+${field({ id: 'token-name', name: 'name', label: 'Name', type: 'text', hint: 'What will use it, e.g. "backup script".', attrs: html` maxlength="100"` })}
+${field({ id: 'token-days', name: 'expiresInDays', label: 'Expires in (days)', type: 'number', required: false, hint: '1 to 365; 90 if left empty.', attrs: html` min="1" max="365" inputmode="numeric"` })}
 <button type="submit">Create token</button>
 </form>
 <div id="new-token" class="notice" hidden tabindex="-1" aria-labelledby="new-token-title">
@@ -46,16 +62,30 @@ export function renderAccountPage(assets: PageAssets): string {
 <div class="actions"><button type="button" id="copy-token" class="secondary">Copy token</button><button type="button" id="dismiss-token" class="secondary">Done</button></div>
 <p id="copy-result" role="status"></p>
 </div>
+</section>
+<section aria-labelledby="password-title">
+<h2 id="password-title">Change your password</h2>
+<p>Every other session and access token is signed out; this one goes on.</p>
+${formAlert('password-error')}
+<form id="password-form" novalidate aria-labelledby="password-title">
+${field({ id: 'current-password', name: 'currentPassword', label: 'Current password', type: 'password', autocomplete: 'current-password' })}
+${field({ id: 'new-password', name: 'newPassword', label: 'New password', type: 'password', autocomplete: 'new-password', hint: passwordRules(options.minPasswordLength) })}
+${field({ id: 'new-password-again', name: 'newPasswordAgain', label: 'New password again', type: 'password', autocomplete: 'new-password' })}
+<button type="submit">Change password</button>
+</form>
+</section>
+<section aria-labelledby="connections-title">
 <h2 id="connections-title">Connected social accounts</h2>
 <p>HelpShelf reads from and posts to these accounts for you, each with its own permission from the provider. Disconnecting withdraws that permission at the provider and deletes it here.</p>
 <p id="connections-empty" hidden>No social account is connected.</p>
-<table id="connections-table" aria-labelledby="connections-title" hidden><thead><tr><th scope="col">Account</th><th scope="col">Permissions</th><th scope="col">Status</th><th scope="col">Connected</th><th scope="col">Last used</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
+<table id="connections-table" class="rows" aria-labelledby="connections-title" hidden><thead><tr><th scope="col">Account</th><th scope="col">Permissions</th><th scope="col">Status</th><th scope="col">Connected</th><th scope="col">Last used</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
 <tbody id="connections"></tbody></table>
 <div role="group" aria-labelledby="connect-title" id="connect-group" hidden>
 <h3 id="connect-title">Connect an account</h3>
 <p class="hint">You are taken to the provider to give permission, then back here.</p>
 <div class="actions" id="providers"></div>
 </div>
-</section>`;
+</section>
+</div>`;
   return page({ title: 'Your account security', path: '/account/security', assets, main, scripts: ['account'] });
 }
