@@ -125,5 +125,10 @@ export function clearProblems(alertId: string, fields: string[]): void {
 export function takeFragmentToken(): string | null {
   const token = new URLSearchParams(location.hash.slice(1)).get('token');
   if (location.hash) history.replaceState(history.state, '', `${location.pathname}${location.search}`);
+  // A link opened in a tab that already shows this page changes only the fragment (no load):
+  // load the page again so it starts from that link's token.
+  window.addEventListener('hashchange', () => {
+    if (new URLSearchParams(location.hash.slice(1)).has('token')) location.reload();
+  });
   return token && /^[A-Za-z0-9_-]{10,200}$/.test(token) ? token : null;
 }
