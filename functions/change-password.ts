@@ -1,12 +1,12 @@
 import { httpRoute } from '../lib/http/handler';
 import { noContent } from '../lib/http/responses';
-import { authenticateWithProfile } from '../lib/identity/authenticate';
+import { authenticateRecentSignIn } from '../lib/identity/authenticate';
 import { argon2Hasher } from '../lib/identity/argon2-runtime';
 import { identityAccounts } from '../lib/identity/accounts-runtime';
 import { newPasswordRules } from '../lib/identity/new-password-rules';
 import { changePasswordRoute } from '../lib/identity/schemas';
 
-export const handler = httpRoute(changePasswordRoute, { authenticate: (r) => authenticateWithProfile(r, true) }, async (request) => {
+export const handler = httpRoute(changePasswordRoute, { authenticate: (r) => authenticateRecentSignIn(r, { withUser: true }) }, async (request) => {
   const auth = request.auth;
   await identityAccounts(argon2Hasher(), newPasswordRules).changePassword(auth, request.input.body, request.sourceIp);
   return noContent();

@@ -1,7 +1,8 @@
 import { httpRoute } from '../lib/http/handler';
 import { json } from '../lib/http/responses';
 import { argon2Hasher } from '../lib/identity/argon2-runtime';
-import { identityAccounts } from '../lib/identity/accounts-runtime';
+import { identityAccounts, NO_NEW_PASSWORDS } from '../lib/identity/accounts-runtime';
+import { mfa } from '../lib/identity/mfa/runtime';
 import { TooManyRequestsError, UnauthorizedError } from '../lib/platform/errors';
 import { countMetric } from '../lib/platform/metrics';
 import { createSessionRoute } from '../lib/identity/schemas';
@@ -9,7 +10,7 @@ import { createSessionRoute } from '../lib/identity/schemas';
 export const handler = httpRoute(createSessionRoute, async (request) => {
   let session;
   try {
-    session = await identityAccounts(argon2Hasher()).login(request.input.body, request.sourceIp, request.userAgent);
+    session = await identityAccounts(argon2Hasher(), NO_NEW_PASSWORDS, mfa()).login(request.input.body, request.sourceIp, request.userAgent);
   } catch (error) {
     if (error instanceof TooManyRequestsError) countMetric('LoginThrottled');
     else if (error instanceof UnauthorizedError) countMetric('LoginFailed');

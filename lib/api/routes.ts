@@ -17,6 +17,7 @@ import {
   signupRoute,
   verifySignupRoute,
 } from '../identity/schemas';
+import { confirmSessionRoute, confirmTotpRoute, deleteTotpRoute, enrolTotpRoute, securityEventsRoute, totpStatusRoute } from '../identity/mfa/schemas';
 import {
   connectCallbackRoute,
   createConnectionRoute,
@@ -54,6 +55,7 @@ export const API_ROUTES: readonly RouteContract[] = [
   signupRoute,
   verifySignupRoute,
   createSessionRoute,
+  confirmSessionRoute,
   deleteSessionRoute,
   changePasswordRoute,
   requestPasswordResetRoute,
@@ -64,6 +66,11 @@ export const API_ROUTES: readonly RouteContract[] = [
   deleteTokenRoute,
   revokeAllTokensRoute,
   oauthRevokeRoute,
+  enrolTotpRoute,
+  confirmTotpRoute,
+  totpStatusRoute,
+  deleteTotpRoute,
+  securityEventsRoute,
   createIncidentRoute,
   getIncidentRoute,
   listAdvisoriesRoute,

@@ -85,6 +85,7 @@ export const createConnectionRoute = defineRoute({
     201: { description: 'Send the browser to connectUrl', schema: z.object({ connectUrl: z.string(), expiresAt: isoTimestamp }) },
     400: { description: '`unknown_provider`, `invalid_scope`', schema: errorBody },
     401: unauthorized,
+    403: { description: '`recent_sign_in_required`: the session was not created or confirmed (POST /v1/sessions/confirm) in the last RECENT_SIGN_IN_SECONDS; an access token never counts', schema: errorBody },
   },
 });
 

@@ -3,7 +3,7 @@ import { logger } from '../platform/logger';
 import { sesMailer } from '../platform/mailer';
 import { consumeRateLimit, type RateLimitRule } from '../platform/rate-limit';
 import { nowEpochMillis } from '../platform/time';
-import { accountService, type AccountService, type RateLimiter } from './accounts';
+import { accountService, NO_SECOND_FACTOR, type AccountService, type RateLimiter, type SecondFactorCheck } from './accounts';
 import { hibpCheck, NO_BREACH_CHECK } from './breached-passwords';
 import { dynamoIdentityStore } from './dynamo-identity-store';
 import { dynamoLoginThrottle } from './dynamo-login-throttle';
@@ -37,25 +37,29 @@ export const NO_NEW_PASSWORDS: NewPasswordRules = {
   },
 };
 
-const accounts = new WeakMap<PasswordHasher, Map<NewPasswordRules, AccountService>>();
+const accounts = new WeakMap<PasswordHasher, Map<NewPasswordRules, Map<SecondFactorCheck, AccountService>>>();
 
 /**
  * The account flows. Functions that hash pass `argon2Hasher()` from ./argon2-runtime (the only
  * module that loads the native binding); the others pass NO_HASHING. Functions that accept a new
  * password (signup, change, reset) pass `newPasswordRules` from ./new-password-rules, the only
  * module that imports the 49,000-entry common-password dictionary; the others leave it out of
- * their bundle.
+ * their bundle. Only the login function passes the second-factor check (lib/identity/mfa); without
+ * it an account with an authenticator app cannot sign in (fail closed).
  */
-export function identityAccounts(hasher: PasswordHasher, newPasswords: NewPasswordRules = NO_NEW_PASSWORDS): AccountService {
-  const byRules = accounts.get(hasher) ?? new Map<NewPasswordRules, AccountService>();
+export function identityAccounts(hasher: PasswordHasher, newPasswords: NewPasswordRules = NO_NEW_PASSWORDS, secondFactor: SecondFactorCheck = NO_SECOND_FACTOR): AccountService {
+  const byRules = accounts.get(hasher) ?? new Map<NewPasswordRules, Map<SecondFactorCheck, AccountService>>();
   accounts.set(hasher, byRules);
-  const built = byRules.get(newPasswords);
+  const byFactor = byRules.get(newPasswords) ?? new Map<SecondFactorCheck, AccountService>();
+  byRules.set(newPasswords, byFactor);
+  const built = byFactor.get(secondFactor);
   if (built) return built;
   const rateLimitsTable = requireEnv('RATE_LIMITS_TABLE');
   const hibpEnabled = boolEnv('HIBP_ENABLED', !isLocalStage());
   const store = dynamoIdentityStore({ accounts: env.accountsTable, tokens: env.tokensTable });
   const service = accountService({
     store,
+    secondFactor,
     throttle: dynamoLoginThrottle(rateLimitsTable),
     hasher,
     breachCheck: hibpEnabled ? hibpCheck({ timeoutMs: intEnv('HIBP_TIMEOUT_MS', 1500, { min: 100, max: 5000 }) }) : NO_BREACH_CHECK,
@@ -75,6 +79,6 @@ export function identityAccounts(hasher: PasswordHasher, newPasswords: NewPasswo
     now: nowEpochMillis,
     securityLog: (event) => logger.info('security event', { securityEvent: event.event, outcome: event.outcome, emailHash: event.emailHash, userId: event.userId, ip: event.ip }),
   });
-  byRules.set(newPasswords, service);
+  byFactor.set(secondFactor, service);
   return service;
 }

@@ -51,8 +51,20 @@ export interface SecurityEvent {
   ip?: string;
 }
 
+/**
+ * The second factor of a password sign-in, for accounts whose authenticator app is on
+ * (lib/identity/mfa). Functions that never sign in leave it out (their bundles stay small), and
+ * then an account with the app on cannot sign in through them: fail closed.
+ */
+export interface SecondFactorCheck {
+  verifySecondFactor(owner: { userId: string; email: string }, input: { otp?: string; recoveryCode?: string }): Promise<'ok' | 'missing' | 'invalid'>;
+}
+
+export const NO_SECOND_FACTOR: SecondFactorCheck = { verifySecondFactor: async () => 'invalid' };
+
 export interface AccountDeps {
   store: IdentityStore;
+  secondFactor?: SecondFactorCheck;
   throttle: LoginThrottleStore;
   hasher: PasswordHasher;
   breachCheck: BreachedPasswordCheck;
@@ -71,6 +83,8 @@ export function emailKey(email: string): string {
 }
 
 const invalidCredentials = () => new UnauthorizedError('invalid_credentials', 'The email or password is not correct.');
+const secondFactorRequired = () =>
+  new UnauthorizedError('second_factor_required', 'This account has an authenticator app: send the current code as `otp`, or a recovery code as `recoveryCode`.');
 const invalidToken = () => new BadRequestError('invalid_token', 'This link or token is not valid: it is unknown, already used or expired.');
 
 export function accountService(deps: AccountDeps) {
@@ -198,6 +212,18 @@ export function accountService(deps: AccountDeps) {
         else await settleSuccess(reservation, settle);
         log({ event: 'login', outcome: sent ? 'email_not_verified_mailed' : 'email_not_verified', email, ip, userId: credential.userId });
         throw invalidCredentials();
+      }
+      if (credential.totp) {
+        // The right password is not enough. A wrong code counts as a failure in the throttle (a
+        // code is 6 digits: guesses must stay as slow as password guesses); no code at all gives
+        // the attempt back (the page's first step asks for the password alone).
+        const factor = await (deps.secondFactor ?? NO_SECOND_FACTOR).verifySecondFactor({ userId: credential.userId, email }, { otp: input.otp ?? undefined, recoveryCode: input.recoveryCode ?? undefined });
+        if (factor !== 'ok') {
+          if (factor === 'missing') await store.applyWrites(throttle.giveBackWrites(reservation, now()));
+          else await throttle.settleFailure(reservation, read.also, now());
+          log({ event: 'login', outcome: factor === 'missing' ? 'second_factor_missing' : 'second_factor_invalid', email, ip, userId: credential.userId });
+          throw secondFactorRequired();
+        }
       }
       const rehash = verified.upgrade ? { from: credential.passwordHash, to: await hasher.hash(password) } : undefined;
       let current = credential;

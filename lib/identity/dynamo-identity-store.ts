@@ -88,6 +88,7 @@ function toToken(item: Record<string, unknown>): TokenRecord {
     expiresAtMs: Number(item.expiresAtMs),
     ...(typeof item.userAgent === 'string' ? { userAgent: item.userAgent } : {}),
     ...(typeof item.ipAddress === 'string' ? { ipAddress: item.ipAddress } : {}),
+    ...(typeof item.confirmedAtMs === 'number' ? { confirmedAtMs: item.confirmedAtMs } : {}),
   };
 }
 
@@ -114,6 +115,7 @@ function toCredential(item: Record<string, unknown> | undefined): Credential | u
     verifyMailMs: item.verifyMailMs === undefined ? undefined : Number(item.verifyMailMs),
     sessionSeq: item.sessionSeq === undefined ? undefined : Number(item.sessionSeq),
     sessionIds: item.sessionIds && typeof item.sessionIds === 'object' ? (item.sessionIds as Record<string, string>) : undefined,
+    ...(item.totp === true ? { totp: true } : {}),
   };
 }
 

@@ -44,6 +44,12 @@ export interface Credential {
   sessionSeq?: number;
   /** The session ring: slot (sessionSeq mod MAX_SESSIONS) → the token id of the session issued there. */
   sessionIds?: Record<string, string>;
+  /**
+   * The authenticator app is on: a password sign-in also needs a code (lib/identity/mfa). Kept on
+   * the item login reads anyway, so accounts without the app pay no extra request; no password
+   * change or reset touches it.
+   */
+  totp?: boolean;
 }
 
 /** A bearer token as stored: never the secret, only its digest. */
@@ -64,6 +70,8 @@ export interface TokenRecord {
   /** Sessions: where the sign-in came from (its User-Agent, cut to 256 characters, and address), shown in the sessions list. */
   userAgent?: string;
   ipAddress?: string;
+  /** A login session's last POST /v1/sessions/confirm (recent sign-in); absent until then. */
+  confirmedAtMs?: number;
 }
 
 /**

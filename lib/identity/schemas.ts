@@ -26,13 +26,13 @@ export const PASSWORD_BODY_LIMIT = 2 * 1024 * 1024;
 export const SMALL_BODY_LIMIT = 4 * 1024;
 export const MAX_NAME_LENGTH = 100;
 
-const INVALID_REQUEST = { missing: 'invalid_request', invalid: 'invalid_request' } as const;
+export const INVALID_REQUEST = { missing: 'invalid_request', invalid: 'invalid_request' } as const;
 
 /** The email of a request: missing is `invalid_request`, anything else the one email rule's `invalid_email`. */
 const email = codedField(emailAddress, { missing: 'invalid_request' });
 
 /** A password as received: a string, bounded and NFKC-normalised by the policy's first step. */
-const password = (field: string) =>
+export const password = (field: string) =>
   codedField(
     z.pipe(withMeta(z.string(), { format: 'password', maxLength: 256 }), z.transform(domainRule((value: string) => normalisePassword(value, field)))),
     INVALID_REQUEST,
@@ -65,7 +65,15 @@ const displayName = codedField(
 
 export const signupBody = z.object({ email, name: displayName, password: password('password') });
 export const verifyBody = z.object({ token: secretToken });
-export const loginBody = z.object({ email, password: password('password') });
+/** A second factor as typed (checked by lib/identity/mfa): bounded here, judged there. */
+const factorCode = (description: string) => withMeta(z.nullish(codedField(z.string().check(z.maxLength(64)), INVALID_REQUEST)), { description });
+export const otpField = factorCode('the current 6-digit code of the authenticator app');
+export const loginBody = z.object({
+  email,
+  password: password('password'),
+  otp: otpField,
+  recoveryCode: factorCode('one unused recovery code (`xxxxx-xxxxx`) instead of `otp`'),
+});
 export const changePasswordBody = z.object({ currentPassword: password('currentPassword'), newPassword: password('newPassword') });
 export const resetRequestBody = z.object({ email });
 export const resetBody = z.object({ token: secretToken, newPassword: password('newPassword') });
@@ -109,7 +117,7 @@ export type TokenPageQuery = z.output<typeof tokenPageQuery>;
 export const oauthRevokeBody = z.object({ token: z.optional(z.string()), token_type_hint: z.optional(z.string()) });
 
 const status = <S extends string>(value: S) => z.object({ status: z.literal(value) });
-const tooMany = (code: string) => ({ description: `\`${code}\`; retry after the delay`, schema: errorBody, headers: { 'Retry-After': 'seconds to wait' } });
+export const tooMany = (code: string) => ({ description: `\`${code}\`; retry after the delay`, schema: errorBody, headers: { 'Retry-After': 'seconds to wait' } });
 const badPassword = '`password_too_short`, `password_too_long`, `password_common`, `password_breached`, … (the policy), or `invalid_request`';
 
 export const signupRoute = defineRoute({
@@ -152,7 +160,11 @@ export const createSessionRoute = defineRoute({
   responses: {
     201: { description: 'A new session', schema: issuedSession },
     400: { description: '`invalid_email`, `password_too_long`, `invalid_request`', schema: errorBody },
-    401: { description: '`invalid_credentials`: the same for an unknown email, a wrong password and an unverified account', schema: errorBody, headers: { 'WWW-Authenticate': 'Bearer' } },
+    401: {
+      description: '`invalid_credentials`: the same for an unknown email, a wrong password and an unverified account; `second_factor_required`: the right password, and the account has an authenticator app but no valid `otp` or `recoveryCode` came',
+      schema: errorBody,
+      headers: { 'WWW-Authenticate': 'Bearer' },
+    },
     429: tooMany('too_many_attempts'),
   },
 });
@@ -179,6 +191,7 @@ export const changePasswordRoute = defineRoute({
     204: { description: 'Changed' },
     400: { description: `the new password: ${badPassword}`, schema: errorBody },
     401: { description: '`invalid_credentials` for a wrong current password, `unauthorized` for the token', schema: errorBody, headers: { 'WWW-Authenticate': 'Bearer' } },
+    403: { description: '`recent_sign_in_required`: the session was not created or confirmed (POST /v1/sessions/confirm) in the last RECENT_SIGN_IN_SECONDS; an access token never counts', schema: errorBody },
     409: { description: '`conflict`: the password changed meanwhile; try again', schema: errorBody },
     429: tooMany('too_many_attempts'),
   },
@@ -249,7 +262,7 @@ export const createTokenRoute = defineRoute({
   responses: {
     201: { description: 'The only time the secret is shown', schema: issuedToken },
     400: { description: '`invalid_request`', schema: errorBody },
-    403: { description: '`session_required`: an access token cannot mint tokens', schema: errorBody },
+    403: { description: '`session_required`: an access token cannot mint tokens; `recent_sign_in_required`: the session was not created or confirmed (POST /v1/sessions/confirm) in the last RECENT_SIGN_IN_SECONDS', schema: errorBody },
     409: { description: '`too_many_tokens`: the account holds 50 active access tokens (revoke one first); `conflict`: creations raced, try again', schema: errorBody },
   },
 });

@@ -31,6 +31,9 @@ export interface Authenticated {
   /** The user's current credential version (from the revocation mark read with the token). */
   credentialVersion?: number;
   mark?: RevocationMark;
+  /** When the token was issued, and (a login session) last confirmed: the recent sign-in rule's input. */
+  createdAtMs?: number;
+  confirmedAtMs?: number;
 }
 
 /** Where a sign-in came from, kept with its session for the sessions list. */
@@ -93,7 +96,7 @@ export function tokenService(deps: TokenServiceDeps) {
     if (touch && (found.lastUsedAtMs === null || found.lastUsedAtMs <= nowMs - LAST_USED_RESOLUTION_MS)) {
       await store.touchToken(found.userId, found.tokenId, nowMs, iso(nowMs), nowMs - LAST_USED_RESOLUTION_MS);
     }
-    return { userId: found.userId, tokenId: found.tokenId, kind: KIND_NAMES[found.kind], user: loaded.user, credentialVersion: loaded.mark?.credentialVersion ?? 0, mark: loaded.mark };
+    return { userId: found.userId, tokenId: found.tokenId, kind: KIND_NAMES[found.kind], user: loaded.user, credentialVersion: loaded.mark?.credentialVersion ?? 0, mark: loaded.mark, createdAtMs: found.createdAtMs, confirmedAtMs: found.confirmedAtMs };
   }
 
   /**

@@ -43,7 +43,7 @@ export function opsHandler(actions: OpsActions) {
         }
         const action = Object.hasOwn(actions, invocation.action) ? actions[invocation.action] : undefined;
         if (!action) throw new NotFoundError('unknown_action', `Unknown action "${invocation.action}". Known: ${Object.keys(actions).join(', ')}.`);
-        const actor = await resolveActor(invocation, context.functionName);
+        const actor = await resolveActor(invocation, context.functionName, context.invokedFunctionArn);
         logger.appendKeys({ opsAction: invocation.action, actor: actor.id });
         const args = parseArgs(action.args, invocation.args && typeof invocation.args === 'object' ? invocation.args : {});
         const result = await action.run(args, { actor, requestId: context.awsRequestId, functionName: context.functionName });

@@ -1,6 +1,7 @@
 import { ForbiddenError, ServiceUnavailableError } from '../platform/errors';
 import { isLocalStage } from '../platform/config';
 import { nowEpochMillis } from '../platform/time';
+import { authoriseCaller, callerPolicy } from './caller';
 import { AUDIENCE_HEADER, GET_CALLER_IDENTITY_BODY, type Actor, type OpsInvocation, type SignedStsRequest } from './types';
 
 const MAX_PROOF_AGE_MS = 5 * 60_000;
@@ -56,14 +57,24 @@ async function verifyWithSts(proof: SignedStsRequest): Promise<string> {
   return arn;
 }
 
-/** Who is calling an ops function: a verified IAM principal, or the named engineer on the local stage. */
-export async function resolveActor(invocation: OpsInvocation, functionName: string): Promise<Actor> {
+/** Engineer names as the local stage takes them (HELPSHELF_ENGINEER): an IAM user name's characters. */
+const LOCAL_ENGINEER = /^[\w+=,.@-]{1,64}$/;
+
+/**
+ * Who is calling an ops function: on a deployed stage, a verified assumed-role session of the
+ * stage's Engineer or BreakGlass role (caller.ts; anyone else 403); on the local stage, the named
+ * engineer (a name outside `[\w+=,.@-]{1,64}` is refused rather than written to the audit log).
+ */
+export async function resolveActor(invocation: OpsInvocation, functionName: string, invokedFunctionArn?: string): Promise<Actor> {
   if (isLocalStage()) {
-    const name = (invocation.localEngineer ?? process.env.OPS_LOCAL_ENGINEER ?? 'local-engineer').trim().slice(0, 100) || 'local-engineer';
-    return { id: `local:${name}`, kind: 'local' };
+    const name = (invocation.localEngineer ?? process.env.OPS_LOCAL_ENGINEER ?? 'local-engineer').trim() || 'local-engineer';
+    if (!LOCAL_ENGINEER.test(name)) throw new ForbiddenError('invalid_engineer', 'HELPSHELF_ENGINEER must be 1–64 letters, digits or + = , . @ _ -.');
+    return { id: `local:${name}`, kind: 'local', engineer: name, role: 'Engineer' };
   }
   if (!invocation.identityProof) throw new ForbiddenError('identity_required', 'Operations need an identity proof from the ops CLI.');
   const region = process.env.AWS_REGION ?? '';
   checkProofShape(invocation.identityProof, { region, audience: functionName, now: nowEpochMillis() });
-  return { id: await verifyWithSts(invocation.identityProof), kind: 'iam' };
+  const arn = await verifyWithSts(invocation.identityProof);
+  const session = authoriseCaller(arn, callerPolicy(process.env.OPS_CALLER_ROLES, invokedFunctionArn));
+  return { id: arn, kind: 'iam', engineer: session.engineer, role: session.role };
 }

@@ -30,6 +30,10 @@ export interface Actor {
   /** The IAM principal ARN on a deployed stage; `local:<name>` on the local stage. */
   id: string;
   kind: 'iam' | 'local';
+  /** The engineer: the verified role session name (deployed), HELPSHELF_ENGINEER (local). Grants are theirs. */
+  engineer: string;
+  /** The role the session holds (the local stage acts as Engineer). */
+  role: 'Engineer' | 'BreakGlass';
 }
 
 export interface OpsContext {

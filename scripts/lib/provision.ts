@@ -44,6 +44,7 @@ const NOT_EMULATED = new Set([
   'AWS::Scheduler::Schedule',
   'AWS::IAM::Role',
   'AWS::IAM::ManagedPolicy',
+  'AWS::CloudTrail::Trail',
   'AWS::ApiGateway::DomainName',
   'AWS::ApiGateway::BasePathMapping',
   'AWS::Route53::RecordSet',

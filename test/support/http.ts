@@ -67,7 +67,7 @@ export function functionName(functionKey: string): string {
 
 // ---------------------------------------------------------------- secrets seen in requests
 
-const SECRET_FIELDS = ['password', 'newPassword', 'currentPassword', 'token', 'trackingToken'];
+const SECRET_FIELDS = ['password', 'newPassword', 'currentPassword', 'token', 'trackingToken', 'secret', 'recoveryCode'];
 
 /**
  * Registers, for the leak check, the secrets a request carries (password and token fields of a

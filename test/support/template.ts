@@ -1,15 +1,16 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { PACKAGE_DIR } from './paths';
+import { PACKAGE_DIR, STAGING_PACKAGE_DIR } from './paths';
 
 export interface CfnTemplate {
   Resources: Record<string, { Type: string; Properties?: Record<string, any>; DeletionPolicy?: string; DependsOn?: unknown }>; // eslint-disable-line @typescript-eslint/no-explicit-any
   Outputs?: Record<string, unknown>;
 }
 
-/** The template `osls package --stage prod` wrote in the template layer's global setup. */
-export function loadTemplate(): CfnTemplate {
-  return JSON.parse(readFileSync(path.join(PACKAGE_DIR, 'cloudformation-template-update-stack.json'), 'utf8')) as CfnTemplate;
+/** The template `osls package --stage <stage>` wrote in the template layer's global setup (prod unless named). */
+export function loadTemplate(stage: 'prod' | 'staging' = 'prod'): CfnTemplate {
+  const dir = stage === 'prod' ? PACKAGE_DIR : STAGING_PACKAGE_DIR;
+  return JSON.parse(readFileSync(path.join(dir, 'cloudformation-template-update-stack.json'), 'utf8')) as CfnTemplate;
 }
 
 export function resourcesOfType(template: CfnTemplate, type: string) {

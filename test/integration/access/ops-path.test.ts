@@ -1,8 +1,9 @@
 import { accessCases, withRealCustomerSession } from '../../cases/access.cases';
-import { apiGatewayEvent, lambdaContext, loadHandler, viaHandler } from '../../support/http';
+import { apiGatewayEvent, functionName, lambdaContext, loadHandler, viaHandler } from '../../support/http';
 import { invokeOps } from '../../support/ops';
 import { documentClient } from '../../../lib/platform/aws/dynamodb';
 import { seedCustomer } from '../../support/customers';
+import { signIdentityProof } from '../../../cli/identity-proof';
 
 const OPS_FUNCTIONS: Array<[string, string]> = [
   ['opsCustomers', 'show'],
@@ -58,6 +59,34 @@ describe('the ops path, in-process: no customer token or unauthenticated request
       } finally {
         fetchSpy.mockRestore();
       }
+    });
+
+    // STS itself is not reachable from the tests: its answer to the (real, signed) proof is stood in
+    // for, so the function's own caller check decides.
+    async function invokeAs(arn: string) {
+      const saved = process.env.OPS_CALLER_ROLES;
+      process.env.OPS_CALLER_ROLES = 'helpshelf-prod-Engineer,helpshelf-prod-BreakGlass';
+      const sts = jest.spyOn(globalThis, 'fetch').mockImplementation(async () => new Response(`<GetCallerIdentityResponse><GetCallerIdentityResult><Arn>${arn}</Arn></GetCallerIdentityResult></GetCallerIdentityResponse>`, { status: 200 }));
+      try {
+        const identityProof = await signIdentityProof({ region: 'eu-west-1', audience: functionName('opsAudit'), credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' } });
+        return await invokeOps('opsAudit', 'list', {}, { identityProof, localEngineer: undefined });
+      } finally {
+        sts.mockRestore();
+        process.env.OPS_CALLER_ROLES = saved;
+      }
+    }
+
+    it.each([
+      ['an IAM user with lambda:InvokeFunction', 'arn:aws:iam::123456789012:user/alice'],
+      ['another role of the account', 'arn:aws:sts::123456789012:assumed-role/helpshelf-prod-opsAuditRole/x'],
+      ['a role whose name merely contains Engineer', 'arn:aws:sts::123456789012:assumed-role/helpshelf-prod-EngineerTools/alice'],
+      ['the Engineer role of another account', 'arn:aws:sts::999988887777:assumed-role/helpshelf-prod-Engineer/alice'],
+    ])('when STS says the caller is %s, it refuses with 403 caller_not_allowed', async (_label, arn) => {
+      expect(await invokeAs(arn)).toEqual({ ok: false, error: { code: 'caller_not_allowed', message: expect.any(String), status: 403 } });
+    });
+
+    it('when STS says the caller is a session of the stage’s Engineer role, the action runs', async () => {
+      expect(await invokeAs('arn:aws:sts::123456789012:assumed-role/helpshelf-prod-Engineer/alice')).toMatchObject({ ok: true });
     });
   });
 });

@@ -248,14 +248,15 @@ describe('issue 13, credentials and sessions: the attacks, reproduced', () => {
       expect(await listed()).toBe(50);
     });
 
-    it('an access token that changes the password is spared and still counts against the cap of 50 (the mark keeps no map then, and the next creation rebuilds it from a Query)', async () => {
+    it('an access token cannot change the password (403 recent_sign_in_required, issue 23: it is never a recent sign-in); nothing changes and the cap of 50 still counts it', async () => {
       const account = await readyAccount(ctx);
       const pat = await createToken(ctx, account.token, 'changer');
       expect(pat.status).toBe(201);
       const newPw = newPassword();
       const changed = await ctx.send({ method: 'POST', path: '/v1/password', headers: bearer(pat.json.token), body: { currentPassword: account.password, newPassword: newPw }, sourceIp: account.ip });
-      expect(changed.status).toBe(204);
-      const session = await login(ctx, account.email, newPw, account.ip);
+      expect([changed.status, changed.json?.error?.code]).toEqual([403, 'recent_sign_in_required']);
+      expect((await login(ctx, account.email, newPw, account.ip)).status).toBe(401);
+      const session = await login(ctx, account.email, account.password, account.ip);
       expect(session.status).toBe(201);
       const more = await Promise.all(Array.from({ length: 49 }, (_, i) => createToken(ctx, session.json.token, `after-${i}`)));
       expect(statusCounts(more)).toEqual({ 201: 49 });
