@@ -6,5 +6,7 @@ import { authenticateRecentSignIn } from '../lib/identity/authenticate';
 
 export const handler = httpRoute(createConnectionRoute, { authenticate: (r) => authenticateRecentSignIn(r) }, async (request) => {
   const { userId } = request.auth;
-  return json(201, await connections().beginConnect(userId, request.input.body));
+  // The binding cookie goes to the browser that asked (the account page's fetch); the link works only there.
+  const { connectUrl, expiresAt, cookie } = await connections().beginConnect(userId, request.input.body);
+  return json(201, { connectUrl, expiresAt }, { 'Set-Cookie': cookie });
 });

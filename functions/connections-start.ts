@@ -2,8 +2,8 @@ import { connections } from '../lib/connections/runtime';
 import { startConnectRoute } from '../lib/connections/schemas';
 import { httpRoute } from '../lib/http/handler';
 
-/** The browser's first stop: bind the connect transaction to it (cookie), then on to the provider. */
+/** The browser's first stop: only the browser that asked for the link (its binding cookie) goes on to the provider. */
 export const handler = httpRoute(startConnectRoute, async (request) => {
-  const { location, cookie } = await connections().start(request.input.query.state);
-  return { statusCode: 302, headers: { Location: location, ...(cookie ? { 'Set-Cookie': cookie } : {}) } };
+  const { location } = await connections().start(request.input.query.state, request.headers.cookie);
+  return { statusCode: 302, headers: { Location: location, 'Referrer-Policy': 'no-referrer' } };
 });

@@ -1,9 +1,10 @@
 import { httpRoute } from '../lib/http/handler';
 import { json } from '../lib/http/responses';
-import { identityAccounts, NO_HASHING } from '../lib/identity/accounts-runtime';
+import { argon2Hasher } from '../lib/identity/argon2-runtime';
+import { identityAccounts } from '../lib/identity/accounts-runtime';
 import { verifySignupRoute } from '../lib/identity/schemas';
 
 export const handler = httpRoute(verifySignupRoute, async (request) => {
-  await identityAccounts(NO_HASHING).verifyEmail(request.input.body);
+  await identityAccounts(argon2Hasher()).verifyEmail(request.input.body, request.sourceIp);
   return json(200, { status: 'verified' });
 });

@@ -1,10 +1,20 @@
 /**
  * `npm start`: the whole system on this machine. The AWS emulator (moto) on 127.0.0.1:4566, every
  * table, bucket, queue, key and secret the stage declares, and the API on http://localhost:3000.
- * Ctrl-C stops everything it started.
+ * Once ready, it takes the first backup and runs the restore drill in the background.
+ *
+ * Whatever ends it stops everything it started: SIGINT (Ctrl-C), SIGTERM (a process manager, an
+ * editor's stop button; package.json's `exec` makes npm's shell hand this process the signal npm
+ * forwards), SIGHUP (the terminal closing), and its parent dying (npm killed: a check loop sees
+ * this process re-parented). If this process itself dies without cleaning up (SIGKILL, a crash,
+ * a signal during start-up), the guardian (scripts/lib/guardian.ts) ends what it had started.
  */
+import path from 'node:path';
 import { StartupError } from './lib/emulator';
+import { runFirstBackup, type FirstBackupResult } from './lib/first-backup';
+import { releaseAll, startGuardian } from './lib/guardian';
 import { startLocalStage, type LocalStage } from './lib/local-stage';
+import { PROJECT_ROOT } from './lib/stage-config';
 
 function port(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -37,19 +47,32 @@ async function main(): Promise<void> {
   const verbose = process.env.VERBOSE === '1';
   const started = Date.now();
 
+  // A closed terminal or pipe must not turn the last lines into a crash while stopping.
+  process.stdout.on('error', () => undefined);
+  process.stderr.on('error', () => undefined);
+  startGuardian();
   console.log('Starting the HelpShelf local stage…');
   console.log(`  • AWS emulator (moto) on 127.0.0.1:${emulatorPort}`);
   let stage: LocalStage | undefined;
   let stopping = false;
+  const background = new AbortController();
   const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
     console.log('\nStopping the local stage…');
+    background.abort();
     await stage?.stop();
+    // Stopped cleanly: the guardian has nothing left to end. (Stopped during start-up, the stage
+    // is not assigned yet: the guardian ends what was started so far when this process exits.)
+    if (stage) releaseAll();
     process.exit(code);
   };
-  process.on('SIGINT', () => void stop(0));
-  process.on('SIGTERM', () => void stop(0));
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void stop(0));
+  // npm killed (SIGKILL, or a SIGHUP it does not pass on): this process is re-parented.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) void stop(0);
+  }, 500).unref();
 
   stage = await startLocalStage({
     port: apiPort,
@@ -58,6 +81,9 @@ async function main(): Promise<void> {
     socialProviderPort,
     socialAccessTokenTtlSeconds: socialTtl,
     webhookSecret: process.env.STRIPE_WEBHOOK_SECRET || undefined,
+    // The e2e test of this script runs it beside the developer's own stage.
+    stateFile: process.env.HELPSHELF_LOCAL_STATE_FILE ? path.resolve(PROJECT_ROOT, process.env.HELPSHELF_LOCAL_STATE_FILE) : undefined,
+    buildDir: process.env.HELPSHELF_BUILD_DIR || undefined,
     log: (line) => {
       if (verbose || line.startsWith('resources') || line.startsWith('stand-in')) console.log(`  • ${line}`);
     },
@@ -78,6 +104,9 @@ HelpShelf local stage is ready (${((Date.now() - started) / 1000).toFixed(1)} s)
   Social provider: ${state.socialProviderUrl}   (stand-in provider "demo"; /_local/tokens lists its tokens)
   Stripe webhook: ${stage.webhookSecretGenerated ? `${stage.webhookSecret}   (generated; set STRIPE_WEBHOOK_SECRET to choose it)` : 'from STRIPE_WEBHOOK_SECRET'}
 
+Backups: taking the first backup and running the restore drill in the background (a line here
+when they are done; then ${state.baseUrl}/security shows them).
+
 Try:
   curl -i ${state.baseUrl}/v1/health
   curl ${state.baseUrl}/.well-known/security.txt
@@ -85,6 +114,9 @@ Try:
 
 Press Ctrl-C to stop.
 `);
+  void runFirstBackup(stage.config, { lambdaEndpoint: state.lambdaEndpoint, signal: background.signal }).then((result) => {
+    if (!stopping) console.log(firstBackupLine(result, state.baseUrl));
+  });
 
   stage.offline.once('exit', (code) => {
     if (!stopping) {
@@ -92,6 +124,16 @@ Press Ctrl-C to stop.
       void stop(1);
     }
   });
+}
+
+function firstBackupLine(result: FirstBackupResult, baseUrl: string): string {
+  if (result.outcome === 'done') {
+    return `\n  • Backups: first backup completed (${result.tables} tables) and restore drill ${result.drillStatus} in ${result.seconds} s; ${baseUrl}/security shows them.\n`;
+  }
+  if (result.outcome === 'failed') {
+    return `\n  • Backups: the first backup or restore drill did not finish (${result.step}: ${result.message}, after ${result.seconds} s); npm run ops -- backups list shows where it stands.\n`;
+  }
+  return '';
 }
 
 main().catch((error: unknown) => {

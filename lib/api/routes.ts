@@ -17,6 +17,14 @@ import {
   signupRoute,
   verifySignupRoute,
 } from '../identity/schemas';
+import {
+  deletePasskeyRoute,
+  listPasskeysRoute,
+  passkeyRegistrationOptionsRoute,
+  passkeySignInOptionsRoute,
+  passkeySignInRoute,
+  registerPasskeyRoute,
+} from '../identity/passkeys/schemas';
 import { confirmSessionRoute, confirmTotpRoute, deleteTotpRoute, enrolTotpRoute, securityEventsRoute, totpStatusRoute } from '../identity/mfa/schemas';
 import {
   connectCallbackRoute,
@@ -56,6 +64,8 @@ export const API_ROUTES: readonly RouteContract[] = [
   verifySignupRoute,
   createSessionRoute,
   confirmSessionRoute,
+  passkeySignInOptionsRoute,
+  passkeySignInRoute,
   deleteSessionRoute,
   changePasswordRoute,
   requestPasswordResetRoute,
@@ -71,6 +81,10 @@ export const API_ROUTES: readonly RouteContract[] = [
   totpStatusRoute,
   deleteTotpRoute,
   securityEventsRoute,
+  passkeyRegistrationOptionsRoute,
+  registerPasskeyRoute,
+  listPasskeysRoute,
+  deletePasskeyRoute,
   createIncidentRoute,
   getIncidentRoute,
   listAdvisoriesRoute,

@@ -5,14 +5,14 @@ import type { ConnectionRecord, ConnectTransaction, SealedTokens } from './model
 
 /**
  * DynamoDB adapter of the connections table. Every decision that depends on stored state is one
- * conditional write: binding a connect transaction to a browser, consuming it, taking the
+ * conditional write: starting a connect transaction (only in its browser, once), consuming it, taking the
  * refresh lease, saving rotated tokens (only by the lease holder), deleting (with its audit entry).
  */
 export interface ConnectionStore {
   putTransaction(txn: ConnectTransaction): Promise<void>;
-  /** Binds an unbound, unexpired transaction to a browser; undefined when it is unknown, used, bound or expired. */
-  bindTransaction(stateDigest: string, bindingDigest: string, nowMs: number): Promise<ConnectTransaction | undefined>;
-  /** Consumes the transaction if it is bound to this browser and unexpired; otherwise says why not. */
+  /** Marks the transaction started if it is this browser's, not started yet and unexpired; otherwise says why not. */
+  startTransaction(stateDigest: string, bindingDigest: string | undefined, nowMs: number): Promise<{ txn?: ConnectTransaction; refused?: 'unknown' | 'browser_mismatch' | 'expired' | 'used' }>;
+  /** Consumes the transaction if it is this browser's, started and unexpired; otherwise says why not. */
   consumeTransaction(stateDigest: string, bindingDigest: string | undefined, nowMs: number): Promise<{ txn?: ConnectTransaction; refused?: 'unknown' | 'browser_mismatch' | 'expired' }>;
   putConnection(record: ConnectionRecord): Promise<void>;
   getConnection(userId: string, connectionId: string): Promise<ConnectionRecord | undefined>;
@@ -47,7 +47,8 @@ function toTxn(item: Item): ConnectTransaction {
     codeVerifier: String(item.codeVerifier),
     redirectUri: String(item.redirectUri),
     expiresAtMs: Number(item.expiresAtMs),
-    bindingDigest: item.bindingDigest === undefined ? undefined : String(item.bindingDigest),
+    bindingDigest: String(item.bindingDigest),
+    startedAtMs: typeof item.startedAtMs === 'number' ? item.startedAtMs : undefined,
   };
 }
 
@@ -88,23 +89,28 @@ export function dynamoConnectionStore(table: string): ConnectionStore {
       );
     },
 
-    async bindTransaction(stateDigest, bindingDigest, nowMs) {
+    async startTransaction(stateDigest, bindingDigest, nowMs) {
       try {
         const out = await db.send(
           new UpdateCommand({
             TableName: table,
             Key: txnKey(stateDigest),
-            UpdateExpression: 'SET bindingDigest = :b',
-            // Single use: a transaction binds to the first browser that starts it, and never after expiry.
-            ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(bindingDigest) AND expiresAtMs > :now',
-            ExpressionAttributeValues: { ':b': bindingDigest, ':now': nowMs },
+            UpdateExpression: 'SET startedAtMs = :now',
+            // Only the browser that asked (its cookie's digest), once, and never after expiry.
+            ConditionExpression: 'attribute_exists(pk) AND bindingDigest = :b AND attribute_not_exists(startedAtMs) AND expiresAtMs > :now',
+            ExpressionAttributeValues: { ':b': bindingDigest ?? '-', ':now': nowMs },
             ReturnValues: 'ALL_NEW',
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           }),
         );
-        return toTxn(out.Attributes!);
+        return { txn: toTxn(out.Attributes!) };
       } catch (error) {
-        if (conditionFailed(error)) return undefined;
-        throw error;
+        if (!conditionFailed(error)) throw error;
+        const old = (error as { Item?: Record<string, { N?: string; S?: string }> }).Item;
+        if (!old) return { refused: 'unknown' };
+        if (old.bindingDigest?.S !== bindingDigest) return { refused: 'browser_mismatch' };
+        if (Number(old.expiresAtMs?.N ?? 0) <= nowMs) return { refused: 'expired' };
+        return { refused: 'used' };
       }
     },
 
@@ -114,7 +120,7 @@ export function dynamoConnectionStore(table: string): ConnectionStore {
           new DeleteCommand({
             TableName: table,
             Key: txnKey(stateDigest),
-            ConditionExpression: 'attribute_exists(pk) AND bindingDigest = :b AND expiresAtMs > :now',
+            ConditionExpression: 'attribute_exists(pk) AND bindingDigest = :b AND attribute_exists(startedAtMs) AND expiresAtMs > :now',
             ExpressionAttributeValues: { ':b': bindingDigest ?? '-', ':now': nowMs },
             ReturnValues: 'ALL_OLD',
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
@@ -126,7 +132,8 @@ export function dynamoConnectionStore(table: string): ConnectionStore {
         const old = (error as { Item?: Record<string, unknown> }).Item;
         if (!old) return { refused: 'unknown' };
         const expiresAtMs = Number((old.expiresAtMs as { N?: string })?.N ?? 0);
-        return { refused: expiresAtMs <= nowMs ? 'expired' : 'browser_mismatch' };
+        if ((old.bindingDigest as { S?: string })?.S !== bindingDigest) return { refused: 'browser_mismatch' };
+        return { refused: expiresAtMs <= nowMs ? 'expired' : 'unknown' };
       }
     },
 

@@ -44,8 +44,10 @@ export interface ConnectTransaction {
   codeVerifier: string;
   redirectUri: string;
   expiresAtMs: number;
-  /** Set once, by the start step: the digest of the browser-binding cookie. */
-  bindingDigest?: string;
+  /** The digest of the binding cookie set on the browser that asked (POST /v1/connections). */
+  bindingDigest: string;
+  /** Set once, by the start step: the link works once. */
+  startedAtMs?: number;
 }
 
 /** The binding of a ciphertext to its row: KMS refuses to decrypt under any other context. */

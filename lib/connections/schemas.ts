@@ -78,7 +78,7 @@ export const createConnectionRoute = defineRoute({
   method: 'POST',
   path: '/v1/connections',
   tag: TAG,
-  summary: 'Begin connecting a social account: a single-use link, valid 10 minutes, for the customer\'s browser',
+  summary: 'Begin connecting a social account: a single-use link, valid 10 minutes, that works only in the browser that asked (Set-Cookie hs_connect)',
   auth: 'bearer',
   body: { mode: 'json', schema: createConnectionBody, maxBytes: 4 * 1024 },
   responses: {
@@ -94,11 +94,11 @@ export const startConnectRoute = defineRoute({
   method: 'GET',
   path: '/v1/connections/start',
   tag: TAG,
-  summary: 'The connectUrl: binds the attempt to this browser (a __Host- cookie) and redirects to the provider',
+  summary: 'The connectUrl: in the browser that asked for it (its hs_connect cookie), once, redirects to the provider',
   auth: 'none',
   query: z.object({ state: z.nullish(z.string()) }),
   responses: {
-    302: redirect('To the provider\'s authorization endpoint; or to the app URL with `status=error&reason=invalid_state` for an unknown, used or expired link'),
+    302: redirect('To the provider\'s authorization endpoint; or to the app URL with `status=error&reason=browser_mismatch` in any other browser, `reason=invalid_state` for an unknown, used or expired link'),
   },
 });
 

@@ -1,4 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { parseCookie, stringifySetCookie } from 'cookie';
 import { AlongsideWriteRefusedError } from '../audit/audit-log';
 import { BadRequestError } from '../platform/errors';
 import { countMetric } from '../platform/metrics';
@@ -29,7 +30,12 @@ import type { TokenVault } from './token-vault';
  * with the connection's token, server-side only.
  */
 export const CONNECT_TTL_MS = 10 * 60_000;
-export const BINDING_COOKIE = '__Host-hs_connect';
+/**
+ * Binds a connect flow to the browser that asked for it (RFC 9700 §4.7, §2.1): set by
+ * POST /v1/connections, sent only to the connections routes.
+ */
+export const BINDING_COOKIE = 'hs_connect';
+export const BINDING_COOKIE_PATH = '/v1/connections';
 const LEASE_MS = 15_000;
 const WAIT_STEP_MS = 100;
 const WAIT_LIMIT_MS = 8_000;
@@ -117,16 +123,7 @@ export function refreshMarginMs(lifetimeSeconds: number): number {
 
 export function readCookie(header: string | undefined, name: string): string | undefined {
   if (!header) return undefined;
-  let found: string | undefined;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq < 0) continue;
-    if (part.slice(0, eq).trim() !== name) continue;
-    // Two cookies of the same name is not a browser we began with.
-    if (found !== undefined) return undefined;
-    found = part.slice(eq + 1).trim();
-  }
-  return found;
+  return parseCookie(header)[name] || undefined;
 }
 
 export function view(record: ConnectionRecord): ConnectionView {
@@ -147,7 +144,8 @@ export function connectionsService(deps: ConnectionsDeps) {
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const byId = new Map(deps.providers.map((p) => [p.id, p]));
   const callbackUrl = `${deps.publicUrl}/v1/connections/callback`;
-  const secureCookie = deps.publicUrl.startsWith('https:') || /^http:\/\/(localhost|127\.0\.0\.1)(:\d+)?$/.test(deps.publicUrl);
+  // Secure where the stage is https (the local stage is plain http).
+  const secureCookie = deps.publicUrl.startsWith('https:');
 
   function appRedirect(params: Record<string, string>): string {
     const url = new URL(deps.appUrl);
@@ -169,13 +167,15 @@ export function connectionsService(deps: ConnectionsDeps) {
   // ---------------------------------------------------------------- connect
 
   /** Input already shaped by the route's schema; the provider and its scopes are checked here. */
-  async function beginConnect(userId: string, body: { provider: string; scopes?: string[] | null }): Promise<{ connectUrl: string; expiresAt: string }> {
+  async function beginConnect(userId: string, body: { provider: string; scopes?: string[] | null }): Promise<{ connectUrl: string; expiresAt: string; cookie: string }> {
     const provider = byId.get(body.provider);
     if (!provider) throw new BadRequestError('unknown_provider', 'No such provider. GET /v1/connections/providers lists them.');
     const scopes = body.scopes ? [...new Set(body.scopes)] : provider.scopes;
     const notOffered = scopes.filter((s) => !provider.scopes.includes(s));
     if (notOffered.length > 0) throw new BadRequestError('invalid_scope', `Scopes not offered by ${provider.id}: ${notOffered.join(', ')}.`);
     const state = randomBytes(32).toString('base64url');
+    // The browser that asks gets the binding; the link works only where this cookie is.
+    const binding = randomBytes(32).toString('base64url');
     const expiresAtMs = now() + CONNECT_TTL_MS;
     await store.putTransaction({
       stateDigest: digest(state),
@@ -186,23 +186,38 @@ export function connectionsService(deps: ConnectionsDeps) {
       codeVerifier: randomBytes(32).toString('base64url'),
       redirectUri: callbackUrl,
       expiresAtMs,
+      bindingDigest: digest(binding),
     });
-    return { connectUrl: `${deps.publicUrl}/v1/connections/start?state=${state}`, expiresAt: new Date(expiresAtMs).toISOString() };
+    return {
+      connectUrl: `${deps.publicUrl}/v1/connections/start?state=${state}`,
+      expiresAt: new Date(expiresAtMs).toISOString(),
+      cookie: bindingCookie(binding, Math.ceil(CONNECT_TTL_MS / 1000)),
+    };
   }
 
-  /** The browser arrives: bind the transaction to it with a cookie, then send it to the provider. */
-  async function start(state: string | null | undefined): Promise<{ location: string; cookie?: string }> {
+  function bindingCookie(value: string, maxAge: number): string {
+    return stringifySetCookie({ name: BINDING_COOKIE, value, path: BINDING_COOKIE_PATH, maxAge, httpOnly: true, sameSite: 'lax', secure: secureCookie });
+  }
+
+  /**
+   * The browser arrives with the link: only the browser that asked for it (its binding cookie),
+   * once, within the transaction's 10 minutes. Anywhere else it ends on the error redirect.
+   */
+  async function start(state: string | null | undefined, cookieHeader: string | undefined): Promise<{ location: string }> {
     if (!state || state.length > 128) return { location: appRedirect({ status: 'error', reason: 'invalid_state' }) };
-    const binding = randomBytes(32).toString('base64url');
-    const txn = await store.bindTransaction(digest(state), digest(binding), now());
-    if (!txn) return { location: appRedirect({ status: 'error', reason: 'invalid_state' }) };
+    const binding = readCookie(cookieHeader, BINDING_COOKIE);
+    const started = await store.startTransaction(digest(state), binding === undefined ? undefined : digest(binding), now());
+    if (!started.txn) {
+      deps.log?.info('connect start refused', { reason: started.refused });
+      return { location: appRedirect({ status: 'error', reason: started.refused === 'browser_mismatch' ? 'browser_mismatch' : 'invalid_state' }) };
+    }
+    const txn = started.txn;
     const provider = providerOf(txn.provider);
     const location = await oauth.authorizationUrl(provider, { redirectUri: txn.redirectUri, scopes: txn.scopes, state, codeVerifier: txn.codeVerifier });
-    const cookie = `${BINDING_COOKIE}=${binding}; Path=/; Max-Age=${Math.ceil(CONNECT_TTL_MS / 1000)}; HttpOnly; SameSite=Lax${secureCookie ? '; Secure' : ''}`;
-    return { location, cookie };
+    return { location };
   }
 
-  const clearCookie = `${BINDING_COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax${secureCookie ? '; Secure' : ''}`;
+  const clearCookie = bindingCookie('', 0);
 
   /** The provider sends the browser back. Every failure is the error redirect, with nothing stored. */
   async function callback(query: CallbackQuery, cookieHeader: string | undefined): Promise<{ location: string; cookie: string }> {
@@ -225,7 +240,7 @@ export function connectionsService(deps: ConnectionsDeps) {
     const consumed = await store.consumeTransaction(digest(state), binding === undefined ? undefined : digest(binding), now());
     if (!consumed.txn) throw new ConnectFailedError(consumed.refused === 'browser_mismatch' ? 'browser_mismatch' : 'invalid_state');
     const txn = consumed.txn;
-    if (txn.bindingDigest === undefined || binding === undefined || !sameDigest(txn.bindingDigest, digest(binding))) throw new ConnectFailedError('browser_mismatch');
+    if (binding === undefined || !sameDigest(txn.bindingDigest, digest(binding))) throw new ConnectFailedError('browser_mismatch');
     const provider = providerOf(txn.provider);
     if (query.error) throw new ConnectFailedError(query.error === 'access_denied' ? 'access_denied' : 'provider_error');
     // RFC 9207: when the provider names itself, it must be the issuer this transaction began with.

@@ -1,14 +1,14 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { AppError, BadRequestError, ServiceUnavailableError, TooManyRequestsError, UnauthorizedError } from '../platform/errors';
 import type { Mailer } from '../platform/mailer';
 import { retry, TryAgainError } from '../platform/retry';
 import type { BreachedPasswordCheck } from './breached-passwords';
 import { identityMails } from './mails';
-import type { Credential, ExtraWrites, IdentityStore, LoginThrottleStore, Reservation, UserRecord } from './model';
+import type { Credential, ExtraWrites, IdentityStore, LoginThrottleStore, PendingSignup, Reservation, UserRecord } from './model';
 import type { PasswordHasher } from './password-hasher';
 import { checkNewPassword, normalisePassword, PasswordPolicyError } from './password-policy';
 import { mintToken, newUserId, parseToken, TOKEN_KINDS } from './token-format';
-import type { Authenticated, IssuedToken, TokenService } from './tokens';
+import type { Authenticated, IssuedToken, SignInPlace, TokenService } from './tokens';
 import type { ChangePasswordInput, LoginInput, ResetInput, ResetRequestInput, SignupInput, VerifyInput } from './schemas';
 
 /** An account whose email is never verified is forgotten after this long. */
@@ -23,6 +23,24 @@ export const PENDING_ACCOUNT_MS = 7 * 86_400_000;
 export const MAX_SESSIONS = 100;
 /** Rounds a login runs when concurrent logins of the same user take the ring's position first. */
 const SESSION_RING_ROUNDS = 8;
+
+/**
+ * Signups of one unverified address kept at once, each with its own password and link; one more
+ * drops the oldest (its link ends). Bounds the lock item; the owner whose signup was dropped signs
+ * up again.
+ */
+export const MAX_PENDING_SIGNUPS = 5;
+
+/** A pending signup's id (a key of the lock's `pendingSignups`, stored on the link mailed for it). */
+export function newSignupId(): string {
+  return `sgn_${randomBytes(12).toString('base64url')}`;
+}
+
+/** The signups to drop so that one more fits under MAX_PENDING_SIGNUPS: the oldest. */
+export function signupsToDrop(pending: Record<string, number> | undefined, max = MAX_PENDING_SIGNUPS): string[] {
+  const byAge = Object.entries(pending ?? {}).sort(([a, x], [b, y]) => x - y || a.localeCompare(b));
+  return byAge.slice(0, Math.max(0, byAge.length - (max - 1))).map(([id]) => id);
+}
 
 /** At most one fresh verification mail per account in this long (login of an unverified account). */
 export const VERIFY_MAIL_INTERVAL_MS = 10 * 60_000;
@@ -82,6 +100,11 @@ export function emailKey(email: string): string {
   return createHash('sha256').update(`helpshelf:email:${email}`, 'utf8').digest('hex').slice(0, 32);
 }
 
+/** The throttle counter of one session's own password checks (a pseudonym of its token id). */
+export function sessionThrottleKey(tokenId: string): string {
+  return `s${createHash('sha256').update(`helpshelf:session:${tokenId}`, 'utf8').digest('hex').slice(0, 31)}`;
+}
+
 const invalidCredentials = () => new UnauthorizedError('invalid_credentials', 'The email or password is not correct.');
 const secondFactorRequired = () =>
   new UnauthorizedError('second_factor_required', 'This account has an authenticator app: send the current code as `otp`, or a recovery code as `recoveryCode`.');
@@ -114,14 +137,18 @@ export function accountService(deps: AccountDeps) {
     return credential;
   }
 
-  function verificationFor(userId: string, email: string, version: number, nowMs: number) {
+  /** A verification link bound to the signup it is mailed for (its password hash and name). */
+  function verificationFor(userId: string, email: string, version: number, nowMs: number, signup: PendingSignup) {
     const { token, parsed } = mintToken(settings.stage, TOKEN_KINDS.verification, userId);
-    return { token, record: { purpose: 'verify' as const, digest: parsed.digest, userId, email, credentialVersion: version, expiresAtMs: nowMs + settings.verificationLifetimeMs } };
+    return { token, record: { purpose: 'verify' as const, digest: parsed.digest, userId, email, credentialVersion: version, expiresAtMs: nowMs + settings.verificationLifetimeMs, signup } };
   }
 
-  /** Reserves one attempt for this account and IP before any hashing (429 at the limit). */
-  async function reserveAttempt(event: SecurityEvent['event'], email: string, ip: string, userId?: string) {
-    const outcome = await throttle.reserve(emailKey(email), ip, now());
+  /**
+   * Reserves one attempt for this account (or, with `key`, another counter such as a session's)
+   * and IP before any hashing (429 at the limit).
+   */
+  async function reserveAttempt(event: SecurityEvent['event'], email: string, ip: string, userId?: string, key = emailKey(email)) {
+    const outcome = await throttle.reserve(key, ip, now());
     if ('retryAfterSeconds' in outcome) {
       log({ event, outcome: 'throttled', email, ip, userId });
       throw new TooManyRequestsError(outcome.retryAfterSeconds);
@@ -135,6 +162,39 @@ export function accountService(deps: AccountDeps) {
    */
   async function settleSuccess(reservation: Reservation, writes: ExtraWrites): Promise<void> {
     if (!(await store.applyWrites(writes))) await store.applyWrites(throttle.giveBackWrites(reservation, now()));
+  }
+
+  /**
+   * Issues a login session for a credential just proved (a password, or a passkey), taking the
+   * next slot of the session ring. Another login of this user may take the ring's position first
+   * (or the credential may change): re-read and try the next position, with a short backoff. Only
+   * such a race costs more requests. `first` rides on the first round's transaction (the throttle
+   * settlement); `later()` on every other round (the attempt given back alone).
+   */
+  async function takeSessionSlot(
+    credential: Credential,
+    rehash: { from: string; to: string } | undefined,
+    first: ExtraWrites | undefined,
+    later: () => ExtraWrites | undefined,
+    place?: SignInPlace,
+  ): Promise<{ issued: IssuedToken } | { changed: true } | { busy: true }> {
+    let current = credential;
+    const email = credential.email;
+    return retry<{ issued: IssuedToken } | { changed: true } | { busy: true }>(
+      async (round) => {
+        const seq = current.sessionSeq ?? 0;
+        const slot = seq % MAX_SESSIONS;
+        const guard = { by: 'credential' as const, email, version: credential.version, rehash, session: { seq, slot, evict: current.sessionIds?.[String(slot)] } };
+        const issued = await tokens.issue(credential.userId, TOKEN_KINDS.session, 'login session', settings.sessionLifetimeMs, guard, round === 1 ? first : later(), place);
+        if (issued) return { issued };
+        const fresh = (await store.findCredential(email)).credential;
+        if (!fresh || fresh.userId !== credential.userId || fresh.version !== credential.version || fresh.passwordHash !== credential.passwordHash) return { changed: true };
+        if (round >= SESSION_RING_ROUNDS) return { busy: true };
+        current = fresh;
+        throw new TryAgainError();
+      },
+      { attempts: SESSION_RING_ROUNDS, baseDelayMs: 5, maxDelayMs: 50 },
+    );
   }
 
   return {
@@ -152,33 +212,66 @@ export function accountService(deps: AccountDeps) {
       const nowMs = now();
       const pendingUntilMs = nowMs + PENDING_ACCOUNT_MS;
       const user: UserRecord = { userId: newUserId(), email, name, emailVerified: false, createdAt: new Date(nowMs).toISOString() };
-      const verification = verificationFor(user.userId, email, 0, nowMs);
-      const credential: Credential = { userId: user.userId, email, passwordHash, version: 0, emailVerified: false, pendingUntilMs, verifyMailMs: nowMs };
+      // This signup's password is bound to the link mailed for it: only that password verifies it.
+      const signup: PendingSignup = { id: newSignupId(), passwordHash, name };
+      const verification = verificationFor(user.userId, email, 0, nowMs, signup);
+      const credential: Credential = {
+        userId: user.userId, email, passwordHash, version: 0, emailVerified: false, pendingUntilMs, verifyMailMs: nowMs, pendingSignups: { [signup.id]: nowMs }, signupId: signup.id,
+      };
       const created = await store.createUser(user, credential, verification.record);
       let mailed: string | undefined;
       if (created.outcome === 'created') {
         mailed = verification.token;
         log({ event: 'signup', outcome: 'created', email, ip, userId: user.userId });
       } else if (created.existing && !created.existing.emailVerified) {
-        // A pending (or expired) account: the newest signup replaces its password and its
-        // verification link, so nobody can squat an address or pre-set the password its owner
-        // later verifies. (An expired pending account is replaced the same way.)
+        // A pending account: this signup joins the others, each with its own password and link
+        // (a later signup never replaces an earlier one's, so nobody can pre-set the password an
+        // owner verifies with their own link). An expired pending account starts over.
         const existing = created.existing;
-        const fresh = verificationFor(existing.userId, email, existing.version + 1, nowMs);
-        const replaced = await store.replacePending(existing, passwordHash, name, fresh.record, pendingUntilMs, nowMs);
-        if (replaced) mailed = fresh.token;
-        log({ event: 'signup', outcome: replaced ? 'pending_replaced' : 'email_taken', email, ip, userId: existing.userId });
+        const restart = !live(existing, nowMs);
+        const fresh = verificationFor(existing.userId, email, restart ? existing.version + 1 : existing.version, nowMs, signup);
+        const added = restart
+          ? await store.restartPending(existing, fresh.record, pendingUntilMs, nowMs)
+          : await store.addPendingSignup(existing, fresh.record, signupsToDrop(existing.pendingSignups), pendingUntilMs, nowMs);
+        if (added) mailed = fresh.token;
+        log({ event: 'signup', outcome: added ? (restart ? 'pending_restarted' : 'pending_added') : 'email_taken', email, ip, userId: existing.userId });
       } else {
         log({ event: 'signup', outcome: 'email_taken', email, ip });
       }
       await mailer.send(mailed ? mails.verification(email, mailed, settings.verificationLifetimeMs) : mails.signupAttempt(email));
     },
 
-    async verifyEmail(input: VerifyInput): Promise<void> {
+    /**
+     * The token and the password chosen at the signup that mailed it; one 400 for every failure.
+     * A usable token costs a throttle reservation (keyed by its address, like a login) before the
+     * hash is checked: four requests (the link, the reservation, the counters, the verification
+     * with the settlement).
+     */
+    async verifyEmail(input: VerifyInput, ip: string): Promise<void> {
       const parsed = parseToken(settings.stage, input.token, [TOKEN_KINDS.verification]);
-      const nowMs = now();
-      const ok = parsed !== undefined && (await store.consumeVerification(parsed.userId, parsed.digest, nowMs, new Date(nowMs).toISOString()));
-      log({ event: 'verify_email', outcome: ok ? 'verified' : 'invalid_token', userId: parsed?.userId });
+      const token = parsed ? await store.peekVerification(parsed.userId, parsed.digest, now()) : undefined;
+      const signup = token?.signup;
+      if (!token || !signup) {
+        log({ event: 'verify_email', outcome: 'invalid_token', ip, userId: parsed?.userId });
+        throw invalidToken();
+      }
+      const reservation = await reserveAttempt('verify_email', token.email, ip, token.userId);
+      const read = await store.findCredential(token.email, reservation.read);
+      const verified = await hasher.verify(signup.passwordHash, input.password);
+      if (!verified.ok) {
+        await throttle.settleFailure(reservation, read.also, now());
+        log({ event: 'verify_email', outcome: 'wrong_password', email: token.email, ip, userId: token.userId });
+        throw invalidToken();
+      }
+      const consume = (extra: ExtraWrites) => {
+        const nowMs = now();
+        return store.consumeVerification({ ...token, signup }, nowMs, new Date(nowMs).toISOString(), extra);
+      };
+      // As a login: the settlement in the verification's transaction; if its condition failed,
+      // once more with the attempt only given back; a token no longer usable gives it back alone.
+      const ok = (await consume(throttle.successWrites(reservation, read.also, now()))) || (await consume(throttle.giveBackWrites(reservation, now())));
+      if (!ok) await store.applyWrites(throttle.giveBackWrites(reservation, now()));
+      log({ event: 'verify_email', outcome: ok ? 'verified' : 'invalid_token', email: token.email, ip, userId: token.userId });
       if (!ok) throw invalidToken();
     },
 
@@ -206,7 +299,11 @@ export function accountService(deps: AccountDeps) {
         // the owner gets a fresh link instead, at most one per VERIFY_MAIL_INTERVAL_MS.
         const nowMs = now();
         const due = credential.verifyMailMs === undefined || nowMs - credential.verifyMailMs >= VERIFY_MAIL_INTERVAL_MS;
-        const verification = due ? verificationFor(credential.userId, email, credential.version, nowMs) : undefined;
+        // The fresh link is for the signup whose password this login just proved (the lock holds
+        // the newest signup's hash): it verifies with that password only, so a login mints nothing
+        // usable by anyone who does not know it.
+        const signup: PendingSignup = { id: credential.signupId ?? newSignupId(), passwordHash: credential.passwordHash };
+        const verification = due ? verificationFor(credential.userId, email, credential.version, nowMs, signup) : undefined;
         const sent = verification !== undefined && (await store.putFreshVerification(credential, verification.record, nowMs, settle));
         if (sent) await mailer.send(mails.verification(email, verification.token, settings.verificationLifetimeMs));
         else await settleSuccess(reservation, settle);
@@ -226,27 +323,7 @@ export function accountService(deps: AccountDeps) {
         }
       }
       const rehash = verified.upgrade ? { from: credential.passwordHash, to: await hasher.hash(password) } : undefined;
-      let current = credential;
-      // Another login of this user may take the ring's position first (or the credential may
-      // change): re-read and try the next position, with a short backoff. Only such a race costs
-      // more requests than the three.
-      const outcome = await retry<{ issued: IssuedToken } | { changed: true } | { busy: true }>(
-        async (round) => {
-          const seq = current.sessionSeq ?? 0;
-          const slot = seq % MAX_SESSIONS;
-          const guard = { by: 'credential' as const, email, version: credential.version, rehash, session: { seq, slot, evict: current.sessionIds?.[String(slot)] } };
-          // The first round carries the settlement; a later one only gives the attempt back (the
-          // settlement's condition may be what failed).
-          const issued = await tokens.issue(credential.userId, TOKEN_KINDS.session, 'login session', settings.sessionLifetimeMs, guard, round === 1 ? settle : throttle.giveBackWrites(reservation, now()), { userAgent, ipAddress: ip });
-          if (issued) return { issued };
-          const fresh = (await store.findCredential(email)).credential;
-          if (!fresh || fresh.userId !== credential.userId || fresh.version !== credential.version || fresh.passwordHash !== credential.passwordHash) return { changed: true };
-          if (round >= SESSION_RING_ROUNDS) return { busy: true };
-          current = fresh;
-          throw new TryAgainError();
-        },
-        { attempts: SESSION_RING_ROUNDS, baseDelayMs: 5, maxDelayMs: 50 },
-      );
+      const outcome = await takeSessionSlot(credential, rehash, settle, () => throttle.giveBackWrites(reservation, now()), { userAgent, ipAddress: ip });
       const issued = 'issued' in outcome ? outcome.issued : undefined;
       const changed = 'changed' in outcome;
       if (!issued && !changed) {
@@ -265,14 +342,36 @@ export function accountService(deps: AccountDeps) {
       return issued;
     },
 
+    /**
+     * A session for the account a passkey assertion just proved (lib/identity/passkeys): no
+     * password, no second factor (a passkey with user verification is two factors in one), no
+     * password throttle (an assertion cannot be guessed). The account must still be verified and
+     * its credential the one the passkey was registered to.
+     */
+    async signInWithPasskey(userId: string, email: string, ip: string): Promise<IssuedToken> {
+      const credential = live((await store.findCredential(email)).credential, now());
+      if (!credential || credential.userId !== userId || !credential.emailVerified) {
+        log({ event: 'login', outcome: 'passkey_account_unusable', email, ip, userId });
+        throw invalidCredentials();
+      }
+      const outcome = await takeSessionSlot(credential, undefined, undefined, () => undefined);
+      if ('busy' in outcome) throw new ServiceUnavailableError('Too many logins to this account at once. Try again shortly.');
+      if ('changed' in outcome) throw invalidCredentials();
+      log({ event: 'login', outcome: 'success_passkey', email, ip, userId });
+      return outcome.issued;
+    },
+
     async changePassword(auth: Authenticated, input: ChangePasswordInput, ip: string): Promise<void> {
       const current = input.currentPassword;
       const rawNew = input.newPassword;
       const user = auth.user ?? (await store.getUser(auth.userId));
       if (!user) throw new UnauthorizedError();
       // Guessing the current password with a stolen session is throttled like a login, reserved
-      // before hashing so parallel guesses cannot pass the limit.
-      const reservation = await reserveAttempt('password_change', user.email, ip, user.userId);
+      // before hashing so parallel guesses cannot pass the limit; by this session's own counter,
+      // not the account's: logins of the account in flight elsewhere (someone holding a stolen
+      // password, say) hold the account counter's allowance, and must not refuse the owner's
+      // change (issue 21 §3).
+      const reservation = await reserveAttempt('password_change', user.email, ip, user.userId, sessionThrottleKey(auth.tokenId));
       const read = await store.findCredential(user.email, reservation.read);
       const credential = read.credential?.userId === user.userId ? read.credential : undefined;
       const verified = credential ? await hasher.verify(credential.passwordHash, current) : (await hasher.verifyDummy(current), { ok: false });
@@ -319,7 +418,9 @@ export function accountService(deps: AccountDeps) {
       }
       const credential = live((await store.findCredential(email)).credential, now());
       if (!credential) {
-        // Mail goes out either way, so the time taken does not tell registered addresses apart.
+        // The same requests as a registered address (a token write that stores nothing, and a
+        // mail), so the time taken does not tell registered addresses apart (issue 21 §3).
+        await store.putNothing('reset', mintToken(settings.stage, TOKEN_KINDS.reset, newUserId()).parsed.digest);
         await mailer.send(mails.resetForUnknownAddress(email));
         log({ event: 'password_reset_request', outcome: 'unknown_email', email, ip });
         return;

@@ -22,7 +22,9 @@ import type { Credential, ExtraWrites, IdentityStore, IssueGuard, OneTimeTokenRe
  *   EMAIL#<email>  / LOCK      the credential: { userId, email, passwordHash, credentialVersion,
  *                              emailVerified, pendingUntilMs?, verifyMailMs?, ttl? }. It makes the
  *                              normalised email unique and is the one item a login reads.
- *   VERIFY#<sha256> / VERIFY   { userId, email, credentialVersion, expiresAtMs, ttl }: a verification token's digest
+ *                              Pending only: pendingSignups (signup id → ms), signupId (whose hash it is).
+ *   VERIFY#<sha256> / VERIFY   { userId, email, credentialVersion, expiresAtMs, ttl, signupId, passwordHash, name? }:
+ *                              a verification token's digest and the signup it was mailed for
  *   RESET#<sha256>  / RESET    { userId, email, credentialVersion, expiresAtMs, ttl }: a reset token's digest
  * tokens table
  *   USER#<userId>  / TOKEN#<tokenId>  a bearer token (digest, kind, name, credentialVersion, times, ttl)
@@ -115,31 +117,42 @@ function toCredential(item: Record<string, unknown> | undefined): Credential | u
     verifyMailMs: item.verifyMailMs === undefined ? undefined : Number(item.verifyMailMs),
     sessionSeq: item.sessionSeq === undefined ? undefined : Number(item.sessionSeq),
     sessionIds: item.sessionIds && typeof item.sessionIds === 'object' ? (item.sessionIds as Record<string, string>) : undefined,
+    pendingSignups:
+      item.pendingSignups && typeof item.pendingSignups === 'object'
+        ? Object.fromEntries(Object.entries(item.pendingSignups as Record<string, unknown>).map(([id, ms]) => [id, Number(ms)]))
+        : undefined,
+    signupId: typeof item.signupId === 'string' ? item.signupId : undefined,
     ...(item.totp === true ? { totp: true } : {}),
   };
 }
 
 /**
  * An item as a cancellation reason carries it (DynamoDB's typed form: { S }, { N }, { BOOL },
- * { NULL }); only the scalar types the credential item holds are needed.
+ * { NULL }, { M }); the types the credential item holds (its maps: the session ring, the pending
+ * signups).
  */
 function plainItem(item: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
   if (!item) return undefined;
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(item)) {
-    const typed = value as { S?: string; N?: string; BOOL?: boolean; NULL?: boolean };
+    const typed = value as { S?: string; N?: string; BOOL?: boolean; NULL?: boolean; M?: Record<string, unknown> };
     if (typed === null || typeof typed !== 'object') out[key] = value;
     else if (typed.S !== undefined) out[key] = typed.S;
     else if (typed.N !== undefined) out[key] = Number(typed.N);
     else if (typed.BOOL !== undefined) out[key] = typed.BOOL;
     else if (typed.NULL) out[key] = null;
+    else if (typed.M !== undefined) out[key] = plainItem(typed.M);
   }
   return out;
 }
 
 function toOneTime(purpose: OneTimeTokenRecord['purpose'], digest: string, item: Record<string, unknown> | undefined): OneTimeTokenRecord | undefined {
   if (!item || typeof item.email !== 'string') return undefined;
-  return { purpose, digest, userId: String(item.userId), email: item.email, credentialVersion: Number(item.credentialVersion ?? 0), expiresAtMs: Number(item.expiresAtMs) };
+  const signup =
+    typeof item.signupId === 'string' && typeof item.passwordHash === 'string'
+      ? { id: item.signupId, passwordHash: item.passwordHash, ...('name' in item ? { name: (item.name as string | null) ?? null } : {}) }
+      : undefined;
+  return { purpose, digest, userId: String(item.userId), email: item.email, credentialVersion: Number(item.credentialVersion ?? 0), expiresAtMs: Number(item.expiresAtMs), ...(signup ? { signup } : {}) };
 }
 
 /** The condition "the credential version is still `version`" (a credential written before versions counts as 0). */
@@ -155,6 +168,7 @@ function oneTimeItem(token: OneTimeTokenRecord) {
     credentialVersion: token.credentialVersion,
     expiresAtMs: token.expiresAtMs,
     ttl: Math.ceil(token.expiresAtMs / 1000) + DAY_SECONDS,
+    ...(token.signup ? { signupId: token.signup.id, passwordHash: token.signup.passwordHash, ...(token.signup.name !== undefined ? { name: token.signup.name } : {}) } : {}),
   };
 }
 
@@ -336,6 +350,8 @@ export function dynamoIdentityStore(tables: IdentityTables): IdentityStore {
                 emailVerified: credential.emailVerified,
                 pendingUntilMs: credential.pendingUntilMs,
                 verifyMailMs: credential.verifyMailMs,
+                pendingSignups: credential.pendingSignups,
+                signupId: credential.signupId,
                 ...(credential.pendingUntilMs ? { ttl: pendingTtl(credential.pendingUntilMs) } : {}),
               },
               ConditionExpression: 'attribute_not_exists(pk)',
@@ -375,15 +391,73 @@ export function dynamoIdentityStore(tables: IdentityTables): IdentityStore {
       );
     },
 
-    replacePending(current, passwordHash, name, verification, pendingUntilMs, nowMs) {
+    addPendingSignup(current, verification, drop, pendingUntilMs, nowMs) {
+      const signup = verification.signup;
+      const hasMap = current.pendingSignups !== undefined;
+      const names: Record<string, string> = { '#ttl': 'ttl', '#new': signup.id };
+      drop.forEach((id, i) => (names[`#d${i}`] = id));
+      // A lock pending since before signups were bound has no map: it starts one (the links it
+      // mailed carry no signup and no longer verify).
+      const sets = ['passwordHash = :h', 'signupId = :sid', hasMap ? 'pendingSignups.#new = :now' : 'pendingSignups = :map', 'pendingUntilMs = :until', 'verifyMailMs = :now', '#ttl = :ttl'];
+      if (!hasMap) delete names['#new'];
+      const removes = hasMap ? drop.map((_, i) => `pendingSignups.#d${i}`) : [];
+      if (!hasMap) drop.forEach((_, i) => delete names[`#d${i}`]);
+      return transact({
+        TransactItems: [
+          {
+            // Still pending and live, owned as read; the version does not move (earlier links live on).
+            Update: {
+              TableName: tables.accounts,
+              Key: lockKey(current.email),
+              UpdateExpression: `SET ${sets.join(', ')}${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''}`,
+              ConditionExpression: `${versionIs(current.version)} AND userId = :u AND emailVerified = :f AND pendingUntilMs > :now AND ${hasMap ? 'attribute_exists(pendingSignups)' : 'attribute_not_exists(pendingSignups)'}`,
+              ExpressionAttributeNames: names,
+              ExpressionAttributeValues: {
+                ':h': signup.passwordHash,
+                ':sid': signup.id,
+                ':now': nowMs,
+                ':until': pendingUntilMs,
+                ':ttl': pendingTtl(pendingUntilMs),
+                ':cv': current.version,
+                ':u': current.userId,
+                ':f': false,
+                ...(hasMap ? {} : { ':map': { [signup.id]: nowMs } }),
+              },
+            },
+          },
+          {
+            // The user item lives as long as the lock.
+            Update: {
+              TableName: tables.accounts,
+              Key: userKey(current.userId),
+              UpdateExpression: 'SET #ttl = :ttl',
+              ConditionExpression: 'attribute_exists(pk) AND emailVerified = :f',
+              ExpressionAttributeNames: { '#ttl': 'ttl' },
+              ExpressionAttributeValues: { ':ttl': pendingTtl(pendingUntilMs), ':f': false },
+            },
+          },
+          { Put: { TableName: tables.accounts, Item: oneTimeItem(verification), ConditionExpression: 'attribute_not_exists(pk)' } },
+        ],
+      });
+    },
+
+    restartPending(current, verification, pendingUntilMs, nowMs) {
       const next = current.version + 1;
       return transact({
         TransactItems: [
           moveCredential(current, {
-            set: 'passwordHash = :h, pendingUntilMs = :until, verifyMailMs = :now, #ttl = :ttl',
+            set: 'passwordHash = :h, signupId = :sid, pendingSignups = :map, pendingUntilMs = :until, verifyMailMs = :now, #ttl = :ttl',
             also: 'emailVerified = :f',
             names: { '#ttl': 'ttl' },
-            values: { ':h': passwordHash, ':until': pendingUntilMs, ':now': nowMs, ':ttl': pendingTtl(pendingUntilMs), ':f': false },
+            values: {
+              ':h': verification.signup.passwordHash,
+              ':sid': verification.signup.id,
+              ':map': { [verification.signup.id]: nowMs },
+              ':until': pendingUntilMs,
+              ':now': nowMs,
+              ':ttl': pendingTtl(pendingUntilMs),
+              ':f': false,
+            },
           }),
           {
             // The pending account starts over: its name is the new signup's, its clock restarts.
@@ -392,7 +466,14 @@ export function dynamoIdentityStore(tables: IdentityTables): IdentityStore {
               Key: userKey(current.userId),
               UpdateExpression: 'SET userId = :u, email = :e, #name = :name, emailVerified = :f, createdAt = :at, #ttl = :ttl',
               ExpressionAttributeNames: { '#name': 'name', '#ttl': 'ttl' },
-              ExpressionAttributeValues: { ':u': current.userId, ':e': current.email, ':name': name, ':f': false, ':at': new Date(nowMs).toISOString(), ':ttl': pendingTtl(pendingUntilMs) },
+              ExpressionAttributeValues: {
+                ':u': current.userId,
+                ':e': current.email,
+                ':name': verification.signup.name ?? null,
+                ':f': false,
+                ':at': new Date(nowMs).toISOString(),
+                ':ttl': pendingTtl(pendingUntilMs),
+              },
             },
           },
           // No mark here: a pending account has no bearer tokens. Verification writes the mark.
@@ -401,7 +482,6 @@ export function dynamoIdentityStore(tables: IdentityTables): IdentityStore {
       });
     },
 
-
     putFreshVerification(current, verification, nowMs, extra) {
       return transact({
         TransactItems: [
@@ -409,9 +489,23 @@ export function dynamoIdentityStore(tables: IdentityTables): IdentityStore {
             Update: {
               TableName: tables.accounts,
               Key: lockKey(current.email),
-              UpdateExpression: 'SET verifyMailMs = :now',
-              ConditionExpression: `${versionIs(current.version)} AND emailVerified = :f AND ${current.verifyMailMs === undefined ? 'attribute_not_exists(verifyMailMs)' : 'verifyMailMs = :last'}`,
-              ExpressionAttributeValues: { ':now': nowMs, ':cv': current.version, ':f': false, ...(current.verifyMailMs === undefined ? {} : { ':last': current.verifyMailMs }) },
+              // For the signup whose password the login proved (the lock's `passwordHash`, which
+              // must still be that signup's); a lock pending since before signups were bound
+              // starts its map with it.
+              UpdateExpression: current.signupId ? 'SET verifyMailMs = :now' : 'SET verifyMailMs = :now, signupId = :sid, pendingSignups = :map',
+              ConditionExpression: `${versionIs(current.version)} AND emailVerified = :f AND passwordHash = :h AND ${current.verifyMailMs === undefined ? 'attribute_not_exists(verifyMailMs)' : 'verifyMailMs = :last'} AND ${
+                current.signupId ? 'signupId = :sid AND attribute_exists(pendingSignups.#sid)' : 'attribute_not_exists(signupId)'
+              }`,
+              ExpressionAttributeNames: current.signupId ? { '#sid': current.signupId } : undefined,
+              ExpressionAttributeValues: {
+                ':now': nowMs,
+                ':cv': current.version,
+                ':f': false,
+                ':h': verification.signup.passwordHash,
+                ':sid': verification.signup.id,
+                ...(current.signupId ? {} : { ':map': { [verification.signup.id]: nowMs } }),
+                ...(current.verifyMailMs === undefined ? {} : { ':last': current.verifyMailMs }),
+              },
             },
           },
           { Put: { TableName: tables.accounts, Item: oneTimeItem(verification), ConditionExpression: 'attribute_not_exists(pk)' } },
@@ -434,53 +528,66 @@ export function dynamoIdentityStore(tables: IdentityTables): IdentityStore {
       await documentClient.send(new PutCommand({ TableName: tables.accounts, Item: oneTimeItem(token), ConditionExpression: 'attribute_not_exists(pk)' }));
     },
 
-    async consumeVerification(userId, digest, nowMs, verifiedAt) {
+    async putNothing(purpose, digest) {
+      // An item of the same size as a token's, under a fresh digest's key, on condition that the
+      // key already holds an item (it never does): refused, nothing stored.
+      const item = oneTimeItem({ purpose, digest, userId: `usr_${'0'.repeat(22)}`, email: 'nobody@invalid', credentialVersion: 0, expiresAtMs: 0 });
+      try {
+        await documentClient.send(new PutCommand({ TableName: tables.accounts, Item: item, ConditionExpression: 'attribute_exists(pk)' }));
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
+    },
+
+    async peekVerification(userId, digest, nowMs) {
       const got = await documentClient.send(new GetCommand({ TableName: tables.accounts, Key: oneTimeKey('verify', digest), ConsistentRead: true }));
       const token = toOneTime('verify', digest, got.Item);
-      if (!token || token.userId !== userId || token.expiresAtMs <= nowMs) return false;
+      if (!token || token.userId !== userId || token.expiresAtMs <= nowMs) return undefined;
+      return token;
+    },
+
+    consumeVerification(token, nowMs, verifiedAt, extra = []) {
+      const { userId, signup } = token;
+      const next = token.credentialVersion + 1;
+      const named = signup.name !== undefined;
       return transact({
         TransactItems: [
           {
             // Deleting the digest is what makes the token single-use: a second use finds nothing.
             Delete: {
               TableName: tables.accounts,
-              Key: oneTimeKey('verify', digest),
+              Key: oneTimeKey('verify', token.digest),
               ConditionExpression: 'attribute_exists(pk) AND userId = :u AND expiresAtMs > :now',
               ExpressionAttributeValues: { ':u': userId, ':now': nowMs },
             },
           },
-          {
-            // Only while the password is the one this token was mailed for, and the account has
-            // not expired: a newer signup of a pending address ends older verification links.
-            Update: {
-              TableName: tables.accounts,
-              Key: lockKey(token.email),
-              UpdateExpression: 'SET emailVerified = :t REMOVE pendingUntilMs, #ttl',
-              ConditionExpression: `${versionIs(token.credentialVersion)} AND userId = :u AND (emailVerified = :t OR attribute_not_exists(pendingUntilMs) OR pendingUntilMs > :now)`,
-              ExpressionAttributeNames: { '#ttl': 'ttl' },
-              ExpressionAttributeValues: { ':t': true, ':u': userId, ':cv': token.credentialVersion, ':now': nowMs },
+          // Only while this token's signup is still pending (not dropped, no other signup verified,
+          // not expired): the account takes that signup's password, the version moves on, and
+          // every other pending signup ends with the map.
+          moveCredential(
+            { email: token.email, version: token.credentialVersion, userId },
+            {
+              set: 'passwordHash = :h, emailVerified = :t',
+              remove: 'pendingUntilMs, #ttl, pendingSignups, signupId',
+              also: 'emailVerified = :f AND attribute_exists(pendingSignups.#sid) AND pendingUntilMs > :now',
+              names: { '#ttl': 'ttl', '#sid': signup.id },
+              values: { ':h': signup.passwordHash, ':t': true, ':f': false, ':now': nowMs },
             },
-          },
+          ),
           {
             Update: {
               TableName: tables.accounts,
               Key: userKey(userId),
-              UpdateExpression: 'SET emailVerified = :t, verifiedAt = if_not_exists(verifiedAt, :at) REMOVE #ttl',
+              UpdateExpression: `SET emailVerified = :t, verifiedAt = if_not_exists(verifiedAt, :at)${named ? ', #name = :name' : ''} REMOVE #ttl`,
               ConditionExpression: 'attribute_exists(pk)',
-              ExpressionAttributeNames: { '#ttl': 'ttl' },
-              ExpressionAttributeValues: { ':t': true, ':at': verifiedAt },
+              ExpressionAttributeNames: { '#ttl': 'ttl', ...(named ? { '#name': 'name' } : {}) },
+              ExpressionAttributeValues: { ':t': true, ':at': verifiedAt, ...(named ? { ':name': signup.name } : {}) },
             },
           },
           // The mark starts equal to the version the account is verified under (a pending
           // account's version moves without one: it has no bearer tokens to revoke).
-          {
-            Update: {
-              TableName: tables.tokens,
-              Key: markKey(userId),
-              UpdateExpression: 'SET credentialVersion = :cv',
-              ExpressionAttributeValues: { ':cv': token.credentialVersion },
-            },
-          },
+          { Update: { TableName: tables.tokens, Key: markKey(userId), UpdateExpression: 'SET credentialVersion = :cv', ExpressionAttributeValues: { ':cv': next } } },
+          ...(extra as NonNullable<TransactWriteCommandInput['TransactItems']>),
         ],
       });
     },
@@ -509,7 +616,8 @@ export function dynamoIdentityStore(tables: IdentityTables): IdentityStore {
           // Following a mailed link proves the address, so a reset also verifies it.
           moveCredential(
             { email: reset.email, version: reset.credentialVersion, userId: reset.userId },
-            { set: 'passwordHash = :h, emailVerified = :t', remove: 'pendingUntilMs, #ttl', names: { '#ttl': 'ttl' }, values: { ':h': newHash, ':t': true } },
+            // The address's pending signups end with it, as with a verification.
+            { set: 'passwordHash = :h, emailVerified = :t', remove: 'pendingUntilMs, #ttl, pendingSignups, signupId', names: { '#ttl': 'ttl' }, values: { ':h': newHash, ':t': true } },
           ),
           {
             Update: {

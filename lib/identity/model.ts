@@ -40,6 +40,14 @@ export interface Credential {
   pendingUntilMs?: number;
   /** When the last verification mail went out (the fresh-mail rate limit). */
   verifyMailMs?: number;
+  /**
+   * Pending only: the signups of this address not verified yet, signup id → when it was made (at
+   * most MAX_PENDING_SIGNUPS, the oldest dropped). A verification token names its signup; it works
+   * only while that signup is here, and verifying one removes them all.
+   */
+  pendingSignups?: Record<string, number>;
+  /** Pending only: the signup whose password `passwordHash` is (the newest; a login's fresh link is for it). */
+  signupId?: string;
   /** Login sessions issued so far (the session ring's position; absent = 0). */
   sessionSeq?: number;
   /** The session ring: slot (sessionSeq mod MAX_SESSIONS) → the token id of the session issued there. */
@@ -102,9 +110,23 @@ export function isRevokedByMark(token: Pick<TokenRecord, 'tokenId' | 'createdAtM
   return mark.validAfterMs !== undefined && token.createdAtMs <= mark.validAfterMs;
 }
 
+/**
+ * The signup a verification token was mailed for: its password (hash) and name. Verifying needs
+ * that password; the credential then takes this hash, so only the password chosen at the signup
+ * that mailed the token can become the account's.
+ */
+export interface PendingSignup {
+  id: string;
+  passwordHash: string;
+  /** The signup's display name; undefined (a fresh link of a login) leaves the user item's. */
+  name?: string | null;
+}
+
 /** A verification or reset token as stored. */
 export interface OneTimeTokenRecord {
   purpose: 'verify' | 'reset';
+  /** Verification tokens: the signup it was mailed for (absent on links mailed before signups were bound: they no longer verify). */
+  signup?: PendingSignup;
   digest: string;
   userId: string;
   email: string;
@@ -154,19 +176,39 @@ export interface IdentityStore {
    */
   createUser(user: UserRecord, credential: Credential, verification: OneTimeTokenRecord): Promise<{ outcome: 'created' } | { outcome: 'email_taken'; existing?: Credential }>;
   /**
-   * A new signup for an unverified (or expired) pending account: replaces the pending password,
-   * moves the version on (older verification and reset tokens die) and stores the new verification
-   * token. False if the credential changed meanwhile or was verified.
+   * One more signup of a live pending account: its signup joins `pendingSignups` (the ones in
+   * `drop`, the oldest, leave), its hash becomes the credential's `passwordHash` (the one a login's
+   * fresh link is for), and its verification token is stored. Earlier signups keep their own
+   * password and link. False if the account was verified or changed meanwhile.
    */
-  replacePending(current: Credential, passwordHash: string, name: string | null, verification: OneTimeTokenRecord, pendingUntilMs: number, nowMs: number): Promise<boolean>;
-  /** A fresh verification token for an unverified account, at most one per window (condition on the last mail time). */
-  putFreshVerification(current: Credential, verification: OneTimeTokenRecord, nowMs: number, extra: ExtraWrites): Promise<boolean>;
+  addPendingSignup(current: Credential, verification: OneTimeTokenRecord & { signup: PendingSignup }, drop: string[], pendingUntilMs: number, nowMs: number): Promise<boolean>;
+  /**
+   * A signup of an expired pending account: it starts over (this signup alone, the version moved
+   * on so every older link dies). False if the credential changed meanwhile.
+   */
+  restartPending(current: Credential, verification: OneTimeTokenRecord & { signup: PendingSignup }, pendingUntilMs: number, nowMs: number): Promise<boolean>;
+  /**
+   * A fresh verification token for an unverified account, for the signup whose hash the credential
+   * holds, at most one per window (condition on the last mail time and on that signup).
+   */
+  putFreshVerification(current: Credential, verification: OneTimeTokenRecord & { signup: PendingSignup }, nowMs: number, extra: ExtraWrites): Promise<boolean>;
   /** Applies writes of another store on their own (one request); false when one of their conditions failed. */
   applyWrites(extra: ExtraWrites): Promise<boolean>;
   getUser(userId: string): Promise<UserRecord | undefined>;
   putOneTimeToken(token: OneTimeTokenRecord): Promise<void>;
-  /** Consumes a verification token and marks the email verified, atomically, if its version is current. */
-  consumeVerification(userId: string, digest: string, nowMs: number, verifiedAt: string): Promise<boolean>;
+  /**
+   * The same request as `putOneTimeToken` (one conditional PutItem of a one-time token's item)
+   * that stores nothing: its condition cannot hold. The unregistered path of a reset request makes
+   * it, so both paths do the same work (issue 21 §3).
+   */
+  putNothing(purpose: OneTimeTokenRecord['purpose'], digest: string): Promise<void>;
+  /** The verification token if it is usable now (no write). */
+  peekVerification(userId: string, digest: string, nowMs: number): Promise<OneTimeTokenRecord | undefined>;
+  /**
+   * Consumes a verification token and verifies the address with its signup's password, atomically,
+   * if that signup is still pending: the version moves on and every other pending signup ends.
+   */
+  consumeVerification(verification: OneTimeTokenRecord & { signup: PendingSignup }, nowMs: number, verifiedAt: string, extra?: ExtraWrites): Promise<boolean>;
   /** The reset token if it is usable now (no write). */
   peekReset(userId: string, digest: string, nowMs: number): Promise<OneTimeTokenRecord | undefined>;
   /** Consumes a reset token, sets the new hash and moves the version on (every token revoked), atomically. */

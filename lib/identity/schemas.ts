@@ -64,7 +64,8 @@ const displayName = codedField(
 );
 
 export const signupBody = z.object({ email, name: displayName, password: password('password') });
-export const verifyBody = z.object({ token: secretToken });
+/** The token of a verification mail and the password chosen at the signup that mailed it. */
+export const verifyBody = z.object({ token: secretToken, password: password('password') });
 /** A second factor as typed (checked by lib/identity/mfa): bounded here, judged there. */
 const factorCode = (description: string) => withMeta(z.nullish(codedField(z.string().check(z.maxLength(64)), INVALID_REQUEST)), { description });
 export const otpField = factorCode('the current 6-digit code of the authenticator app');
@@ -140,12 +141,13 @@ export const verifySignupRoute = defineRoute({
   method: 'POST',
   path: '/v1/signup/verify',
   tag: 'identity',
-  summary: 'Confirm the email address with the token it received',
+  summary: 'Confirm the email address with the token it received and the password chosen at that signup',
   auth: 'none',
-  body: { mode: 'json', schema: verifyBody, maxBytes: SMALL_BODY_LIMIT },
+  body: { mode: 'json', schema: verifyBody, maxBytes: PASSWORD_BODY_LIMIT },
   responses: {
     200: { description: 'Verified', schema: status('verified') },
-    400: { description: '`invalid_token`: unknown, used or expired; `invalid_request`', schema: errorBody },
+    400: { description: '`invalid_token`: one body for an unknown, used or expired token and for a password that is not the one chosen with it; `invalid_request`', schema: errorBody },
+    429: tooMany('too_many_attempts'),
   },
 });
 

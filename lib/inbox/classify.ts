@@ -1,4 +1,5 @@
 import type { HeaderLine, InboundAttachment, InboundMessage } from './message';
+import { rateBudgetKey, senderVerified } from './sender-binding';
 
 /**
  * What the security inbox does with one message, decided from the message alone: no I/O, no
@@ -52,8 +53,8 @@ export interface AttachmentPlan {
   name: string;
   contentType: string;
   size: number;
-  /** Why it is not stored; absent when it is. */
-  dropped?: 'too_many' | 'too_large' | 'total_too_large' | 'virus_found';
+  /** Why it is not stored; absent when it is. `not_stored`: the storage refused it (set by the intake). */
+  dropped?: 'too_many' | 'too_large' | 'total_too_large' | 'virus_found' | 'not_stored';
 }
 
 export type Disposition =
@@ -62,6 +63,8 @@ export type Disposition =
       kind: 'report';
       /** The reporter's address, or null when the message names no single sender. */
       sender: string | null;
+      /** The rate budget this message spends (sender-binding.ts): unverified mail never spends the claimed address's. */
+      rateKey: string;
       flags: InboxFlag[];
       /** False when nothing may be mailed to the sender (spoofing verdict, no or ambiguous sender). */
       mayMailSender: boolean;
@@ -202,12 +205,26 @@ export function safeFileName(name: string | null, index: number): string {
   return clip(cleaned, 100).text || `attachment-${index + 1}`;
 }
 
+/** A MIME type as `type/subtype` tokens (RFC 2045), at most 127 characters. */
+const MEDIA_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,62}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,62}$/;
+export const FALLBACK_CONTENT_TYPE = 'application/octet-stream';
+
+/**
+ * The content type an attachment is stored under: the sender's when it is a plain media type,
+ * otherwise `application/octet-stream` (a control character or an 8 KB type made the storage
+ * refuse the file, and the whole report with it). The raw message keeps what was sent.
+ */
+export function safeContentType(contentType: string): { contentType: string; replaced: boolean } {
+  const lower = contentType.trim().toLowerCase();
+  return MEDIA_TYPE.test(lower) ? { contentType: lower, replaced: false } : { contentType: FALLBACK_CONTENT_TYPE, replaced: true };
+}
+
 /** Which attachments are stored and which are listed as dropped, in the order they arrived. */
 export function planAttachments(attachments: Array<Pick<InboundAttachment, 'filename' | 'contentType' | 'size'>>, virusFound: boolean): AttachmentPlan[] {
   let total = 0;
   let kept = 0;
   return attachments.map((a, index) => {
-    const plan: AttachmentPlan = { index, name: safeFileName(a.filename, index), contentType: a.contentType.toLowerCase(), size: a.size };
+    const plan: AttachmentPlan = { index, name: safeFileName(a.filename, index), contentType: safeContentType(a.contentType).contentType, size: a.size };
     if (virusFound) return { ...plan, dropped: 'virus_found' };
     if (kept >= ATTACHMENT_LIMITS.count) return { ...plan, dropped: 'too_many' };
     if (a.size > ATTACHMENT_LIMITS.fileBytes) return { ...plan, dropped: 'too_large' };
@@ -230,12 +247,18 @@ export function classifyMessage(message: InboundMessage, policy: InboxPolicy): D
   if (sender.problem) problems.push(sender.problem);
 
   const authFailed = verdicts.spf === 'fail' || verdicts.dkim === 'fail' || verdicts.dmarc === 'fail';
-  if (authFailed || (policy.requireVerdicts && !verdicts.present)) flags.push('unverified_sender');
+  // From its From address only with DMARC pass or an aligned SPF/DKIM pass (sender-binding.ts).
+  // The local stage has no receipt rule: a message without verdicts is taken as sent there.
+  const notBound = sender.address !== null && verdicts.present && !senderVerified(message.headers, sender.address);
+  if (authFailed || notBound || (policy.requireVerdicts && !verdicts.present)) flags.push('unverified_sender');
+  const verified = sender.address !== null && !flags.includes('unverified_sender');
   if (verdicts.virus === 'fail') flags.push('virus_found');
   if (verdicts.spam === 'fail') flags.push('spam_suspected');
 
   const attachments = planAttachments(message.attachments, verdicts.virus === 'fail');
   if (attachments.some((a) => a.dropped)) flags.push('attachments_dropped');
+  const replacedTypes = message.attachments.filter((a) => safeContentType(a.contentType).replaced).length;
+  if (replacedTypes > 0) problems.push(`content_type_replaced_on_${replacedTypes}_attachment${replacedTypes === 1 ? '' : 's'}`);
 
   const subject = message.subject.replace(ANY_CONTROL, ' ').trim();
   const summary = clip(subject || '(no subject)', SUMMARY_MAX);
@@ -247,8 +270,9 @@ export function classifyMessage(message: InboundMessage, policy: InboxPolicy): D
   return {
     kind: 'report',
     sender: sender.address,
+    rateKey: rateBudgetKey(sender.address, verified),
     flags,
-    mayMailSender: sender.address !== null && !flags.includes('unverified_sender'),
+    mayMailSender: verified,
     incidentIds: incidentIdsNamed(message, policy.securityAddress),
     referencedIds: message.referencedIds,
     summary: summary.text,

@@ -52,8 +52,8 @@ export function inboxDepsFromEnv(): InboxDeps {
       ownAddresses: [addressOf(requireEnv('MAIL_FROM')), securityAddress],
       requireVerdicts: boolEnv('INBOX_REQUIRE_VERDICTS', true),
     },
-    async rateLimit(sender) {
-      const key = createHash('sha256').update(sender.toLowerCase()).digest('hex');
+    async rateLimit(budgetKey) {
+      const key = createHash('sha256').update(budgetKey).digest('hex');
       const result = await consumeRateLimit(rateLimitsTable, rule, key);
       return { allowed: result.allowed, count: result.count, limit: rule.limit, windowSeconds: rule.windowSeconds };
     },

@@ -20,8 +20,8 @@ export interface InboxDeps {
   records: InboxRecords;
   objects: InboxObjects;
   policy: InboxPolicy;
-  /** One atomic count per sender and window; `allowed` false past the limit. */
-  rateLimit(sender: string): Promise<{ allowed: boolean; count: number; limit: number; windowSeconds: number }>;
+  /** One atomic count per rate budget (a normalised sender, verified or not) and window; `allowed` false past the limit. */
+  rateLimit(budgetKey: string): Promise<{ allowed: boolean; count: number; limit: number; windowSeconds: number }>;
 }
 
 export type IntakeOutcome = 'created' | 'appended' | 'ignored';
@@ -43,10 +43,16 @@ function dedupeKeyOf(message: InboundMessage, raw: Uint8Array): string {
   return message.messageId ? `id:${message.messageId}` : `sha256:${createHash('sha256').update(raw).digest('hex')}`;
 }
 
-async function storeAttachments(deps: InboxDeps, incidentId: string, objectKey: string, message: InboundMessage, plans: AttachmentPlan[]): Promise<MessageAttachment[]> {
+/**
+ * Stores what can be stored. A file the storage refuses (after the SDK's own retries) is listed
+ * as dropped (`not_stored`) and flagged instead of failing the report: the raw message, kept in
+ * the inbound bucket, still holds it.
+ */
+async function storeAttachments(deps: InboxDeps, incidentId: string, objectKey: string, message: InboundMessage, plans: AttachmentPlan[]): Promise<{ stored: MessageAttachment[]; notStored: number }> {
   // One folder per received message, so a retried delivery overwrites its own files only.
   const folder = `attachments/${incidentId}/${createHash('sha256').update(objectKey).digest('hex').slice(0, 16)}`;
   const stored: MessageAttachment[] = [];
+  let notStored = 0;
   for (const plan of plans) {
     const entry: MessageAttachment = { name: plan.name, contentType: plan.contentType, size: plan.size };
     if (plan.dropped) {
@@ -54,17 +60,28 @@ async function storeAttachments(deps: InboxDeps, incidentId: string, objectKey: 
       continue;
     }
     const key = `${folder}/${plan.index + 1}-${plan.name}`;
-    await deps.objects.putAttachment(key, message.attachments[plan.index].content, plan.contentType);
-    stored.push({ ...entry, key });
+    try {
+      await deps.objects.putAttachment(key, message.attachments[plan.index].content, plan.contentType);
+      stored.push({ ...entry, key });
+    } catch (error) {
+      logger.error('attachment not stored; listed as dropped', { objectKey, attachment: plan.index + 1, error: describeError(error) });
+      stored.push({ ...entry, dropped: 'not_stored' });
+      notStored += 1;
+    }
   }
-  return stored;
+  return { stored, notStored };
 }
+
+/** A claim still `processing` this long after it was made belongs to a run that ended (the function's timeout is 60 s). */
+export const ABANDONED_CLAIM_MS = 5 * 60_000;
 
 /**
  * Receives one message stored in the inbound bucket: reads it, de-duplicates it by Message-ID,
  * classifies it, and opens an incident, appends to one, or records it as ignored. Whatever the
- * message contains, this returns an outcome; it throws only when storage itself fails, so the
- * event is retried and the raw object (which stays) is processed again under the same claim.
+ * message contains, this returns an outcome (a file the storage refuses is listed as dropped);
+ * it throws only when the tables or the inbound bucket fail, so Lambda retries the event (then
+ * its on-failure destination keeps it for a replay), and the raw object (which stays) is
+ * processed again under the same claim and incident id: created once however often it runs.
  */
 export async function receiveMessage(deps: InboxDeps, objectKey: string): Promise<IntakeResult> {
   const raw = await deps.objects.getRaw(objectKey);
@@ -95,16 +112,20 @@ export async function receiveMessage(deps: InboxDeps, objectKey: string): Promis
   }
   if (!claim.claimed) {
     const { existing } = claim;
-    if (existing.objectKey !== objectKey) {
+    // A claim that never finished (its run failed for good) does not swallow the message when it
+    // arrives again under another key: carry on under that claim's incident id, so however many
+    // runs get this far, the incident is created once (openEmailedIncident is idempotent by id).
+    const abandoned = existing.outcome === 'processing' && Date.parse(existing.receivedAt) <= deps.incidents.now() - ABANDONED_CLAIM_MS;
+    if (existing.objectKey !== objectKey && !abandoned) {
       await deps.records.recordDuplicate(objectKey, { incidentId: existing.incidentId, from: firstFrom, receivedAt });
       logger.info('inbound message ignored', { objectKey, reason: 'duplicate', firstObjectKey: existing.objectKey });
       return { objectKey, outcome: 'ignored', reason: 'duplicate', ...(existing.outcome === 'created' || existing.outcome === 'appended' ? { incidentId: existing.incidentId } : {}) };
     }
-    if (existing.outcome !== 'processing') {
+    if (existing.outcome !== 'processing' && existing.objectKey === objectKey) {
       // The same object delivered again (an S3 event replayed): the outcome it already had.
       return { objectKey, outcome: existing.outcome, ...(existing.reason ? { reason: existing.reason } : {}), ...(existing.outcome !== 'ignored' ? { incidentId: existing.incidentId } : {}) };
     }
-    incidentId = existing.incidentId; // a retry after a failure mid-way: carry on under the same claim
+    incidentId = existing.incidentId; // a retry after a failure mid-way (or an abandoned claim): carry on under the same claim
   }
 
   const ignore = async (reason: string): Promise<IntakeResult> => {
@@ -115,7 +136,7 @@ export async function receiveMessage(deps: InboxDeps, objectKey: string): Promis
 
   if (disposition.kind === 'ignore') return ignore(disposition.reason);
 
-  const limit = await deps.rateLimit(disposition.sender ?? 'no-sender');
+  const limit = await deps.rateLimit(disposition.rateKey);
   if (!limit.allowed) {
     if (limit.count === limit.limit + 1) await tellTeamOfFlood(deps, disposition.sender, limit, objectKey);
     return ignore('rate_limited');
@@ -125,25 +146,27 @@ export async function receiveMessage(deps: InboxDeps, objectKey: string): Promis
   const incidents = (await Promise.all([...new Set(candidates)].slice(0, 10).map((id) => deps.incidents.repo.get(id)))).filter((i) => i !== undefined);
   const threadId = chooseThread(disposition, incidents);
 
+  const flagsWith = (notStored: number) => (notStored > 0 && !disposition.flags.includes('attachments_dropped') ? [...disposition.flags, 'attachments_dropped' as const] : disposition.flags);
+
   if (threadId) {
-    const attachments = await storeAttachments(deps, threadId, objectKey, message, disposition.attachments);
+    const { stored: attachments, notStored } = await storeAttachments(deps, threadId, objectKey, message, disposition.attachments);
     await appendReporterMessage(
       deps.incidents,
       threadId,
-      { text: disposition.details, via: 'email', attachments, rawMessageKey: objectKey, flags: disposition.flags },
+      { text: disposition.details, via: 'email', attachments, rawMessageKey: objectKey, flags: flagsWith(notStored) },
       incidents.find((i) => i.id === threadId),
     );
     await deps.records.finish(dedupeKey, 'appended', { incidentId: threadId, from: disposition.sender, receivedAt });
     return { objectKey, outcome: 'appended', incidentId: threadId };
   }
 
-  const attachments = await storeAttachments(deps, incidentId, objectKey, message, disposition.attachments);
+  const { stored: attachments, notStored } = await storeAttachments(deps, incidentId, objectKey, message, disposition.attachments);
   const opened = await openEmailedIncident(deps.incidents, {
     id: incidentId,
     email: disposition.sender ?? '',
     summary: disposition.summary,
     details: disposition.details,
-    flags: disposition.flags,
+    flags: flagsWith(notStored),
     problems: disposition.problems,
     rawMessageKey: objectKey,
     attachments,

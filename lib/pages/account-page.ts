@@ -22,6 +22,7 @@ ${formAlert('signin-error')}
 <form id="signin-form" novalidate aria-labelledby="signin-title">
 ${field({ id: 'signin-email', name: 'email', label: 'Email', type: 'email', autocomplete: 'username' })}
 ${field({ id: 'signin-password', name: 'password', label: 'Password', type: 'password', autocomplete: 'current-password' })}
+<div id="signin-otp-field" hidden>${field({ id: 'signin-otp', name: 'otp', label: 'Code from your authenticator app', type: 'text', autocomplete: 'one-time-code', required: false, hint: 'The 6-digit code, or one of your recovery codes.', attrs: html` inputmode="numeric" maxlength="16"` })}</div>
 <div id="signin-code-field" hidden>${field({ id: 'signin-code', name: 'code', label: 'One-time code', type: 'text', autocomplete: 'one-time-code', required: false, hint: 'The 6 to 8 digits from the mail we just sent. It works once, for 15 minutes.', attrs: html` inputmode="numeric" maxlength="8"` })}</div>
 <button type="submit">Sign in</button>
 </form>
@@ -29,6 +30,8 @@ ${field({ id: 'signin-password', name: 'password', label: 'Password', type: 'pas
 <p>Sign-in attempts for this account are held back after too many wrong passwords. We can mail a one-time code to the address: with it and your password, you can sign in now.</p>
 <button type="button" id="unlock-send" class="secondary">Email me a one-time code</button>
 </div>
+<p id="passkey-signin-hint">Or sign in with a passkey: no email, no password.</p>
+<div class="actions"><button type="button" id="passkey-signin" class="secondary" aria-describedby="passkey-signin-hint">Use a passkey</button></div>
 <p><a href="/account/reset-password">Forgot your password?</a> · <a href="/account/signup">Create an account</a></p>
 </section>
 <div id="signed-in" hidden>
@@ -86,6 +89,39 @@ ${field({ id: 'new-password-again', name: 'newPasswordAgain', label: 'New passwo
 <div class="actions" id="providers"></div>
 </div>
 </section>
+<section aria-labelledby="passkeys-title">
+<h2 id="passkeys-title">Passkeys</h2>
+<p>A passkey signs you in with your device's screen lock: nothing to type, nothing a fake site can reuse.</p>
+<p id="passkeys-empty" hidden>No passkey yet.</p>
+<table id="passkeys-table" class="rows" aria-labelledby="passkeys-title" hidden><thead><tr><th scope="col">Name</th><th scope="col">Added</th><th scope="col">Last used</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
+<tbody id="passkeys"></tbody></table>
+<form id="add-passkey-form" novalidate aria-labelledby="add-passkey-title">
+<h3 id="add-passkey-title">Add a passkey</h3>
+<div class="field"><label for="passkey-name">Device</label><p class="hint" id="passkey-name-hint">What you will call it, e.g. "Work laptop".</p><p class="error" id="passkey-name-error" hidden></p><input id="passkey-name" name="name" type="text" maxlength="64" aria-describedby="passkey-name-hint"></div>
+<div class="actions"><button type="submit" id="add-passkey">Add a passkey</button></div></form>
+</section>
+<section aria-labelledby="totp-title">
+<h2 id="totp-title">Authenticator app</h2>
+<p id="totp-state"></p>
+<div class="actions"><button type="button" id="totp-setup">Set up an authenticator app</button><button type="button" id="totp-off" class="danger" hidden>Turn off the authenticator app</button></div>
+<div id="totp-enrol" class="notice" hidden tabindex="-1" aria-labelledby="totp-enrol-title">
+<h3 id="totp-enrol-title">Scan this code with your authenticator app</h3>
+<div id="totp-qr" role="img" aria-label="QR code of the authenticator app's secret"></div>
+<p>Or type this secret: <code class="secret" id="totp-secret"></code></p>
+<form id="totp-confirm-form" novalidate><div class="field"><label for="totp-code">The 6-digit code it shows</label><p class="error" id="totp-code-error" hidden></p><input id="totp-code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" maxlength="8"></div>
+<div class="actions"><button type="submit">Turn it on</button></div></form></div>
+<div id="recovery-codes-box" class="notice" hidden tabindex="-1" aria-labelledby="recovery-title">
+<h3 id="recovery-title">Your recovery codes</h3>
+<p>Each works once if you lose your phone. They are shown only now: keep them somewhere safe.</p>
+<ul id="recovery-codes" class="secret"></ul>
+<div class="actions"><button type="button" id="recovery-done" class="secondary">I have saved them</button></div></div>
+</section>
+<section aria-labelledby="events-title">
+<h2 id="events-title">Security events</h2>
+<p id="events-empty" hidden>No change to how you sign in yet.</p>
+<ul id="security-events"></ul>
+</section>
+<div id="confirm-box-slot"></div>
 </div>`;
   return page({ title: 'Your account security', path: '/account/security', assets, main, scripts: ['account'] });
 }

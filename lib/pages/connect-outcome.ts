@@ -9,7 +9,7 @@
 export const CONNECT_FAILURE_MESSAGES = {
   access_denied: 'The account was not connected: permission was not given at the provider. Nothing was stored.',
   invalid_state: 'The account was not connected: the connect link had expired or was already used (each link works once, for 10 minutes). Nothing was stored; start again from this page.',
-  browser_mismatch: 'The account was not connected: the connection finished in a different browser (or without the cookie this one was given when it started), so it was stopped to protect your account. Start again from this page, in this browser.',
+  browser_mismatch: 'The account was not connected: the link was opened in a different browser from the one that asked for it (or without the cookie that browser was given), so it was stopped to protect your account. Start again from this page, in this browser.',
   provider_error: 'The account was not connected: the provider reported an error. Nothing was stored; try again.',
   issuer_mismatch: 'The account was not connected: the answer did not come from the provider we asked, so it was refused to protect your account. Nothing was stored.',
   exchange_failed: 'The account was not connected: the provider did not complete the hand-over. Nothing was stored; try again.',

@@ -3,13 +3,15 @@ import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'nod
 import path from 'node:path';
 import { build, type BuildOptions, type Metafile } from 'esbuild';
 import { PROJECT_ROOT, type FunctionDefinition } from '../lib/stage-config';
+import { floorClients, roleServices } from './floor';
 import { median } from './stats';
 
 /**
  * Bundles each function with the esbuild options of serverless.yml custom.esbuild (read from the
  * resolved config, so a change there changes what is measured), and builds the SDK floor: a
- * bundle with the same options that only constructs the AWS SDK clients the function's bundle
- * contains (found in esbuild's metafile).
+ * bundle with the same options that only constructs the AWS SDK clients of the services the
+ * function's IAM role allows (scripts/bench/floor.ts). The clients the bundle contains (found in
+ * esbuild's metafile) are reported beside it: one the role does not allow is loaded for nothing.
  */
 
 export interface EsbuildCustom {
@@ -49,7 +51,11 @@ export interface BundleInfo {
   bytes: number;
   /** Native modules left out of the bundle (shipped in node_modules), with their size on this machine. */
   externals: Array<{ name: string; bytes: number | null }>;
+  /** SDK client packages the bundle contains. */
   sdkClients: string[];
+  /** Services the function's IAM role allows it to call, and the SDK packages of its floor. */
+  roleServices: string[];
+  floorClients: string[];
   baselineFile: string;
   baselineBytes: number;
   /** What the bundle is made of: minified bytes per package (our own code as `(project)`), largest first. */
@@ -137,9 +143,11 @@ export async function bundleFunction(functionKey: string, def: FunctionDefinitio
   const file = path.join(outDir, functionKey, 'handler.js');
   const result = await build({ ...options, entryPoints: [entry], outfile: file, metafile: true, absWorkingDir: PROJECT_ROOT });
   const sdkClients = sdkClientsIn(result.metafile!);
+  const services = roleServices(def);
+  const floor = floorClients(services);
   const baselineEntry = path.join(outDir, functionKey, 'baseline-entry.ts');
   mkdirSync(path.dirname(baselineEntry), { recursive: true });
-  writeFileSync(baselineEntry, baselineSource(sdkClients));
+  writeFileSync(baselineEntry, baselineSource(floor));
   const baselineFile = path.join(outDir, functionKey, 'baseline.js');
   await build({ ...options, entryPoints: [baselineEntry], outfile: baselineFile, absWorkingDir: PROJECT_ROOT, nodePaths: [path.join(PROJECT_ROOT, 'node_modules')] });
   return {
@@ -148,6 +156,8 @@ export async function bundleFunction(functionKey: string, def: FunctionDefinitio
     bytes: statSync(file).size,
     externals: externalsIn(result.metafile!, options.external ?? []).map((name) => ({ name, bytes: externalBytes(name) })),
     sdkClients,
+    roleServices: services,
+    floorClients: floor,
     baselineFile,
     baselineBytes: statSync(baselineFile).size,
     packages: packagesIn(result.metafile!),
@@ -185,7 +195,7 @@ export interface ColdInit {
   runs: number;
   medianMs: number;
   baselineMedianMs: number;
-  /** null when the function constructs no AWS SDK client (there is no SDK floor to compare with). */
+  /** null when the function's role allows no AWS service (there is no SDK floor to compare with). */
   ratio: number | null;
   target: number;
   withinTarget: boolean | null;
@@ -203,6 +213,6 @@ export async function coldInit(info: BundleInfo, env: Record<string, string>, ru
   }
   const medianMs = median(fn);
   const baselineMedianMs = median(base);
-  const ratio = info.sdkClients.length ? medianMs / baselineMedianMs : null;
+  const ratio = info.floorClients.length ? medianMs / baselineMedianMs : null;
   return { runs, medianMs, baselineMedianMs, ratio, target: COLD_INIT_TARGET, withinTarget: ratio === null ? null : ratio <= COLD_INIT_TARGET };
 }

@@ -44,8 +44,9 @@ async function connect(ctx: BenchContext, account: Account): Promise<string> {
   const begun = await ctx.send({ method: 'POST', path: '/v1/connections', headers: bearer(account.token), body: { provider: 'demo' } });
   if (begun.status !== 201) throw new Error(`POST /v1/connections answered ${begun.status}`);
   const start = new URL(begun.json.connectUrl);
-  const started = await ctx.send({ method: 'GET', path: `${start.pathname}${start.search}` });
-  const cookie = started.headers['set-cookie']?.split(';')[0];
+  // The binding cookie comes with POST /v1/connections; the link works only where it is.
+  const cookie = begun.headers['set-cookie']?.split(';')[0];
+  const started = await ctx.send({ method: 'GET', path: `${start.pathname}${start.search}`, headers: { Cookie: cookie ?? '' } });
   const callback = await approveAtProvider(started.headers.location);
   const done = await ctx.send({ method: 'GET', path: `${callback.pathname}${callback.search}`, headers: { Cookie: cookie ?? '' } });
   const id = new URL(done.headers.location).searchParams.get('connection');

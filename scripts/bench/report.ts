@@ -30,6 +30,14 @@ const fmt = (n: number | null | undefined, digits = 2) => (n === null || n === u
 const kib = (bytes: number | null | undefined) => (bytes === null || bytes === undefined ? '—' : `${(bytes / 1024).toFixed(1)} KiB`);
 const yesNo = (v: boolean | null | undefined) => (v === null || v === undefined ? '—' : v ? 'yes' : 'NO');
 
+const short = (pkg: string) => pkg.replace('@aws-sdk/', '');
+
+/** The clients the bundle loads; one its IAM role does not allow (so never called) is marked `unused`. */
+function sdkColumn(bundle: NonNullable<FunctionResult['bundle']>): string {
+  const floor = new Set(bundle.floorClients ?? bundle.sdkClients);
+  return bundle.sdkClients.map((pkg) => (floor.has(pkg) ? short(pkg) : `${short(pkg)} (unused)`)).join(', ') || '—';
+}
+
 export function functionRow(f: FunctionResult): string[] {
   if (!f.bundle) return [f.functionKey, '—', '—', '—', '—', '—', '—', `error: ${f.error}`];
   const c = f.coldInit;
@@ -37,14 +45,14 @@ export function functionRow(f: FunctionResult): string[] {
     f.functionKey,
     kib(f.bundle.bytes),
     f.bundle.externals.map((e) => `${e.name} (${kib(e.bytes)})`).join(', ') || '—',
-    f.bundle.sdkClients.map((s) => s.replace('@aws-sdk/', '')).join(', ') || '—',
+    sdkColumn(f.bundle),
     c ? fmt(c.medianMs) : '—',
     c ? fmt(c.baselineMedianMs) : '—',
-    c?.ratio === null || !c ? '— (no SDK client)' : fmt(c.ratio),
+    c?.ratio === null || !c ? '— (role allows no AWS service)' : fmt(c.ratio),
     c ? yesNo(c.withinTarget) : '—',
   ];
 }
-export const FUNCTION_HEADER = ['function', 'bundle (min)', 'native externals', 'SDK clients', 'cold init ms (p50)', 'SDK floor ms', 'ratio', '≤ 1.3'];
+export const FUNCTION_HEADER = ['function', 'bundle (min)', 'native externals', 'SDK clients loaded', 'cold init ms (p50)', 'IAM floor ms', 'ratio', '≤ 1.3'];
 
 const targetText = (t: WarmResult['target']) => (t ? `≤ ${t.max}${t.plusEmail ? ((t.emails ?? 1) > 1 ? ` + ${t.emails} emails` : ' + email') : ''}` : '—');
 

@@ -2,6 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { guard } from './guardian';
 
 export const EMULATOR_REGION = 'eu-west-1';
 
@@ -103,6 +104,7 @@ export async function startEmulator(port: number, options: { log?: (line: string
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, MOTO_ALLOW_NONEXISTENT_REGION: 'false' },
   });
+  guard(child);
   const forward = (chunk: Buffer) => options.log?.(chunk.toString());
   child.stdout?.on('data', forward);
   child.stderr?.on('data', forward);

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { writeFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { assertPortFree, emulatorEnvironment, EMULATOR_REGION, startEmulator, StartupError, type Emulator } from './emulator';
+import { guard } from './guardian';
 import { provisionStage } from './provision';
 import { startSqsPollers } from './sqs-poller';
 import { DEFAULT_SOCIAL_PROVIDER_PORT, startSocialProvider, type SocialProvider } from './social-provider';
@@ -161,6 +162,7 @@ export async function startLocalStage(options: LocalStageOptions): Promise<Local
         SLS_NOTIFICATIONS_MODE: 'off',
       },
     });
+    guard(offline, { group: true });
     const forward = (chunk: Buffer) => options.onServerOutput?.(chunk.toString());
     offline.stdout?.on('data', forward);
     offline.stderr?.on('data', forward);

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { StartupError } from './emulator';
+import { guard } from './guardian';
 
 /**
  * Runs the stand-in social provider (scripts/social-provider/server.mjs) as a child process:
@@ -67,6 +68,7 @@ export async function startSocialProvider(options: SocialProviderOptions): Promi
       SOCIAL_ACCESS_TOKEN_TTL_SECONDS: String(options.accessTokenTtlSeconds ?? 300),
     },
   });
+  guard(child);
   const forward = (chunk: Buffer) => options.onOutput?.(chunk.toString());
   child.stdout?.on('data', forward);
   child.stderr?.on('data', forward);

@@ -11,6 +11,8 @@ export interface FunctionDefinition {
   handler: string;
   environment?: Record<string, unknown>;
   events?: Array<Record<string, unknown>>;
+  /** The function's own role statements (serverless-iam-roles-per-function). */
+  iamRoleStatements?: Array<{ Effect?: string; Action?: string | string[]; Resource?: unknown }>;
 }
 
 export interface CfnResource {

@@ -10,7 +10,7 @@
 //   SOCIAL_REDIRECT_URIS            comma-separated exact redirect URIs of that client
 //   SOCIAL_ACCESS_TOKEN_TTL_SECONDS access token lifetime (default 300)
 import http from 'node:http';
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import Provider from 'oidc-provider';
 
 const port = Number(process.env.SOCIAL_PROVIDER_PORT ?? 4610);
@@ -91,8 +91,18 @@ function isActive(token) {
 }
 
 // ------------------------------------------------------------------ the authorization server
+// Signing keys of its own, generated at every start and kept in memory only (nothing persists:
+// tokens die with the process anyway): RS256, what clients get by default, and ES256. Without
+// them oidc-provider falls back to its published development keys and warns on every start.
+function signingKey(type, options, alg) {
+  const { privateKey } = generateKeyPairSync(type, options);
+  return { ...privateKey.export({ format: 'jwk' }), alg, use: 'sig', kid: `${alg.toLowerCase()}-${randomBytes(6).toString('hex')}` };
+}
+const jwks = { keys: [signingKey('rsa', { modulusLength: 2048 }, 'RS256'), signingKey('ec', { namedCurve: 'P-256' }, 'ES256')] };
+
 const provider = new Provider(issuer, {
   adapter: Adapter,
+  jwks,
   clients: [
     {
       client_id: clientId,

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { parseSetCookie } from 'cookie';
 import { ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ListTablesCommand, ScanCommand as RawScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { emulatorDocumentClient } from '../../scripts/lib/emulator-clients';
@@ -7,6 +8,7 @@ import {
   approveAtProvider,
   bearer,
   beginConnect,
+  browserOf,
   CONNECTIONS_TABLE,
   connectDemo,
   registerIssuedTokens,
@@ -98,7 +100,17 @@ export const connectionsCases: ConnectionsCase[] = [
       const begun = await beginConnect(ctx.send, account.token);
       expect(begun.status).toBe(201);
       expect(new Date(begun.json.expiresAt).getTime() - Date.now()).toBeLessThanOrEqual(10 * 60_000);
-      const started = await startInBrowser(ctx.send, begun.json.connectUrl);
+      expect(parseSetCookie(begun.headers['set-cookie'])).toMatchObject({
+        name: 'hs_connect',
+        value: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
+        path: '/v1/connections',
+        maxAge: 600,
+        httpOnly: true,
+        sameSite: 'lax',
+      });
+      // Plain http on the test stages: no Secure (it is set where the stage is https).
+      expect(parseSetCookie(begun.headers['set-cookie']).secure).toBeUndefined();
+      const started = await startInBrowser(ctx.send, begun);
       const authorize = new URL(started.authorizationUrl);
       expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
       expect(authorize.searchParams.get('state')).toMatch(/^[A-Za-z0-9_-]{43}$/);
@@ -234,7 +246,7 @@ export const connectionsCases: ConnectionsCase[] = [
       const account = await readyAccount({ send: ctx.send, emulator: ctx.emulator });
       const flow = async () => {
         const begun = await beginConnect(ctx.send, account.token);
-        const started = await startInBrowser(ctx.send, begun.json.connectUrl);
+        const started = await startInBrowser(ctx.send, begun);
         return { started, callback: await approveAtProvider(started.authorizationUrl) };
       };
 
@@ -247,7 +259,7 @@ export const connectionsCases: ConnectionsCase[] = [
       expectErrorRedirect(await returnToCallback(ctx.send, forged, a.started.cookie), 'invalid_state');
       // a browser without the cookie, then with another browser's cookie
       expectErrorRedirect(await returnToCallback(ctx.send, a.callback), 'browser_mismatch');
-      expectErrorRedirect(await returnToCallback(ctx.send, a.callback, `__Host-hs_connect=${'B'.repeat(43)}`), 'browser_mismatch');
+      expectErrorRedirect(await returnToCallback(ctx.send, a.callback, `hs_connect=${'B'.repeat(43)}`), 'browser_mismatch');
       // access_denied from the provider
       const b = await flow();
       expectErrorRedirect(await returnToCallback(ctx.send, `/v1/connections/callback?error=access_denied&state=${b.started.state}`, b.started.cookie), 'access_denied');
@@ -275,12 +287,58 @@ export const connectionsCases: ConnectionsCase[] = [
       expectErrorRedirect(await returnToCallback(ctx.send, f.callback, f.started.cookie), 'invalid_state');
       // a start link works once
       const e = await beginConnect(ctx.send, account.token);
-      await startInBrowser(ctx.send, e.json.connectUrl);
-      const again = await ctx.send({ method: 'GET', path: new URL(e.json.connectUrl).pathname + new URL(e.json.connectUrl).search });
+      const eStarted = await startInBrowser(ctx.send, e);
+      const again = await ctx.send({ method: 'GET', path: new URL(e.json.connectUrl).pathname + new URL(e.json.connectUrl).search, headers: { Cookie: eStarted.cookie } });
       expectErrorRedirect(again, 'invalid_state');
+      // a callback for a link never started, with the right cookie
+      const g = await beginConnect(ctx.send, account.token);
+      const gCookie = g.headers['set-cookie'].split(';')[0];
+      const gState = new URL(g.json.connectUrl).searchParams.get('state');
+      expectErrorRedirect(await returnToCallback(ctx.send, `/v1/connections/callback?code=abc&state=${gState}&iss=${encodeURIComponent(ctx.provider)}`, gCookie), 'invalid_state');
 
       // Only the one completed flow stored a connection.
       expect((await connectionRows(ctx, account.userId)).length).toBe(1);
+    },
+  },
+  {
+    name: "an attacker's connectUrl opened in a victim's browser (its own cookie jar) ends on the error redirect and connects nothing, under anyone; in the browser that asked it works once",
+    run: async (ctx) => {
+      // Prepare: the attacker asks for a link on their own account, in their own browser.
+      const attacker = await readyAccount({ send: ctx.send, emulator: ctx.emulator });
+      const victim = await readyAccount({ send: ctx.send, emulator: ctx.emulator });
+      const attackerBrowser = browserOf(ctx.send);
+      const victimBrowser = browserOf(ctx.send);
+      const begun = await beginConnect(attackerBrowser.send, attacker.token);
+      expect(begun.status).toBe(201);
+      // The victim's browser has a binding cookie of its own too: a flow the victim began.
+      expect((await beginConnect(victimBrowser.send, victim.token)).status).toBe(201);
+
+      /** Follows the link as a browser would, as far as it goes: start, the provider (approves at once), callback. */
+      const walk = async (browser: typeof victimBrowser, connectUrl: string) => {
+        const url = new URL(connectUrl);
+        const started = await browser.send({ method: 'GET', path: `${url.pathname}${url.search}` });
+        expect(started.status).toBe(302);
+        if (!started.headers.location.startsWith(ctx.provider)) return started;
+        const callback = await approveAtProvider(started.headers.location);
+        return browser.send({ method: 'GET', path: `${callback.pathname}${callback.search}` });
+      };
+
+      // Act: the victim opens the attacker's link, in a browser with no cookie and in one with its own.
+      const bare = await walk(browserOf(ctx.send), begun.json.connectUrl);
+      const withOwnCookie = await walk(victimBrowser, begun.json.connectUrl);
+
+      // Assess: both end on the error redirect; nothing is stored under the attacker or the victim.
+      expectErrorRedirect(bare, 'browser_mismatch');
+      expectErrorRedirect(withOwnCookie, 'browser_mismatch');
+      expect(await connectionRows(ctx, attacker.userId)).toEqual([]);
+      expect(await connectionRows(ctx, victim.userId)).toEqual([]);
+
+      // The browser that asked: the link works, once.
+      const done = await walk(attackerBrowser, begun.json.connectUrl);
+      expect(redirectOf(done).searchParams.get('status')).toBe('connected');
+      expectErrorRedirect(await walk(attackerBrowser, begun.json.connectUrl), 'invalid_state');
+      expect((await connectionRows(ctx, attacker.userId)).length).toBe(1);
+      expect(await connectionRows(ctx, victim.userId)).toEqual([]);
     },
   },
   {

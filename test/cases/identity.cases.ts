@@ -84,7 +84,7 @@ export async function readyAccount(ctx: IdentityContext, ip = newIp()) {
   const email = newEmail();
   const password = newPassword();
   expect((await signup(ctx, { email, password, name: 'Ada Lovelace' }, ip)).status).toBe(202);
-  const verify = await ctx.send({ method: 'POST', path: '/v1/signup/verify', body: { token: await mailedToken(ctx, email, 'vrf') }, sourceIp: ip });
+  const verify = await ctx.send({ method: 'POST', path: '/v1/signup/verify', body: { token: await mailedToken(ctx, email, 'vrf'), password }, sourceIp: ip });
   expect(verify.status).toBe(200);
   const session = await login(ctx, email, password, ip);
   expect(session.status).toBe(201);
@@ -118,7 +118,7 @@ export const identityCases: IdentityCase[] = [
       expect(res.json).toEqual({ status: 'verification_sent' });
       // Verification through the mailed token
       const token = await mailedToken(ctx, email, 'vrf');
-      expect((await ctx.send({ method: 'POST', path: '/v1/signup/verify', body: { token } })).json).toEqual({ status: 'verified' });
+      expect((await ctx.send({ method: 'POST', path: '/v1/signup/verify', body: { token, password } })).json).toEqual({ status: 'verified' });
       // Login (from a browser that says what it is)
       const session = await ctx.send({ method: 'POST', path: '/v1/sessions', body: { email, password }, sourceIp: ip, headers: { 'User-Agent': 'Mozilla/5.0 (X11; Linux x86_64) Chromium/140' } });
       expect(session.status).toBe(201);
@@ -239,7 +239,7 @@ export const identityCases: IdentityCase[] = [
     },
   },
   {
-    name: 'a verification token works once; a second use, a wrong or mistyped token is 400 invalid_token',
+    name: 'a verification token works once and only with the password chosen at its signup; a wrong password, a second use, a wrong or mistyped token is 400 invalid_token',
     run: async (ctx) => {
       // Prepare
       const email = newEmail('verify');
@@ -248,12 +248,15 @@ export const identityCases: IdentityCase[] = [
       const token = await mailedToken(ctx, email, 'vrf');
       const { userId } = (await lockOf(ctx, email))!;
       // Act / Assess
-      expect((await ctx.send({ method: 'POST', path: '/v1/signup/verify', body: { token } })).status).toBe(200);
+      expectError(await ctx.send({ method: 'POST', path: '/v1/signup/verify', body: { token } }), 400, 'invalid_request');
+      expectError(await ctx.send({ method: 'POST', path: '/v1/signup/verify', body: { token, password: `${password}x` } }), 400, 'invalid_token');
+      expect((await lockOf(ctx, email))!.emailVerified).toBe(false);
+      expect((await ctx.send({ method: 'POST', path: '/v1/signup/verify', body: { token, password } })).status).toBe(200);
       const verifiedAt = (await userItem(ctx, userId))!.verifiedAt;
-      expectError(await ctx.send({ method: 'POST', path: '/v1/signup/verify', body: { token } }), 400, 'invalid_token');
-      expectError(await ctx.send({ method: 'POST', path: '/v1/signup/verify', body: { token: token.slice(0, -2) } }), 400, 'invalid_token');
-      expectError(await ctx.send({ method: 'POST', path: '/v1/signup/verify', body: { token: 'hs_vrf_nonsense' } }), 400, 'invalid_token');
-      expectError(await ctx.send({ method: 'POST', path: '/v1/signup/verify', body: { token: 42 } }), 400, 'invalid_request');
+      expectError(await ctx.send({ method: 'POST', path: '/v1/signup/verify', body: { token, password } }), 400, 'invalid_token');
+      expectError(await ctx.send({ method: 'POST', path: '/v1/signup/verify', body: { token: token.slice(0, -2), password } }), 400, 'invalid_token');
+      expectError(await ctx.send({ method: 'POST', path: '/v1/signup/verify', body: { token: 'hs_vrf_nonsense', password } }), 400, 'invalid_token');
+      expectError(await ctx.send({ method: 'POST', path: '/v1/signup/verify', body: { token: 42, password } }), 400, 'invalid_request');
       expectError(await ctx.send({ method: 'POST', path: '/v1/signup/verify', body: {} }), 400, 'invalid_request');
       expect((await userItem(ctx, userId))!.verifiedAt).toBe(verifiedAt);
     },

@@ -22,7 +22,7 @@ describe('identity routes, over HTTP against the local stage', () => {
     const token = /hs_vrf_[A-Za-z0-9_-]+/.exec(mail.json.messages[0].body)?.[0];
     expect(token).toBeDefined();
     // Assess
-    expect((await ctx.send({ method: 'POST', path: '/v1/signup/verify', body: { token } })).status).toBe(200);
+    expect((await ctx.send({ method: 'POST', path: '/v1/signup/verify', body: { token, password } })).status).toBe(200);
     const session = await login(ctx, email, password, ip);
     expect(session.status).toBe(201);
     expect((await me(ctx, session.json.token)).json.email).toBe(email);
@@ -35,7 +35,7 @@ describe('identity routes, over HTTP against the local stage', () => {
     const ip = newIp();
     await signup(ctx, { email, password }, ip);
     const mail = await opsCli(['mail', 'list', '--to', email, '--json']);
-    await ctx.send({ method: 'POST', path: '/v1/signup/verify', body: { token: /hs_vrf_[A-Za-z0-9_-]+/.exec(mail.json.messages[0].body)![0] } });
+    await ctx.send({ method: 'POST', path: '/v1/signup/verify', body: { token: /hs_vrf_[A-Za-z0-9_-]+/.exec(mail.json.messages[0].body)![0], password } });
     const session = (await login(ctx, email, password, ip)).json.token as string;
     const pat = (await ctx.send({ method: 'POST', path: '/v1/tokens', headers: bearer(session), body: { name: 'busy' } })).json;
     // Act: a stream of requests with the token, and the revocation in the middle of it.

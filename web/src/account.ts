@@ -7,6 +7,7 @@
  */
 import type { AccountView } from '../../lib/identity/views';
 import { byId, focusHeading } from './dom';
+import { factors } from './factors';
 import { accountContext, type Section } from './account/context';
 import { connectionsSection } from './account/connections';
 import { createTokenSection } from './account/create-token';
@@ -18,7 +19,19 @@ function start(): void {
   const ctx = accountContext(showSignedOut);
   const credentials = credentialsSection(ctx);
   const connections = connectionsSection(ctx);
-  const sections: Section[] = [credentials, createTokenSection(ctx, credentials.reload), passwordSection(ctx, credentials.reload), connections];
+  // Passkeys, the authenticator app and security events (web/src/factors.ts), and the "confirm it is you" step.
+  const signInMethods = factors({
+    token: ctx.token,
+    announce: ctx.announce,
+    sessionEnded: (result) => {
+      if (result.ok || result.error.code !== 'unauthorized') return false;
+      ctx.signedOut('Your session has ended. Sign in again.');
+      return true;
+    },
+  });
+  ctx.withRecentSignIn = signInMethods.withRecentSignIn;
+  const methods: Section = { show: () => signInMethods.load().then(() => true), clear: signInMethods.clear };
+  const sections: Section[] = [credentials, createTokenSection(ctx, credentials.reload), passwordSection(ctx, credentials.reload), connections, methods];
   const signIn = signInForm(ctx, async () => {
     await showSignedIn();
     if (!byId('signed-in').hidden) focusHeading('account-title');

@@ -52,7 +52,7 @@ function errorFrom(status: number, body: unknown): ApiError {
  * Same-origin JSON call. The bearer token goes in the Authorization header only, never a URL.
  * Throws only when the API cannot be reached at all (network), which callers may handle.
  */
-export async function api<T = undefined>(method: string, path: string, options: { token?: string | null; body?: unknown; withCookies?: boolean } = {}): Promise<ApiResult<T>> {
+export async function api<T = undefined>(method: string, path: string, options: { token?: string | null; body?: unknown; cookies?: boolean } = {}): Promise<ApiResult<T>> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   if (options.token) headers.authorization = `Bearer ${options.token}`;
@@ -61,7 +61,7 @@ export async function api<T = undefined>(method: string, path: string, options: 
     headers,
     body: options.body === undefined ? undefined : JSON.stringify(options.body),
     // No cookie travels unless a call needs one (the connect flow's browser binding).
-    credentials: options.withCookies ? 'same-origin' : 'omit',
+    credentials: options.cookies ? 'same-origin' : 'omit',
     cache: 'no-store',
   });
   const text = await response.text();

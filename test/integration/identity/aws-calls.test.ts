@@ -99,13 +99,26 @@ describe('AWS requests per identity call (warm function)', () => {
     expect(wrong).toEqual(four);
   });
 
-  it('a signup verification is two DynamoDB requests (the link read, one transaction); a bad link one', async () => {
+  it('a reset request makes the same AWS requests for a registered and an unregistered address (issue 21 §3: the registered one made one write more)', async () => {
+    const account = await readyAccount(ctx);
+    const request = (email: string) => ctx.send({ method: 'POST', path: '/v1/password/reset-request', body: { email }, sourceIp: newIp() });
+    const registered = await awsCalls(async () => expect((await request(account.email)).status).toBe(202));
+    const unregistered = await awsCalls(async () => expect((await request(newEmail('nobody'))).status).toBe(202));
+    expect(unregistered).toEqual(registered);
+    expect(registered).toEqual({ dynamodb: ['UpdateCommand', 'UpdateCommand', 'GetCommand', 'PutCommand'], ses: 1, secrets: 0 });
+  });
+
+  it('a signup verification is four DynamoDB requests (the link, the throttle reservation, the counters, one transaction), a wrong password the same four; a used link one', async () => {
     const email = newEmail('verify');
-    await signup(ctx, { email, password: newPassword() });
+    const password = newPassword();
+    await signup(ctx, { email, password });
     const token = await mailedToken(ctx, email, 'vrf');
-    const ok = await awsCalls(async () => expect((await ctx.send({ method: 'POST', path: '/v1/signup/verify', body: { token } })).status).toBe(200));
-    const used = await awsCalls(async () => expect((await ctx.send({ method: 'POST', path: '/v1/signup/verify', body: { token } })).status).toBe(400));
-    expect(ok).toEqual({ dynamodb: ['GetCommand', 'TransactWriteCommand'], ses: 0, secrets: 0 });
+    const wrong = await awsCalls(async () => expect((await ctx.send({ method: 'POST', path: '/v1/signup/verify', body: { token, password: `${password}x` } })).status).toBe(400));
+    const ok = await awsCalls(async () => expect((await ctx.send({ method: 'POST', path: '/v1/signup/verify', body: { token, password } })).status).toBe(200));
+    const used = await awsCalls(async () => expect((await ctx.send({ method: 'POST', path: '/v1/signup/verify', body: { token, password } })).status).toBe(400));
+    const four = { dynamodb: ['GetCommand', 'TransactWriteCommand', 'BatchGetCommand', 'TransactWriteCommand'], ses: 0, secrets: 0 };
+    expect(ok).toEqual(four);
+    expect(wrong).toEqual(four);
     expect(used).toEqual({ dynamodb: ['GetCommand'], ses: 0, secrets: 0 });
   });
 

@@ -149,11 +149,11 @@ describe('issue 13, credentials and sessions: the attacks, reproduced', () => {
       expect((await login(ctx, email, password)).status).toBe(401);
       const links = await allMailed(email, 'vrf');
       expect(links).toHaveLength(2);
-      expect((await ctx.send({ method: 'POST', path: '/v1/signup/verify', body: { token: links[1] } })).status).toBe(200);
+      expect((await ctx.send({ method: 'POST', path: '/v1/signup/verify', body: { token: links[1], password } })).status).toBe(200);
       expect((await login(ctx, email, password)).status).toBe(201);
     });
 
-    it('when someone squats an address, the owner\'s later signup replaces the pending password and the squatter\'s link dies', async () => {
+    it('when someone squats an address, the owner\'s later signup gets its own link, and verifying it ends the squatter\'s', async () => {
       const email = newEmail('squat');
       const squatter = newPassword();
       const owner = newPassword();
@@ -163,8 +163,10 @@ describe('issue 13, credentials and sessions: the attacks, reproduced', () => {
       expect((await signup(ctx, { email, password: owner, name: 'Owner' })).status).toBe(202);
       const links = await allMailed(email, 'vrf');
       expect(links).toHaveLength(2);
-      expect((await ctx.send({ method: 'POST', path: '/v1/signup/verify', body: { token: squatterLink } })).status).toBe(400);
-      expect((await ctx.send({ method: 'POST', path: '/v1/signup/verify', body: { token: links[1] } })).status).toBe(200);
+      // (issue 21: a link verifies only with its own signup's password)
+      expect((await ctx.send({ method: 'POST', path: '/v1/signup/verify', body: { token: squatterLink, password: owner } })).status).toBe(400);
+      expect((await ctx.send({ method: 'POST', path: '/v1/signup/verify', body: { token: links[1], password: owner } })).status).toBe(200);
+      expect((await ctx.send({ method: 'POST', path: '/v1/signup/verify', body: { token: squatterLink, password: squatter } })).status).toBe(400);
       // Assess
       expect((await login(ctx, email, squatter)).status).toBe(401);
       const session = await login(ctx, email, owner);
@@ -184,7 +186,7 @@ describe('issue 13, credentials and sessions: the attacks, reproduced', () => {
       expect((await signup(ctx, { email, password: second })).status).toBe(202);
       const links = await allMailed(email, 'vrf');
       expect(links).toHaveLength(2);
-      expect((await ctx.send({ method: 'POST', path: '/v1/signup/verify', body: { token: links[1] } })).status).toBe(200);
+      expect((await ctx.send({ method: 'POST', path: '/v1/signup/verify', body: { token: links[1], password: second } })).status).toBe(200);
       expect((await login(ctx, email, first)).status).toBe(401);
       expect((await login(ctx, email, second)).status).toBe(201);
       expect((await lockOf(ctx, email))!.userId).toBe(userId);

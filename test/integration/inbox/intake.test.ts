@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { emulatorDocumentClient } from '../../../scripts/lib/emulator-clients';
 import { EMULATOR_REGION } from '../../../scripts/lib/emulator';
 import { INCIDENTS_TABLE } from '../../support/incidents';
@@ -18,6 +18,8 @@ import {
 import { mailTo, sentMail } from '../../support/mail';
 import { auditStore } from '../../../lib/audit';
 import { documentClient } from '../../../lib/platform/aws/dynamodb';
+import { receivedKey } from '../../../lib/inbox/dynamo-inbox-records';
+import { newIncidentId } from '../../../lib/incidents/tracking-tokens';
 import { denyAuditWrites, invokeOps, opsResult } from '../../support/ops';
 import { registerSecret } from '../../support/secrets-registry';
 
@@ -318,5 +320,103 @@ describe('mail ignored (ops): senders\' addresses need a reason, and the access 
     } finally {
       spy.mockRestore();
     }
+  });
+});
+
+describe('issue 21: a message is from its From address only when the receipt binds it, and no report is lost', () => {
+  // SPF and DKIM pass for the attacker's own domain; DMARC none for the claimed From domain.
+  const forgedVerdicts = (claimedDomain: string) => [
+    'X-SES-Spam-Verdict: PASS',
+    'X-SES-Virus-Verdict: PASS',
+    `Authentication-Results: amazonses.com; spf=pass (spfCheck: domain of attacker.example designates 192.0.2.9 as permitted sender) smtp.mailfrom=bounce@attacker.example; dkim=pass header.i=@attacker.example; dmarc=none header.from=${claimedDomain};`,
+  ];
+
+  it('when ten forged messages "from" a researcher arrive first, the researcher\'s real report still opens an incident and is acknowledged', async () => {
+    const researcher = uniqueSender('researcher');
+    for (let i = 0; i < 10; i += 1) {
+      const forged = await deliverInProcess(composeMail({ from: researcher, subject: `forged ${i} ${randomUUID()}`, headers: forgedVerdicts('example.test') }));
+      expect(forged.outcome).toBe('created');
+      expect((await show(forged.incidentId!)).flags).toContain('unverified_sender');
+    }
+    expect(await acknowledgementTo(researcher)).toEqual([]);
+
+    const real = await deliverInProcess(composeMail({ from: researcher, subject: 'The real report', headers: sesVerdictHeaders() }));
+
+    expect(real).toMatchObject({ outcome: 'created' });
+    expect((await show(real.incidentId!)).flags ?? []).not.toContain('unverified_sender');
+    expect(await acknowledgementTo(researcher)).toHaveLength(1);
+  });
+
+  it('when a message passes SPF and DKIM only for the attacker\'s domain, it does not join the reporter\'s incident and nobody is mailed', async () => {
+    const reporter = uniqueSender();
+    const { incidentId } = await deliverInProcess(composeMail({ from: reporter, headers: sesVerdictHeaders() }));
+    const mailsBefore = (await mailTo(reporter)).length;
+
+    const forged = await deliverInProcess(composeMail({ from: reporter, subject: `Re: ${incidentId}`, text: 'Please send the details to me here', headers: forgedVerdicts('example.test') }));
+
+    expect(forged.outcome).toBe('created');
+    expect(forged.incidentId).not.toBe(incidentId);
+    expect((await show(incidentId!)).messages).toHaveLength(1);
+    expect((await show(forged.incidentId!)).flags).toContain('unverified_sender');
+    expect(await mailTo(reporter)).toHaveLength(mailsBefore);
+  });
+
+  it('when one sender uses plus-addressing, every tag spends the same budget', async () => {
+    const [local, domain] = uniqueSender('plus').split('@');
+    const results = [];
+    for (let i = 0; i < 11; i += 1) results.push(await deliverInProcess(composeMail({ from: `${local}+${i}@${domain}`, subject: `tag ${i} ${randomUUID()}`, headers: sesVerdictHeaders() })));
+    expect(results.slice(0, 10).every((r) => r.outcome === 'created')).toBe(true);
+    expect(results[10]).toMatchObject({ outcome: 'ignored', reason: 'rate_limited' });
+  });
+
+  it('when attachments carry a content type with a control character or of 9 KB, the report opens, the files are stored as application/octet-stream, and the incident says so', async () => {
+    const sender = uniqueSender();
+    const raw = composeMail({
+      from: sender,
+      attachments: [
+        { name: 'poc.txt', contentType: 'text/plain\u0001x', content: Buffer.from('proof one') },
+        { name: 'big.bin', contentType: `application/x-${'a'.repeat(9 * 1024)}`, content: Buffer.from('proof two') },
+        { name: 'shot.png', contentType: 'image/png', content: Buffer.from('png') },
+      ],
+    });
+
+    const result = await deliverInProcess(raw);
+
+    expect(result.outcome).toBe('created');
+    const incident = await show(result.incidentId!);
+    expect(incident.flags).toContain('parse_problem');
+    expect(incident.attachments).toEqual([
+      expect.objectContaining({ name: 'poc.txt', contentType: 'application/octet-stream', key: expect.any(String) }),
+      expect.objectContaining({ name: 'big.bin', contentType: 'application/octet-stream', key: expect.any(String) }),
+      expect.objectContaining({ name: 'shot.png', contentType: 'image/png', key: expect.any(String) }),
+    ]);
+    expect(await objectsUnder(`attachments/${result.incidentId}/`)).toHaveLength(3);
+    const stored = await s3().send(new HeadObjectCommand({ Bucket: LOCAL_INBOUND_BUCKET, Key: incident.attachments[0].key }));
+    expect(stored.ContentType).toBe('application/octet-stream');
+    expect(await acknowledgementTo(sender)).toHaveLength(1);
+  });
+
+  it('when a claim never finished (its run failed for good), the message arriving again under another key opens the incident under that claim, once', async () => {
+    // Prepare: the record a run leaves when it claimed the message and then failed on every attempt.
+    const messageId = uniqueMessageId();
+    const claimedIncident = newIncidentId();
+    const dedupeKey = `id:${messageId}`;
+    await documentClient.send(
+      new PutCommand({
+        TableName: INCIDENTS_TABLE,
+        Item: { ...receivedKey(dedupeKey), entity: 'inbox-message', dedupeKey, objectKey: 'inbound/a-run-that-failed', incidentId: claimedIncident, outcome: 'processing', receivedAt: new Date(Date.now() - 10 * 60_000).toISOString() },
+      }),
+    );
+    const raw = composeMail({ from: uniqueSender(), messageId });
+
+    // Act: redelivered (a new object), then once more
+    const again = await deliverInProcess(raw);
+    const third = await deliverInProcess(raw);
+
+    // Assess
+    expect(again).toMatchObject({ outcome: 'created', incidentId: claimedIncident });
+    expect(third).toMatchObject({ outcome: 'ignored', reason: 'duplicate', incidentId: claimedIncident });
+    expect(await inboxItems('entity = :e AND id = :i', { ':e': 'incident', ':i': claimedIncident })).toHaveLength(1);
+    expect((await mailTo(TEAM)).filter((m) => m.subject.includes(claimedIncident))).toHaveLength(1);
   });
 });

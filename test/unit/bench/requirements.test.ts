@@ -1,5 +1,6 @@
 import { isServed, queueConsumer } from '../../../scripts/lib/api-events';
 import { baselineSource, sdkClientsIn } from '../../../scripts/bench/bundles';
+import { floorClients, roleServices } from '../../../scripts/bench/floor';
 import { percentile } from '../../../scripts/bench/stats';
 import { validateResults } from '../../../scripts/bench/report';
 
@@ -40,6 +41,28 @@ describe('bench helpers', () => {
     const source = baselineSource(['@aws-sdk/client-sqs']);
     expect(source).toContain("from '@aws-sdk/client-sqs'");
     expect(source).not.toContain('client-dynamodb');
+  });
+
+  it('builds the cold-start floor from the services the IAM role allows, not from the clients the bundle holds', () => {
+    const def = {
+      name: 'connectionsList',
+      handler: 'functions/connections-list.handler',
+      iamRoleStatements: [
+        { Effect: 'Allow', Action: ['dynamodb:BatchGetItem', 'dynamodb:UpdateItem'], Resource: 'tokens' },
+        { Effect: 'Allow', Action: 'dynamodb:Query', Resource: 'connections' },
+        // written for someone else's calls: Lambda's runtime (X-Ray), DynamoDB's ImportTable (Logs)
+        { Effect: 'Allow', Action: ['xray:PutTraceSegments', 'logs:PutLogEvents'], Resource: '*' },
+        { Effect: 'Deny', Action: ['kms:Decrypt'], Resource: '*' },
+      ],
+    };
+    expect(roleServices(def)).toEqual(['dynamodb']);
+    expect(floorClients(roleServices(def))).toEqual(['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb']);
+    expect(floorClients(['s3', 'sqs'])).toEqual(['@aws-sdk/client-s3', '@aws-sdk/client-sqs']);
+    expect(roleServices({ name: 'health', handler: 'functions/health.handler' })).toEqual([]);
+  });
+
+  it('fails loudly for an IAM service it has no SDK client for, rather than leaving it out of the floor', () => {
+    expect(() => floorClients(['dynamodb', 'states'])).toThrow('no SDK client is known for the IAM service "states"');
   });
 
   it('takes percentiles by nearest rank', () => {

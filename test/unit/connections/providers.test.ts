@@ -78,9 +78,10 @@ describe('refresh margin and the binding cookie', () => {
     expect(refreshMarginMs(7200)).toBe(60_000);
   });
 
-  it('reads the cookie, and treats two cookies of the same name as no cookie', () => {
-    expect(readCookie('a=1; __Host-hs_connect=abc; b=2', '__Host-hs_connect')).toBe('abc');
-    expect(readCookie('__Host-hs_connect=abc; __Host-hs_connect=def', '__Host-hs_connect')).toBeUndefined();
-    expect(readCookie(undefined, '__Host-hs_connect')).toBeUndefined();
+  it('reads the cookie by its name; an absent or empty one is no cookie', () => {
+    expect(readCookie('a=1; hs_connect=abc; b=2', 'hs_connect')).toBe('abc');
+    expect(readCookie('a=1; hs_connect_x=abc', 'hs_connect')).toBeUndefined();
+    expect(readCookie('hs_connect=', 'hs_connect')).toBeUndefined();
+    expect(readCookie(undefined, 'hs_connect')).toBeUndefined();
   });
 });

@@ -219,7 +219,7 @@ describe('classifyMessage', () => {
 
   it('flags a virus (attachments dropped) and suspected spam, and still mails a verified sender', () => {
     const d = report(
-      classifyMessage(message({ headers: [h('x-ses-virus-verdict', 'FAIL'), h('x-ses-spam-verdict', 'FAIL')], attachments: [{ filename: 'x.exe', contentType: 'application/octet-stream', size: 2, content: new Uint8Array(2) }] }), POLICY),
+      classifyMessage(message({ headers: [h('x-ses-virus-verdict', 'FAIL'), h('x-ses-spam-verdict', 'FAIL'), SES_PASS[2]], attachments: [{ filename: 'x.exe', contentType: 'application/octet-stream', size: 2, content: new Uint8Array(2) }] }), POLICY),
     );
     expect(d.flags).toEqual(['virus_found', 'spam_suspected', 'attachments_dropped']);
     expect(d.attachments[0].dropped).toBe('virus_found');

@@ -134,8 +134,10 @@ describe('the account journey pages (issue 22)', () => {
     const scripts = [...page.matchAll(/<script src="([^"]+)" defer><\/script>/g)].map((m) => m[1]);
     const name = path === '/account/security' ? 'account' : path.slice('/account/'.length);
     expect(scripts).toEqual([ASSETS.script(name as (typeof SCRIPT_NAMES)[number])]);
-    // Every form's alert is announced and can take the focus
-    for (const [, id] of page.matchAll(/<form id="([^"]+)-form"/g)) expect(page).toMatch(new RegExp(`<div class="alert" role="alert" id="${id}(-request)?-error" hidden tabindex="-1"></div>|id="${id}-error"`));
+    // Every form of the journey has its alert, announced and able to take the focus
+    for (const id of ['signin', 'create-token', 'password', 'signup', 'verify', 'reset-request', 'reset']) {
+      if (page.includes(`<form id="${id}-form"`)) expect(page).toContain(`<div class="alert" role="alert" id="${id}-error" hidden tabindex="-1"></div>`);
+    }
   });
 
   it('the rules of a new password are shown before submitting, with the stage\'s minimum length', () => {

@@ -98,7 +98,8 @@ export function connectionsSection(ctx: AccountContext): Section & { reportOutco
   async function connect(provider: string, button: HTMLButtonElement): Promise<void> {
     setBusy(true);
     ctx.announce(`Taking you to ${providerName(provider)} to give permission\u2026`);
-    const result = await ctx.call<{ connectUrl: string }>('POST', '/v1/connections', { provider });
+    // With cookies: the answer's binding cookie is what lets the link work in this browser (and only here).
+    const result = await ctx.withRecentSignIn(() => ctx.call<{ connectUrl: string }>('POST', '/v1/connections', { provider }, { cookies: true }));
     if (!result.ok && result.error.code === 'unauthorized') return;
     const target = result.ok && typeof result.body.connectUrl === 'string' ? safeUrl(result.body.connectUrl) : null;
     if (!target) {

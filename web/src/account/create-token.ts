@@ -21,7 +21,7 @@ export function createTokenSection(ctx: AccountContext, onCreated: () => Promise
     const days = daysText === '' ? undefined : Number(daysText);
     if (!name) return formProblem('create-token-error', 'Give the token a name.', 'token-name');
     if (days !== undefined && !(Number.isInteger(days) && days >= 1 && days <= 365)) return formProblem('create-token-error', 'Enter a whole number of days from 1 to 365.', 'token-days');
-    const result = await ctx.call<IssuedToken>('POST', '/v1/tokens', days === undefined ? { name } : { name, expiresInDays: days });
+    const result = await ctx.withRecentSignIn(() => ctx.call<IssuedToken>('POST', '/v1/tokens', days === undefined ? { name } : { name, expiresInDays: days }));
     if (!result.ok) {
       if (result.error.code === 'unauthorized') return;
       // The days were checked here, so a refused field is the name.

@@ -19,7 +19,7 @@ export function passwordSection(ctx: AccountContext, onChanged: () => Promise<un
     if (!currentPassword) return formProblem('password-error', 'Enter your current password.', 'current-password');
     if (!newPassword) return formProblem('password-error', 'Choose a new password.', 'new-password');
     if (newPassword !== again) return formProblem('password-error', 'The two new passwords are not the same.', 'new-password-again');
-    const result = await ctx.call('POST', '/v1/password', { currentPassword, newPassword });
+    const result = await ctx.withRecentSignIn(() => ctx.call('POST', '/v1/password', { currentPassword, newPassword }));
     if (!result.ok) {
       const { code, message } = result.error;
       if (code === 'unauthorized') return;

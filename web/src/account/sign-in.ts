@@ -6,15 +6,17 @@
 import type * as z from 'zod/mini';
 import type { issuedSession } from '../../../lib/identity/views';
 import { api, byId, clearProblems, formProblem } from '../dom';
+import { passkeySignIn } from '../factors';
 import type { AccountContext } from './context';
 
 type IssuedSession = z.output<typeof issuedSession>;
 
-const FIELDS = ['signin-email', 'signin-password', 'signin-code'];
+const FIELDS = ['signin-email', 'signin-password', 'signin-code', 'signin-otp'];
 
 export function signInForm(ctx: AccountContext, onSignedIn: () => Promise<void>) {
   const form = byId<HTMLFormElement>('signin-form');
   const codeField = byId('signin-code-field');
+  const otpField = byId('signin-otp-field');
   const unlock = byId('unlock');
   const value = (id: string) => byId<HTMLInputElement>(id).value;
 
@@ -47,9 +49,18 @@ export function signInForm(ctx: AccountContext, onSignedIn: () => Promise<void>)
     if (!email) return formProblem('signin-error', 'Enter your email.', 'signin-email');
     if (!password) return formProblem('signin-error', 'Enter your password.', 'signin-password');
     if (!codeField.hidden && !/^\d{6,8}$/.test(code)) return formProblem('signin-error', 'Enter the code from the mail: 6 to 8 digits.', 'signin-code');
-    const result = await api<IssuedSession>('POST', '/v1/sessions', { body: code ? { email, password, code } : { email, password } });
+    // With the authenticator app on, the second step sends its code (or a recovery code) with the password.
+    const otp = otpField.hidden ? '' : value('signin-otp').replace(/\s+/g, '');
+    const factor = otp === '' ? {} : /^\d{6}$/.test(otp) ? { otp } : { recoveryCode: otp };
+    const result = await api<IssuedSession>('POST', '/v1/sessions', { body: { email, password, ...(code ? { code } : {}), ...factor } });
     if (!result.ok) {
       switch (result.error.code) {
+        case 'second_factor_required': {
+          const asked = !otpField.hidden;
+          otpField.hidden = false;
+          byId<HTMLInputElement>('signin-otp').value = '';
+          return formProblem('signin-error', asked ? 'That code is not right (each code works once). Try the current one.' : 'Enter the code from your authenticator app.', 'signin-otp');
+        }
         case 'invalid_credentials':
           return formProblem('signin-error', code ? 'The email, password or code is not right. A code works once.' : 'The email or password is not right.', 'signin-password');
         case 'too_many_attempts':
@@ -63,22 +74,36 @@ export function signInForm(ctx: AccountContext, onSignedIn: () => Promise<void>)
           return formProblem('signin-error', result.error.message);
       }
     }
-    ctx.keep(result.body.token);
+    await signedIn(result.body.token);
+  }
+
+  async function signedIn(token: string): Promise<void> {
+    ctx.keep(token);
     form.reset();
     codeField.hidden = true;
+    otpField.hidden = true;
     unlock.hidden = true;
     byId<HTMLInputElement>('signin-code').required = false;
     ctx.announce('You are signed in.');
     await onSignedIn();
   }
 
+  async function withPasskey(): Promise<void> {
+    clearProblems('signin-error', FIELDS);
+    const result = await passkeySignIn();
+    if (!result.ok) return formProblem('signin-error', result.error.code === 'invalid_credentials' ? 'That passkey could not sign you in.' : result.error.message);
+    await signedIn(result.body.token);
+  }
+
   form.addEventListener('submit', (e) => void submit(e));
+  byId('passkey-signin').addEventListener('click', () => void withPasskey());
   byId('unlock-send').addEventListener('click', () => void sendCode());
 
   return {
     /** The signed-out view: the form, its problems cleared, focus on the email. */
     reset(): void {
       clearProblems('signin-error', FIELDS);
+      otpField.hidden = true;
       byId<HTMLInputElement>('signin-email').focus();
     },
   };
