@@ -83,8 +83,8 @@ export function credentialsSection(ctx: AccountContext): Section & { reload(): P
       if (result.error.code !== 'unauthorized') ctx.announce(result.error.message, 'bad');
       return;
     }
-    ctx.announce(done, 'ok');
     await reload();
+    ctx.announce(done, 'ok');
     focusHeading(heading);
   }
 
