@@ -1,4 +1,5 @@
 /** Entry point of the ops CLI; cli/bin/helpshelf-ops.cjs loads it (see cli/README.md). */
+import { escapeValue } from './format';
 import { runCli } from './program';
 
 // The SDK's notice that it will need Node 22 from 2027 would make every error more than one line
@@ -14,7 +15,7 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 runCli(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(`error: ${(error as Error)?.message ?? String(error)}\n`);
+    process.stderr.write(`error: ${escapeValue((error as Error)?.message ?? String(error))}\n`);
     process.exit(1);
   },
 );

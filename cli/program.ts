@@ -7,7 +7,7 @@
  * How to add one: cli/README.md.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { keyValues } from './format';
+import { escapeOutput, escapeValue, keyValues } from './format';
 import { COMMANDS } from './registry';
 import { createInvoker, readLocalState } from './transport';
 import { EXIT, OpsCommandError, UsageError, type CliContext, type CommandSpec, type OptionSpec, type ParsedArgs } from './types';
@@ -51,11 +51,14 @@ function toOption(name: string, spec: OptionSpec): { option: Option; read(opts: 
   return { option, read: (opts) => opts[option.attributeName()] as string | string[] | undefined };
 }
 
+/** Everything a command prints goes through escapeOutput (cli/format.ts): no control or bidi character reaches the terminal raw. */
 function print(deps: CliDeps, command: CommandSpec, result: unknown, json: boolean): void {
-  if (json) deps.stdout(`${JSON.stringify(result, null, 2)}\n`);
-  else if (command.format) deps.stdout(`${command.format(result)}\n`);
-  else if (result && typeof result === 'object' && !Array.isArray(result)) deps.stdout(`${keyValues(result as Record<string, unknown>)}\n`);
-  else deps.stdout(`${JSON.stringify(result, null, 2)}\n`);
+  let text: string;
+  if (json) text = JSON.stringify(result, null, 2);
+  else if (command.format) text = command.format(result);
+  else if (result && typeof result === 'object' && !Array.isArray(result)) text = keyValues(result as Record<string, unknown>);
+  else text = JSON.stringify(result, null, 2);
+  deps.stdout(`${escapeOutput(text)}\n`);
 }
 
 function rootHelpAfter(commands: CommandSpec[]): string {
@@ -82,7 +85,7 @@ export function buildProgram(deps: CliDeps, outcome: { code: number }): Command 
     .option('--json', 'print one JSON document on stdout')
     .option('--stage <name>', 'the stage to operate on', 'local')
     .exitOverride()
-    .configureOutput({ writeOut: deps.stdout, writeErr: deps.stderr })
+    .configureOutput({ writeOut: (text) => deps.stdout(escapeOutput(text)), writeErr: (text) => deps.stderr(escapeOutput(text)) })
     .configureHelp({ showGlobalOptions: true })
     .showSuggestionAfterError()
     .helpCommand(false)
@@ -125,7 +128,7 @@ export function buildProgram(deps: CliDeps, outcome: { code: number }): Command 
         result = await spec.run(context, args);
       } catch (error) {
         if (!(error instanceof UsageError)) throw error;
-        deps.stderr(`error: ${error.message}\n\n`);
+        deps.stderr(`error: ${escapeValue(error.message)}\n\n`);
         command.outputHelp({ error: true });
         outcome.code = EXIT.usage;
         return;
@@ -157,7 +160,7 @@ export async function runCli(argv: string[], deps: CliDeps = defaultDeps): Promi
       return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? EXIT.ok : EXIT.usage;
     }
     const message = error instanceof OpsCommandError || error instanceof Error ? error.message : String(error);
-    deps.stderr(`error: ${message}\n`);
+    deps.stderr(`error: ${escapeValue(message)}\n`);
     return EXIT.failed;
   }
 }

@@ -1,3 +1,5 @@
+import { accessLogItem } from '../lib/access/access-log';
+import { accessStore } from '../lib/access/access-store';
 import { audit } from '../lib/audit';
 import { backupsDepsFromEnv } from '../lib/backups/config';
 import { advanceOpenDrills, startDrill } from '../lib/backups/drill';
@@ -10,7 +12,9 @@ const ACTOR = 'system:backupsRestoreDrill';
 export const handler = loggedHandler(async (event: { job?: string }) => {
   if (event?.job === 'start') {
     const drill = await startDrill(deps, ACTOR);
-    await audit({ actor: ACTOR, action: 'backups.restore_drill.start', subject: drill.drillId, details: { tables: drill.tables.length } });
+    await audit({ actor: ACTOR, action: 'backups.restore_drill.start', subject: drill.drillId, details: { tables: drill.tables.length } }, [
+      accessStore().log(accessLogItem({ at: drill.startedAt, kind: 'restore-drill', role: 'Automated' })),
+    ]);
     logger.info('restore drill started', { drillId: drill.drillId, status: drill.status });
     return { drillId: drill.drillId, status: drill.status };
   }

@@ -1,4 +1,4 @@
-import { connections } from '../lib/connections/runtime';
+import { connectSteps } from '../lib/connections/connect-runtime';
 import { listConnectionsRoute } from '../lib/connections/schemas';
 import { httpRoute } from '../lib/http/handler';
 import { json } from '../lib/http/responses';
@@ -6,5 +6,5 @@ import { authenticate } from '../lib/identity/authenticate';
 
 export const handler = httpRoute(listConnectionsRoute, async (request) => {
   const { userId } = await authenticate(request);
-  return json(200, { connections: await connections().list(userId) });
+  return json(200, { connections: await connectSteps().list(userId) });
 });

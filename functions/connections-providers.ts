@@ -1,4 +1,4 @@
-import { connections } from '../lib/connections/runtime';
+import { connectSteps } from '../lib/connections/connect-runtime';
 import { listProvidersRoute } from '../lib/connections/schemas';
 import { httpRoute } from '../lib/http/handler';
 import { json } from '../lib/http/responses';
@@ -6,5 +6,5 @@ import { authenticate } from '../lib/identity/authenticate';
 
 export const handler = httpRoute(listProvidersRoute, async (request) => {
   await authenticate(request);
-  return json(200, { providers: connections().listProviders() });
+  return json(200, { providers: connectSteps().listProviders() });
 });

@@ -1,5 +1,8 @@
 import * as z from 'zod/mini';
+import { accessLogItem, CUSTOMER_DATA_TABLES } from '../lib/access/access-log';
+import { accessStore } from '../lib/access/access-store';
 import { REASON_MAX_LENGTH, requireAccessReason } from '../lib/access/reason';
+import { nowIso } from '../lib/platform/time';
 import { audit } from '../lib/audit';
 import { backupsDepsFromEnv } from '../lib/backups/config';
 import { advanceDrill, startDrill } from '../lib/backups/drill';
@@ -65,7 +68,9 @@ export const handler = opsHandler({
 
   'restore-drill': action(z.object({}), async (_args, ctx) => {
     const drill = await startDrill(deps, ctx.actor.id);
-    await audit({ actor: ctx.actor.id, action: 'backups.restore_drill.start', subject: drill.drillId, details: { tables: drill.tables.length } });
+    await audit({ actor: ctx.actor.id, action: 'backups.restore_drill.start', subject: drill.drillId, details: { tables: drill.tables.length } }, [
+      accessStore().log(accessLogItem({ at: drill.startedAt, kind: 'restore-drill', role: ctx.actor.role })),
+    ]);
     if (drill.status !== 'RUNNING') await audit({ actor: ctx.actor.id, action: 'backups.restore_drill.finish', subject: drill.drillId, details: { status: drill.status } });
     return drillSummary(drill);
   }),
@@ -87,13 +92,18 @@ export const handler = opsHandler({
       // A restore copies every customer's data into a new table: like `customers show`, it needs a
       // ticket or incident reference, and the audit entry is written before anything starts.
       const reason = requireAccessReason(given);
-      await audit({
-        actor: ctx.actor.id,
-        action: 'backups.restore',
-        subject: table,
-        reason,
-        details: { targetTable, exportId: exportId ?? null, toTime: toTime ?? null },
-      });
+      // A table holding customers' data: one entry on every customer's access log, in the same transaction.
+      const onCustomersLogs = CUSTOMER_DATA_TABLES.has(table) ? [accessStore().log(accessLogItem({ at: nowIso(), kind: 'restore', reason, role: ctx.actor.role, table }))] : undefined;
+      await audit(
+        {
+          actor: ctx.actor.id,
+          action: 'backups.restore',
+          subject: table,
+          reason,
+          details: { targetTable, exportId: exportId ?? null, toTime: toTime ?? null },
+        },
+        onCustomersLogs,
+      );
       return startRestore(deps, { table, targetTable, exportId, toTime, reason, actor: ctx.actor.id });
     },
   ),

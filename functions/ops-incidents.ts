@@ -37,7 +37,9 @@ const credits = preprocess(
 
 /**
  * `opsIncidents`: the incident commands of the ops CLI. Every action, reads included, is written
- * to the audit log with the verified caller, because incidents hold reporters' personal data.
+ * to the audit log with the verified caller, because incidents hold reporters' personal data; each
+ * entry is written before the action reads, stores or mails anything (an action then refused, e.g.
+ * a status the incident cannot move to, stays audited as an attempt).
  */
 export const handler = opsHandler({
   list: action(
@@ -79,31 +81,28 @@ export const handler = opsHandler({
   }),
 
   ack: action(z.object({ id: incidentId, contact: requiredText(TEXT_LIMITS.contact), contactEmail }), async ({ id, contact, contactEmail: email }, ctx) => {
-    const result = await acknowledgeIncident(incidents, id, { contact, contactEmail: email }, ctx.actor.id);
+    // Audited first (issue 24): a refused audit write leaves the incident as it was and mails no one.
     await audit({ actor: ctx.actor.id, action: 'incidents.ack', subject: id, details: { contact } });
-    return result;
+    return acknowledgeIncident(incidents, id, { contact, contactEmail: email }, ctx.actor.id);
   }),
 
   update: action(z.object({ id: incidentId, message: requiredText(TEXT_LIMITS.message), public: flag() }), async ({ id, message, public: isPublic }, ctx) => {
-    const result = await addIncidentNote(incidents, id, { message, isPublic }, ctx.actor.id);
-    await audit({ actor: ctx.actor.id, action: 'incidents.update', subject: id, details: { visibility: result.visibility } });
-    return result;
+    await audit({ actor: ctx.actor.id, action: 'incidents.update', subject: id, details: { visibility: isPublic ? 'public' : 'internal' } });
+    return addIncidentNote(incidents, id, { message, isPublic }, ctx.actor.id);
   }),
 
   // Which statuses may be set by hand is a domain rule (parseManualTarget), not a shape.
   status: action(z.object({ id: incidentId, status: z.unknown() }), async ({ id, status }, ctx) => {
     const target = parseManualTarget(status);
-    const result = await changeIncidentStatus(incidents, id, target, ctx.actor.id);
-    await audit({ actor: ctx.actor.id, action: 'incidents.status', subject: id, details: { from: result.from, to: target } });
-    return result;
+    await audit({ actor: ctx.actor.id, action: 'incidents.status', subject: id, details: { to: target } });
+    return changeIncidentStatus(incidents, id, target, ctx.actor.id);
   }),
 
   publish: action(
     z.object({ id: incidentId, title: requiredText(TEXT_LIMITS.title), summary: requiredText(TEXT_LIMITS.advisorySummary), credits }),
     async ({ id, ...advisory }, ctx) => {
-      const result = await publishIncident(incidents, id, advisory, ctx.actor.id);
-      await audit({ actor: ctx.actor.id, action: 'incidents.publish', subject: id, details: { credits: result.credits.length } });
-      return result;
+      await audit({ actor: ctx.actor.id, action: 'incidents.publish', subject: id, details: { credits: advisory.credits.length } });
+      return publishIncident(incidents, id, advisory, ctx.actor.id);
     },
   ),
 

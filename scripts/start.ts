@@ -84,6 +84,7 @@ async function main(): Promise<void> {
     // The e2e test of this script runs it beside the developer's own stage.
     stateFile: process.env.HELPSHELF_LOCAL_STATE_FILE ? path.resolve(PROJECT_ROOT, process.env.HELPSHELF_LOCAL_STATE_FILE) : undefined,
     buildDir: process.env.HELPSHELF_BUILD_DIR || undefined,
+    startTimeoutMs: seconds('HELPSHELF_START_TIMEOUT_SECONDS', 180) * 1000,
     log: (line) => {
       if (verbose || line.startsWith('resources') || line.startsWith('stand-in')) console.log(`  • ${line}`);
     },

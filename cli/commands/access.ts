@@ -1,5 +1,6 @@
 import type { AuditListing } from '../../lib/access/audit-report';
 import type { CustomerRecord } from '../../lib/access/customer-record';
+import type { GrantView } from '../../lib/access/grants';
 import type { Insights } from '../../lib/access/insights';
 import { keyValues, table } from '../format';
 import { EXIT, type CommandSpec } from '../types';
@@ -34,6 +35,56 @@ export const accessCommands: CommandSpec[] = [
         '',
         `Recorded in the audit log as entry ${auditSeq}.`,
       ].join('\n');
+    },
+  },
+  {
+    path: ['access', 'request'],
+    summary: 'Ask for access to one customer\'s record (needs another engineer\'s approval; --emergency: in force at once, the security team is alerted)',
+    options: {
+      customer: { type: 'string', required: true, description: 'the customer: an id (usr_…) or an email address' },
+      reason: { type: 'string', required: true, description: 'why: a ticket or incident reference, as for customers show' },
+      minutes: { type: 'string', description: 'how long once approved, 1–240 (default 60)' },
+      emergency: { type: 'boolean', description: 'in force at once without approval; mails the security team and is flagged on the customer\'s access log' },
+    },
+    run: (context, args) =>
+      context.invoke('opsAccess', 'request', { customer: args.options.customer, reason: args.options.reason, minutes: args.options.minutes, emergency: args.options.emergency === true }),
+    format(result) {
+      const grant = result as GrantView & { alerted: boolean | null; auditSeq: number };
+      const { alerted, auditSeq, ...view } = grant;
+      const next = grant.emergency
+        ? alerted
+          ? 'Emergency grant in force now; the security team has been mailed.'
+          : 'Emergency grant in force now, but the alert mail to the security team FAILED: tell them yourself.'
+        : `Pending: another engineer approves it with \`access approve ${grant.grant}\`.`;
+      return [keyValues(view), '', next, `Recorded in the audit log as entry ${auditSeq}.`].join('\n');
+    },
+  },
+  {
+    path: ['access', 'approve'],
+    summary: 'Approve another engineer\'s pending grant (never your own); it is in force from now for its minutes',
+    positionals: ['grant'],
+    run: (context, args) => context.invoke('opsAccess', 'approve', { grant: args.positionals[0] }),
+    format(result) {
+      const { auditSeq, ...view } = result as GrantView & { auditSeq: number };
+      return [keyValues(view), '', `Recorded in the audit log as entry ${auditSeq}.`].join('\n');
+    },
+  },
+  {
+    path: ['access', 'grants'],
+    summary: 'Grants, newest first (--active: only those in force now)',
+    options: { active: { type: 'boolean', description: 'only grants in force now' } },
+    run: (context, args) => context.invoke('opsAccess', 'list', { active: args.options.active === true }),
+    format(result) {
+      const rows = (result as GrantView[]).map((g) => ({
+        grant: g.grant,
+        customer: g.customer,
+        requester: g.requester,
+        approver: g.approver ?? (g.emergency ? '(emergency)' : ''),
+        status: g.status,
+        expiresAt: g.expiresAt,
+        reason: g.reason,
+      }));
+      return table(rows, ['grant', 'customer', 'requester', 'approver', 'status', 'expiresAt', 'reason']);
     },
   },
   {

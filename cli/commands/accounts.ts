@@ -1,8 +1,8 @@
 import type { MigrationOutcome, MigrationPage } from '../../lib/identity/credential-migration';
-import { keyValues } from '../format';
+import { escapeOutput, keyValues } from '../format';
 import type { CommandSpec } from '../types';
 
-const progress = (line: string) => process.stderr.write(`${line}\n`);
+const progress = (line: string) => process.stderr.write(`${escapeOutput(line)}\n`);
 
 interface MigrationRun {
   pages: number;

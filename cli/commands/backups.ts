@@ -1,5 +1,5 @@
 import type { ExportListing, ExportRunOutcome } from '../../lib/backups/exports';
-import { table } from '../format';
+import { escapeOutput, table } from '../format';
 import { UsageError, type CliContext, type CommandSpec } from '../types';
 
 /**
@@ -25,7 +25,7 @@ interface DrillSummary {
   tables: Array<{ table: string; status: string; exportItemCount: number | null; restoredItemCount: number | null; checksumsEqual: boolean | null; message: string | null }>;
 }
 
-const progress = (line: string) => process.stderr.write(`${line}\n`);
+const progress = (line: string) => process.stderr.write(`${escapeOutput(line)}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function follow<T>(poll: () => Promise<T>, done: (value: T) => boolean, describe: (value: T) => string): Promise<T> {

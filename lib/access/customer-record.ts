@@ -21,7 +21,13 @@ export interface CustomerDirectory {
   profile(userId: string): Promise<StoredUserItem | undefined>;
 }
 
-export type AuditWriter = (event: AuditEvent) => Promise<AuditEntry>;
+export type AuditWriter = (event: AuditEvent, alongside?: unknown[]) => Promise<AuditEntry>;
+
+/** The grant check (grants.ts requireActiveGrant, bound to the engineer): the grant in force, or a 403 already audited. */
+export type GrantCheck = (customerId: string, reason: string) => Promise<{ grantId: string; emergency: boolean }>;
+
+/** The customer's access-log entry for this read, written in the audit entry's transaction. */
+export type ReadLogWrite = (customerId: string, at: string, reason: string) => unknown;
 
 export interface CustomerBilling {
   customerId: string | null;
@@ -77,32 +83,47 @@ export function toCustomerRecord(item: StoredUserItem): CustomerRecord {
 }
 
 
+/** Customer ids as the system mints them (`usr_…`): anything else would become an audit subject as typed. */
+const CUSTOMER_ID = /^usr_[A-Za-z0-9_-]{1,64}$/;
+
+/** An id or an email address; anything else is a 400 before it reaches the audit log. */
+export function parseCustomerQuery(raw: string): { userId: string } | { email: string } {
+  const query = raw.trim();
+  if (!query) throw new BadRequestError('missing_argument', 'Name the customer: an id (usr_…) or an email address.');
+  if (query.includes('@')) return { email: normaliseEmail(query) };
+  if (!CUSTOMER_ID.test(query)) throw new BadRequestError('invalid_customer', 'A customer is an id (usr_ followed by letters, digits, _ or -) or an email address.');
+  return { userId: query };
+}
+
 /**
- * One customer's record, for a stated reason. Order matters: the reason is checked first, then
- * the audit entry is written (an email is first resolved to its id through the email lock item,
- * which holds nothing but the id), and only then is the profile read. If the audit write fails,
- * nothing is read and nothing is returned. An attempt on an unknown customer is audited too.
+ * One customer's record, for a stated reason and under the engineer's own active grant. Order
+ * matters: the reason is checked first; an email is resolved to its id through the email lock
+ * item (which holds nothing but the id); the grant is checked (a refusal is audited); then the
+ * audit entry is written, with the customer's access-log entry in the same transaction; only then
+ * is the profile read. If the audit write fails, nothing is read and nothing is returned. An
+ * attempt on an unknown email is audited too (no customer, so no grant to check).
  */
 export async function showCustomer(
-  ports: { directory: CustomerDirectory; audit: AuditWriter },
+  ports: { directory: CustomerDirectory; audit: AuditWriter; requireGrant: GrantCheck; readLog: ReadLogWrite; now: () => string },
   request: { query: string; reason: unknown; actor: string },
-): Promise<{ customer: CustomerRecord; auditSeq: number }> {
+): Promise<{ customer: CustomerRecord; auditSeq: number; grant: string | null }> {
   const reason = requireAccessReason(request.reason);
-  const query = request.query.trim();
-  if (!query) throw new BadRequestError('missing_argument', 'Name the customer: an id (usr_…) or an email address.');
-
-  const byEmail = query.includes('@');
-  const email = byEmail ? normaliseEmail(query) : undefined;
-  const userId = email ? await ports.directory.userIdForEmail(email) : query;
-  const subject = userId ?? `email:${email}`;
-  const entry = await ports.audit({
-    actor: request.actor,
-    action: CUSTOMER_SHOW_ACTION,
-    subject,
-    reason,
-    details: { lookup: byEmail ? 'email' : 'id' },
-  });
+  const query = parseCustomerQuery(request.query);
+  const byEmail = 'email' in query;
+  const userId = 'email' in query ? await ports.directory.userIdForEmail(query.email) : query.userId;
+  const subject = userId ?? `email:${'email' in query ? query.email : ''}`;
+  const grant = userId ? await ports.requireGrant(userId, reason) : undefined;
+  const entry = await ports.audit(
+    {
+      actor: request.actor,
+      action: CUSTOMER_SHOW_ACTION,
+      subject,
+      reason,
+      details: { lookup: byEmail ? 'email' : 'id', ...(grant ? { grant: grant.grantId, emergency: grant.emergency } : {}) },
+    },
+    userId ? [ports.readLog(userId, ports.now(), reason)] : undefined,
+  );
   const item = userId ? await ports.directory.profile(userId) : undefined;
-  if (!item) throw new NotFoundError('customer_not_found', `No customer with ${byEmail ? 'email' : 'id'} ${byEmail ? email : query}.`);
-  return { customer: toCustomerRecord(item), auditSeq: entry.seq };
+  if (!item) throw new NotFoundError('customer_not_found', `No customer with ${'email' in query ? `email ${query.email}` : `id ${query.userId}`}.`);
+  return { customer: toCustomerRecord(item), auditSeq: entry.seq, grant: grant?.grantId ?? null };
 }

@@ -55,3 +55,18 @@ export function requireAccessReason(raw: unknown): string {
   if (!check.ok) throw new BadRequestError(check.code, check.message);
   return check.reason;
 }
+
+/**
+ * The ticket or incident reference a checked reason names (the first one), without the free text
+ * around it: what a customer's access log shows, since the rest of an engineer's reason may
+ * mention other people. Null when there is none.
+ */
+export function referenceOf(reason: string | undefined | null): string | null {
+  if (!reason) return null;
+  let first: { index: number; text: string } | undefined;
+  for (const pattern of REFERENCE_PATTERNS) {
+    const m = pattern.exec(reason);
+    if (m && (!first || m.index < first.index)) first = { index: m.index, text: m[0] };
+  }
+  return first ? first.text.replace(/^[\s(,;:]+/, '').trim() : null;
+}

@@ -5,6 +5,7 @@ import { stripeWebhookRoute } from '../billing/schemas';
 import {
   changePasswordRoute,
   createSessionRoute,
+  unlockSessionsRoute,
   createTokenRoute,
   deleteSessionRoute,
   deleteTokenRoute,
@@ -17,6 +18,7 @@ import {
   signupRoute,
   verifySignupRoute,
 } from '../identity/schemas';
+import { accessLogRoute } from '../access/schemas';
 import {
   deletePasskeyRoute,
   listPasskeysRoute,
@@ -63,6 +65,7 @@ export const API_ROUTES: readonly RouteContract[] = [
   signupRoute,
   verifySignupRoute,
   createSessionRoute,
+  unlockSessionsRoute,
   confirmSessionRoute,
   passkeySignInOptionsRoute,
   passkeySignInRoute,
@@ -81,6 +84,7 @@ export const API_ROUTES: readonly RouteContract[] = [
   totpStatusRoute,
   deleteTotpRoute,
   securityEventsRoute,
+  accessLogRoute,
   passkeyRegistrationOptionsRoute,
   registerPasskeyRoute,
   listPasskeysRoute,

@@ -42,17 +42,18 @@ export function dynamoAuditStore(tableName: string, chain = 'access'): AuditStor
         ConditionExpression: 'attribute_not_exists(pk)',
       };
       if (alongside !== undefined) {
-        // One transaction: the audited action's write first, the entry second.
+        // One transaction: the audited action's writes first (one, or a list), the entry last.
+        const writes = (Array.isArray(alongside) ? alongside : [alongside]) as TransactItem[];
         try {
-          await documentClient.send(new TransactWriteCommand({ TransactItems: [alongside as TransactItem, { Put: put }] }));
+          await documentClient.send(new TransactWriteCommand({ TransactItems: [...writes, { Put: put }] }));
           return true;
         } catch (error) {
           const codes = cancellationCodes(error);
           if (!codes) throw error;
-          if (codes[0] === 'ConditionalCheckFailed') throw new AlongsideWriteRefusedError({ cause: error });
+          if (codes.slice(0, writes.length).includes('ConditionalCheckFailed')) throw new AlongsideWriteRefusedError({ cause: error });
           // The sequence number was taken, or (real DynamoDB) a concurrent transaction conflicted:
           // nothing was written; the caller reads the head again and retries.
-          if (codes[1] === 'ConditionalCheckFailed' || codes.includes('TransactionConflict')) return false;
+          if (codes[writes.length] === 'ConditionalCheckFailed' || codes.includes('TransactionConflict')) return false;
           throw error;
         }
       }

@@ -1,5 +1,5 @@
 import { audit } from '../audit';
-import { intEnv, isLocalStage, requireEnv } from '../platform/config';
+import { requireEnv } from '../platform/config';
 import { logger } from '../platform/logger';
 import { secrets } from '../platform/secrets';
 import { nowEpochMillis } from '../platform/time';
@@ -7,30 +7,21 @@ import { dynamoConnectionStore } from './dynamo-connection-store';
 import { kmsDataKeys } from './kms-data-keys';
 import { openidOAuthClient } from './oauth-client';
 import { httpProviderApi } from './provider-api';
-import { allowedHosts, parseProviders } from './providers';
+import { connectionsEnv as env, outboundPolicy } from './runtime-env';
 import { connectionsService, type ConnectionsService } from './service';
 import { sqsRevocationQueue } from './sqs-revocation-queue';
 import { tokenVault } from './token-vault';
 
 /**
- * Wires the connections capability to AWS and the providers, once per execution environment.
- * Configuration is read at cold start: a missing variable, or a non-https provider endpoint
- * outside the local stage, fails the cold start.
+ * Wires the connections capability to AWS and the providers, once per execution environment:
+ * for the functions that call the provider and hold its tokens (callback, posts, delete, the
+ * revocation worker, ops). The DynamoDB-only steps use connect-runtime.ts.
  */
-const env = {
-  stage: requireEnv('STAGE'),
-  table: requireEnv('CONNECTIONS_TABLE'),
-  providers: parseProviders(requireEnv('CONNECTION_PROVIDERS'), requireEnv('STAGE')),
-  publicUrl: requireEnv('CONNECTIONS_PUBLIC_URL').replace(/\/$/, ''),
-  appUrl: requireEnv('CONNECTIONS_APP_URL'),
-  timeoutMs: intEnv('CONNECTIONS_PROVIDER_TIMEOUT_MS', 5000, { min: 100, max: 8000 }),
-};
-
 let service: ConnectionsService | undefined;
 
 export function connections(): ConnectionsService {
   if (service) return service;
-  const policy = { allowedHosts: allowedHosts(env.providers), allowHttp: isLocalStage(), timeoutMs: env.timeoutMs };
+  const policy = outboundPolicy();
   service = connectionsService({
     providers: env.providers,
     store: dynamoConnectionStore(env.table),

@@ -16,6 +16,8 @@ const LIMITS: Record<Parameters<RateLimiter['consume']>[0], RateLimitRule> = {
   'signup-ip': { scope: 'signup-ip', limit: intEnv('SIGNUP_LIMIT_PER_IP', isLocalStage() ? 1000 : 30, { min: 1 }), windowSeconds: 600 },
   'reset-ip': { scope: 'reset-ip', limit: intEnv('RESET_LIMIT_PER_IP', isLocalStage() ? 1000 : 20, { min: 1 }), windowSeconds: 600 },
   'reset-email': { scope: 'reset-email', limit: 3, windowSeconds: 3600 },
+  'unlock-ip': { scope: 'unlock-ip', limit: intEnv('RESET_LIMIT_PER_IP', isLocalStage() ? 1000 : 20, { min: 1 }), windowSeconds: 600 },
+  'unlock-email': { scope: 'unlock-email', limit: 3, windowSeconds: 3600 },
 };
 
 /** For the functions that never hash (verification, reset request): argon2 stays out of their bundle. */

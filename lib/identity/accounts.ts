@@ -1,5 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { AppError, BadRequestError, ServiceUnavailableError, TooManyRequestsError, UnauthorizedError } from '../platform/errors';
+import { createHash, randomBytes, randomInt } from 'node:crypto';
+import { BadRequestError, ConflictError, ServiceUnavailableError, TooManyRequestsError, UnauthorizedError } from '../platform/errors';
 import type { Mailer } from '../platform/mailer';
 import { retry, TryAgainError } from '../platform/retry';
 import type { BreachedPasswordCheck } from './breached-passwords';
@@ -9,7 +9,7 @@ import type { PasswordHasher } from './password-hasher';
 import { checkNewPassword, normalisePassword, PasswordPolicyError } from './password-policy';
 import { mintToken, newUserId, parseToken, TOKEN_KINDS } from './token-format';
 import type { Authenticated, IssuedToken, SignInPlace, TokenService } from './tokens';
-import type { ChangePasswordInput, LoginInput, ResetInput, ResetRequestInput, SignupInput, VerifyInput } from './schemas';
+import type { ChangePasswordInput, LoginInput, ResetInput, ResetRequestInput, SignupInput, UnlockInput, VerifyInput } from './schemas';
 
 /** An account whose email is never verified is forgotten after this long. */
 export const PENDING_ACCOUNT_MS = 7 * 86_400_000;
@@ -42,6 +42,23 @@ export function signupsToDrop(pending: Record<string, number> | undefined, max =
   return byAge.slice(0, Math.max(0, byAge.length - (max - 1))).map(([id]) => id);
 }
 
+/** How long an unlock code (POST /v1/sessions/unlock) works. */
+export const UNLOCK_CODE_MS = 15 * 60_000;
+/** An unlock code: 8 digits. */
+export function newUnlockCode(): string {
+  return String(randomInt(0, 100_000_000)).padStart(8, '0');
+}
+/** What is stored of an unlock code: a digest bound to its address, never the code. */
+export function unlockDigest(email: string, code: string): string {
+  return createHash('sha256').update(`helpshelf:unlock:${email}:${code}`, 'utf8').digest('hex');
+}
+/** The sign-in attempts' throttle as seen by an attempt an unlock code let through: nothing to reserve or settle. */
+const UNTHROTTLED: Pick<LoginThrottleStore, 'settleFailure' | 'successWrites' | 'giveBackWrites'> = {
+  settleFailure: async () => undefined,
+  successWrites: () => [],
+  giveBackWrites: () => [],
+};
+
 /** At most one fresh verification mail per account in this long (login of an unverified account). */
 export const VERIFY_MAIL_INTERVAL_MS = 10 * 60_000;
 
@@ -58,11 +75,11 @@ export interface AccountSettings {
 
 export interface RateLimiter {
   /** Counts one event; `allowed` false once the limit of the rule is passed. */
-  consume(rule: 'signup-ip' | 'reset-email' | 'reset-ip', key: string): Promise<{ allowed: boolean; retryAfterSeconds: number }>;
+  consume(rule: 'signup-ip' | 'reset-email' | 'reset-ip' | 'unlock-email' | 'unlock-ip', key: string): Promise<{ allowed: boolean; retryAfterSeconds: number }>;
 }
 
 export interface SecurityEvent {
-  event: 'signup' | 'verify_email' | 'login' | 'password_change' | 'password_reset_request' | 'password_reset';
+  event: 'signup' | 'verify_email' | 'login' | 'password_change' | 'password_reset_request' | 'password_reset' | 'unlock_request';
   outcome: string;
   email?: string;
   userId?: string;
@@ -282,8 +299,12 @@ export function accountService(deps: AccountDeps) {
      */
     async login(input: LoginInput, ip: string, userAgent = ''): Promise<IssuedToken> {
       const { email, password } = input;
-      const reservation = await reserveAttempt('login', email, ip);
-      const read = await store.findCredential(email, reservation.read);
+      // A valid unlock code (mailed to the address) lets this one attempt through the throttle
+      // (issue 21 §3): used up here, whatever the password; a wrong or used code is ignored.
+      const unlocked = input.code ? await store.consumeUnlockCode(email, unlockDigest(email, input.code), now()) : false;
+      const throttle = unlocked ? UNTHROTTLED : deps.throttle;
+      const reservation: Reservation = unlocked ? { accountKey: '', ip, path: 'account', read: { table: '', keys: [] } } : await reserveAttempt('login', email, ip);
+      const read = await store.findCredential(email, unlocked ? undefined : reservation.read);
       const credential = live(read.credential, now());
       let verified: { ok: boolean; upgrade: boolean } = { ok: false, upgrade: false };
       if (credential) verified = await hasher.verify(credential.passwordHash, password);
@@ -399,10 +420,32 @@ export function accountService(deps: AccountDeps) {
         // credential failed it: the change once more with the attempt only given back, as login.
         if (!(await change(throttle.giveBackWrites(reservation, now())))) {
           await store.applyWrites(throttle.giveBackWrites(reservation, now()));
-          throw new AppError(409, 'conflict', 'The password was changed meanwhile. Try again.');
+          throw new ConflictError('conflict', 'The password was changed meanwhile. Try again.');
         }
       }
       log({ event: 'password_change', outcome: 'changed', email: user.email, ip, userId: user.userId });
+    },
+
+    /**
+     * POST /v1/sessions/unlock: a registered address is mailed a one-time code that lets one
+     * sign-in attempt through the throttle. The same requests for an unregistered address (the
+     * code's write refused, a mail saying no account uses it) and the same 202.
+     */
+    async requestUnlock(input: UnlockInput, ip: string): Promise<void> {
+      const { email } = input;
+      const byIp = await deps.limiter.consume('unlock-ip', ip);
+      if (!byIp.allowed) throw new TooManyRequestsError(byIp.retryAfterSeconds, 'too_many_requests', 'Too many sign-in code requests. Try again later.');
+      const byEmail = await deps.limiter.consume('unlock-email', emailKey(email));
+      if (!byEmail.allowed) {
+        log({ event: 'unlock_request', outcome: 'limited', email, ip });
+        return;
+      }
+      const credential = live((await store.findCredential(email)).credential, now());
+      const registered = credential?.emailVerified ? credential : undefined;
+      const code = newUnlockCode();
+      await store.putUnlockCode(email, unlockDigest(email, code), now() + UNLOCK_CODE_MS, registered?.userId);
+      await mailer.send(registered ? mails.unlock(email, code, UNLOCK_CODE_MS) : mails.unlockForUnknownAddress(email));
+      log({ event: 'unlock_request', outcome: registered ? 'sent' : 'unknown_email', email, ip, userId: registered?.userId });
     },
 
     async requestReset(input: ResetRequestInput, ip: string): Promise<void> {

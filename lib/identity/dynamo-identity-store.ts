@@ -12,6 +12,7 @@ import { batchGetAll, batchWriteAll, documentClient } from '../platform/aws/dyna
 import { awsErrorName } from '../platform/aws/errors';
 import { ServiceUnavailableError } from '../platform/errors';
 import { retry, TryAgainError, type RetryPolicy } from '../platform/retry';
+import { cancellationReasons, classifyWriteFailure, isConditionFailure, reasonsByName } from './write-failures';
 import type { Credential, ExtraWrites, IdentityStore, IssueGuard, OneTimeTokenRecord, RevocationMark, TokenRecord, UserRecord } from './model';
 
 /**
@@ -25,6 +26,7 @@ import type { Credential, ExtraWrites, IdentityStore, IssueGuard, OneTimeTokenRe
  *                              Pending only: pendingSignups (signup id → ms), signupId (whose hash it is).
  *   VERIFY#<sha256> / VERIFY   { userId, email, credentialVersion, expiresAtMs, ttl, signupId, passwordHash, name? }:
  *                              a verification token's digest and the signup it was mailed for
+ *   EMAIL#<email>  / UNLOCK    { digest, userId, expiresAtMs, ttl }: the address's one unlock code (issue 21 §3)
  *   RESET#<sha256>  / RESET    { userId, email, credentialVersion, expiresAtMs, ttl }: a reset token's digest
  * tokens table
  *   USER#<userId>  / TOKEN#<tokenId>  a bearer token (digest, kind, name, credentialVersion, times, ttl)
@@ -50,16 +52,8 @@ const oneTimeKey = (purpose: OneTimeTokenRecord['purpose'], digest: string) =>
   purpose === 'verify' ? { pk: `VERIFY#${digest}`, sk: 'VERIFY' } : { pk: `RESET#${digest}`, sk: 'RESET' };
 const tokenKey = (userId: string, tokenId: string) => ({ pk: `USER#${userId}`, sk: `TOKEN#${tokenId}` });
 const markKey = (userId: string) => ({ pk: `USER#${userId}`, sk: 'REVOCATION' });
+const unlockKey = (email: string) => ({ pk: `EMAIL#${email}`, sk: 'UNLOCK' });
 
-function isConditionFailure(error: unknown): boolean {
-  const name = awsErrorName(error);
-  return name === 'ConditionalCheckFailedException' || name === 'TransactionCanceledException';
-}
-
-function cancellationCodes(error: unknown): string[] {
-  const reasons = (error as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? [];
-  return reasons.map((r) => r.Code ?? 'None');
-}
 
 function toUser(item: Record<string, unknown> | undefined): UserRecord | undefined {
   if (!item) return undefined;
@@ -182,6 +176,9 @@ function oneTimeItem(token: OneTimeTokenRecord) {
  */
 export const CONFLICT_RETRY: RetryPolicy = { attempts: 5, minDelayMs: 10, baseDelayMs: 40, maxDelayMs: 160 };
 
+/** The items of createUser's transaction, in order: its cancellation reasons are read by these names. */
+const CREATE_USER_ITEMS = ['user', 'lock', 'verification'] as const;
+
 export function dynamoIdentityStore(tables: IdentityTables): IdentityStore {
   const find = (items: Record<string, unknown>[] | undefined, key: { pk: string; sk: string }) =>
     items?.find((i) => i.pk === key.pk && i.sk === key.sk);
@@ -198,14 +195,17 @@ export function dynamoIdentityStore(tables: IdentityTables): IdentityStore {
           await documentClient.send(new TransactWriteCommand(input));
           return true;
         } catch (error) {
-          const codes = cancellationCodes(error);
-          if (codes.includes('TransactionConflict') && !codes.includes('ConditionalCheckFailed')) throw new TryAgainError(error);
-          if (isConditionFailure(error)) return false;
+          const kind = classifyWriteFailure(error);
+          if (kind === 'conflict') throw new TryAgainError(error);
+          if (kind === 'condition') return false;
+          // A throttled transaction did not run: not "changed meanwhile" but a 503 (issue 21 §5).
+          if (kind === 'throttled') throw new ServiceUnavailableError(undefined, { cause: error });
           throw error;
         }
       }, { ...CONFLICT_RETRY, attempts: 4 });
     } catch (error) {
-      if (isConditionFailure(error)) return false;
+      // Still cancelled by conflicts after every run: another transaction on these items won.
+      if (classifyWriteFailure(error) === 'conflict') return false;
       throw error;
     }
   }
@@ -370,11 +370,12 @@ export function dynamoIdentityStore(tables: IdentityTables): IdentityStore {
             return { outcome: 'created' as const };
           } catch (error) {
             if (awsErrorName(error) !== 'TransactionCanceledException') throw error;
-            const codes = cancellationCodes(error);
-            if (codes[1] === 'ConditionalCheckFailed') {
-              const reasons = (error as { CancellationReasons?: Array<{ Item?: Record<string, unknown> }> }).CancellationReasons ?? [];
-              return { outcome: 'email_taken' as const, existing: toCredential(plainItem(reasons[1]?.Item)) };
+            if (classifyWriteFailure(error) === 'throttled') throw new ServiceUnavailableError(undefined, { cause: error });
+            const reasons = reasonsByName(error, CREATE_USER_ITEMS);
+            if (reasons.lock?.code === 'ConditionalCheckFailed') {
+              return { outcome: 'email_taken' as const, existing: toCredential(plainItem(reasons.lock.item)) };
             }
+            const codes = cancellationReasons(error).map((r) => r.code);
             if (codes.every((c) => c === 'None' || c === 'TransactionConflict')) {
               // Cancelled by another transaction on these items (almost always another signup of
               // this address), or no reasons given (some emulators): decide by reading the lock.
@@ -526,6 +527,34 @@ export function dynamoIdentityStore(tables: IdentityTables): IdentityStore {
 
     async putOneTimeToken(token) {
       await documentClient.send(new PutCommand({ TableName: tables.accounts, Item: oneTimeItem(token), ConditionExpression: 'attribute_not_exists(pk)' }));
+    },
+
+    async putUnlockCode(email, digest, expiresAtMs, userId) {
+      const item = { ...unlockKey(email), digest, userId: userId ?? `usr_${'0'.repeat(22)}`, expiresAtMs, ttl: Math.ceil(expiresAtMs / 1000) + DAY_SECONDS };
+      try {
+        // A registered address: only while its lock is there (the item sits beside it). An
+        // unregistered one: the same request, refused (nothing stored).
+        await documentClient.send(new PutCommand({ TableName: tables.accounts, Item: item, ConditionExpression: userId ? 'attribute_not_exists(pk) OR userId = :u' : 'attribute_exists(pk) AND userId = :none', ExpressionAttributeValues: { ':u': userId ?? '', ...(userId ? {} : { ':none': '-' }) } }));
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
+    },
+
+    async consumeUnlockCode(email, digest, nowMs) {
+      try {
+        await documentClient.send(
+          new DeleteCommand({
+            TableName: tables.accounts,
+            Key: unlockKey(email),
+            ConditionExpression: 'attribute_exists(pk) AND digest = :d AND expiresAtMs > :now',
+            ExpressionAttributeValues: { ':d': digest, ':now': nowMs },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionFailure(error)) return false;
+        throw error;
+      }
     },
 
     async putNothing(purpose, digest) {

@@ -55,6 +55,29 @@ export function identityMails(websiteUrl: string) {
         ].join('\n'),
       };
     },
+    unlock(to: string, code: string, lifetimeMs: number): Mail {
+      return {
+        to,
+        subject: 'Your HelpShelf sign-in code',
+        text: [
+          `Your one-time sign-in code is ${code}`,
+          '',
+          'Enter it with your password to sign in even while sign-in attempts to your account are being held back.',
+          `It works once and expires in ${minutes(lifetimeMs)} minutes. If you did not ask for it, ignore this email: your password is unchanged.`,
+        ].join('\n'),
+      };
+    },
+    unlockForUnknownAddress(to: string): Mail {
+      return {
+        to,
+        subject: 'Your HelpShelf sign-in code',
+        text: [
+          'Someone asked for a HelpShelf sign-in code for this email address, but no HelpShelf account uses it.',
+          '',
+          'If you did not ask for this, ignore this email.',
+        ].join('\n'),
+      };
+    },
     resetForUnknownAddress(to: string): Mail {
       return {
         to,

@@ -202,6 +202,13 @@ export interface IdentityStore {
    * it, so both paths do the same work (issue 21 §3).
    */
   putNothing(purpose: OneTimeTokenRecord['purpose'], digest: string): Promise<void>;
+  /**
+   * The address's one unlock code (its digest), replacing an earlier one; with `userId` undefined
+   * (an unregistered address) the same write under a condition that cannot hold, storing nothing.
+   */
+  putUnlockCode(email: string, digest: string, expiresAtMs: number, userId: string | undefined): Promise<void>;
+  /** Deletes the address's unlock code if it has this digest and is unexpired: true once, for one attempt. */
+  consumeUnlockCode(email: string, digest: string, nowMs: number): Promise<boolean>;
   /** The verification token if it is usable now (no write). */
   peekVerification(userId: string, digest: string, nowMs: number): Promise<OneTimeTokenRecord | undefined>;
   /**

@@ -74,7 +74,9 @@ export const loginBody = z.object({
   password: password('password'),
   otp: otpField,
   recoveryCode: factorCode('one unused recovery code (`xxxxx-xxxxx`) instead of `otp`'),
+  code: factorCode('a one-time code from POST /v1/sessions/unlock: lets this attempt through the throttle'),
 });
+export const unlockBody = z.object({ email });
 export const changePasswordBody = z.object({ currentPassword: password('currentPassword'), newPassword: password('newPassword') });
 export const resetRequestBody = z.object({ email });
 export const resetBody = z.object({ token: secretToken, newPassword: password('newPassword') });
@@ -96,6 +98,7 @@ export const createTokenBody = z.object({
 export type SignupInput = z.output<typeof signupBody>;
 export type VerifyInput = z.output<typeof verifyBody>;
 export type LoginInput = z.output<typeof loginBody>;
+export type UnlockInput = z.output<typeof unlockBody>;
 export type ChangePasswordInput = z.output<typeof changePasswordBody>;
 export type ResetRequestInput = z.output<typeof resetRequestBody>;
 export type ResetInput = z.output<typeof resetBody>;
@@ -168,6 +171,21 @@ export const createSessionRoute = defineRoute({
       headers: { 'WWW-Authenticate': 'Bearer' },
     },
     429: tooMany('too_many_attempts'),
+  },
+});
+
+export const unlockSessionsRoute = defineRoute({
+  id: 'unlockSessions',
+  method: 'POST',
+  path: '/v1/sessions/unlock',
+  tag: 'identity',
+  summary: 'Mail a one-time code that lets one sign-in attempt through the throttle',
+  auth: 'none',
+  body: { mode: 'json', schema: unlockBody, maxBytes: SMALL_BODY_LIMIT },
+  responses: {
+    202: { description: 'The same answer whether or not the email is registered', schema: status('code_sent') },
+    400: { description: '`invalid_email`, `invalid_request`', schema: errorBody },
+    429: tooMany('too_many_requests'),
   },
 });
 

@@ -1,4 +1,4 @@
-import { AppError, BadRequestError, ForbiddenError, NotFoundError, UnauthorizedError } from '../platform/errors';
+import { BadRequestError, ConflictError, ForbiddenError, NotFoundError, UnauthorizedError } from '../platform/errors';
 import type { CreateTokenInput, TokenPageQuery } from './schemas';
 import { isRevokedByMark, type ExtraWrites, type IdentityStore, type IssueGuard, type RevocationMark, type TokenRecord, type UserRecord } from './model';
 import { BEARER_KINDS, TOKEN_ID_PATTERN, digestsEqual, mintToken, newTokenId, parseToken, TOKEN_KINDS, type TokenKind } from './token-format';
@@ -173,7 +173,7 @@ export function tokenService(deps: TokenServiceDeps) {
         } else {
           const live = await livePersonal(auth.userId, mark);
           if (live.length >= MAX_PERSONAL_TOKENS) {
-            throw new AppError(409, 'too_many_tokens', `An account holds at most ${MAX_PERSONAL_TOKENS} access tokens. Revoke one first.`);
+            throw new ConflictError('too_many_tokens', `An account holds at most ${MAX_PERSONAL_TOKENS} access tokens. Revoke one first.`);
           }
           guard = { by: 'mark', version, issuedIs: mark?.issued ?? null, personal: Object.fromEntries(live.map((t) => [t.tokenId, t.expiresAtMs])) };
         }
@@ -181,7 +181,7 @@ export function tokenService(deps: TokenServiceDeps) {
         if (issued) return issued;
         mark = (await store.loadForAuthentication(auth.userId, auth.tokenId, false)).mark;
       }
-      throw new AppError(409, 'conflict', 'Access tokens were being created at the same time. Try again.');
+      throw new ConflictError('conflict', 'Access tokens were being created at the same time. Try again.');
     },
 
     /**
@@ -231,7 +231,7 @@ export function tokenService(deps: TokenServiceDeps) {
       if (!(await store.bumpVersion(auth.userId, auth.user.email, auth.credentialVersion ?? 0))) {
         // The version moved meanwhile (a password change or another revoke-all): that already
         // revoked the caller's token; say so rather than report a success that did not happen here.
-        throw new AppError(409, 'conflict', 'The credentials changed meanwhile. Sign in again.');
+        throw new ConflictError('conflict', 'The credentials changed meanwhile. Sign in again.');
       }
     },
 

@@ -5,7 +5,7 @@ import { page } from './layout';
 
 /**
  * The account security page is a shell: signing in, the sessions and access tokens, changing the
- * password, the connected social accounts and every action run in the browser against the
+ * password, the connected social accounts, the access log (engineer access to the customer's data) and every action run in the browser against the
  * same-origin JSON API (web/src/account.ts and one module per section in web/src/account/), with
  * the session token kept in this tab's sessionStorage only — never localStorage, a cookie or a
  * URL. The server renders no personal data, so the shell may be cached like any static page.
@@ -122,6 +122,13 @@ ${field({ id: 'new-password-again', name: 'newPasswordAgain', label: 'New passwo
 <ul id="security-events"></ul>
 </section>
 <div id="confirm-box-slot"></div>
+<section aria-labelledby="access-log-title">
+<h2 id="access-log-title">Access to your data</h2>
+<p>Every time one of our engineers viewed your account record, took emergency access to it, or restored (or test-restored) a backup holding your data, newest first, with the ticket or incident it was for. Engineers are named by team role only.</p>
+<p id="access-log-empty" hidden>Nobody has accessed your data.</p>
+<table id="access-log-table" class="rows" aria-labelledby="access-log-title" hidden><thead><tr><th scope="col">When</th><th scope="col">What</th><th scope="col">Ticket or incident</th><th scope="col">Who</th></tr></thead>
+<tbody id="access-log"></tbody></table>
+</section>
 </div>`;
   return page({ title: 'Your account security', path: '/account/security', assets, main, scripts: ['account'] });
 }

@@ -2,7 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { writeFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { assertPortFree, emulatorEnvironment, EMULATOR_REGION, startEmulator, StartupError, type Emulator } from './emulator';
+import { assertPortFree, emulatorEnvironment, EMULATOR_REGION, freePort, startEmulator, StartupError, type Emulator } from './emulator';
+import { startLambdaOriginGuard, type LambdaOriginGuard } from './lambda-origin-guard';
 import { guard } from './guardian';
 import { provisionStage } from './provision';
 import { startSqsPollers } from './sqs-poller';
@@ -28,6 +29,8 @@ export interface LocalStageOptions {
   env?: Record<string, string>;
   log?: (line: string) => void;
   onServerOutput?: (chunk: string) => void;
+  /** How long serverless-offline may take to answer /v1/health (default 180 s; esbuild builds every function first). */
+  startTimeoutMs?: number;
 }
 
 export interface LocalStage {
@@ -100,6 +103,7 @@ export async function startLocalStage(options: LocalStageOptions): Promise<Local
   configPromise.catch(() => undefined); // awaited below; never an unhandled rejection if the emulator fails first
   const emulator = await startEmulator(options.emulatorPort);
   let offline: ChildProcess | undefined;
+  let originGuard: LambdaOriginGuard | undefined;
   let socialProvider: SocialProvider | undefined;
   try {
     socialProvider = await startSocialProvider({
@@ -145,6 +149,8 @@ export async function startLocalStage(options: LocalStageOptions): Promise<Local
     // the same stage values) and concurrent requests of one function share its module, so a
     // request-scoped log key can show another request's id. sls/plugins/local-handler-reload.js
     // reloads a bundle that esbuild rebuilt.
+    const offlineLambdaPort = await freePort();
+    originGuard = await startLambdaOriginGuard({ port: options.lambdaPort, targetPort: offlineLambdaPort });
     offline = spawn(path.join(PROJECT_ROOT, 'node_modules', '.bin', 'osls'), ['offline', 'start', '--stage', 'local'], {
       cwd: PROJECT_ROOT,
       detached: true,
@@ -155,7 +161,8 @@ export async function startLocalStage(options: LocalStageOptions): Promise<Local
         ...stageEnv,
         ...(options.env ?? {}),
         PORT: String(options.port),
-        LAMBDA_PORT: String(options.lambdaPort),
+        // serverless-offline's invoke API listens on a private port; LAMBDA_PORT is the Origin guard in front of it.
+        LAMBDA_PORT: String(offlineLambdaPort),
         HELPSHELF_BUILD_DIR: options.buildDir ?? '.esbuild',
         HELPSHELF_LOCAL_STATE_FILE: options.stateFile ?? DEFAULT_STATE_FILE,
         SLS_TELEMETRY_DISABLED: '1',
@@ -166,7 +173,7 @@ export async function startLocalStage(options: LocalStageOptions): Promise<Local
     const forward = (chunk: Buffer) => options.onServerOutput?.(chunk.toString());
     offline.stdout?.on('data', forward);
     offline.stderr?.on('data', forward);
-    await waitForHttp(`http://127.0.0.1:${options.port}/v1/health`, offline, 180_000);
+    await waitForHttp(`http://127.0.0.1:${options.port}/v1/health`, offline, options.startTimeoutMs ?? 180_000);
 
     // serverless-offline does not run SQS event sources: deliver queue messages as AWS would.
     const pollers = startSqsPollers(config, { emulatorEndpoint: emulator.endpoint, lambdaEndpoint: state.lambdaEndpoint, region: EMULATOR_REGION, log });
@@ -176,6 +183,7 @@ export async function startLocalStage(options: LocalStageOptions): Promise<Local
 
     const running = offline;
     const provider = socialProvider;
+    const runningGuard = originGuard;
     let stopping: Promise<void> | undefined;
     return {
       state,
@@ -189,6 +197,7 @@ export async function startLocalStage(options: LocalStageOptions): Promise<Local
         stopping ??= (async () => {
           await pollers.stop();
           await killGroup(running);
+          await runningGuard.stop();
           await provider.stop();
           await emulator.stop();
           rmSync(stateFile, { force: true });
@@ -198,6 +207,7 @@ export async function startLocalStage(options: LocalStageOptions): Promise<Local
     };
   } catch (error) {
     if (offline) await killGroup(offline);
+    await originGuard?.stop();
     await socialProvider?.stop();
     await emulator.stop();
     throw error;

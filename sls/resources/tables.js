@@ -11,6 +11,8 @@ const TABLES = [
   { logicalId: 'AuditTable', name: 'auditTable', critical: true },
   { logicalId: 'BackupsTable', name: 'backupsTable' },
   { logicalId: 'ConnectionsTable', name: 'connectionsTable', critical: true },
+  // Grants and the customers' access logs (issue 24, lib/access/dynamo-access-store.ts).
+  { logicalId: 'AccessTable', name: 'accessTable', gsi1: true, critical: true },
 ];
 
 function table(spec, tableName, deletionProtection) {

@@ -2,7 +2,7 @@ import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/l
 import { accessCases, withRealCustomerSession } from '../cases/access.cases';
 import { emulatorDocumentClient, seedCustomer } from '../support/customers';
 import { viaHttp } from '../support/http';
-import { opsCli } from '../support/ops';
+import { grantViaCli, opsCli } from '../support/ops';
 
 const ACCOUNTS = 'helpshelf-local-accounts';
 const AUDIT = 'helpshelf-local-audit';
@@ -25,6 +25,7 @@ describe('employee access, against the local stage', () => {
     it('customers show <email> --reason "support ticket 4411" returns the record, and audit list shows the entry with an intact chain', async () => {
       // Prepare
       const customer = await seedCustomer(db, ACCOUNTS);
+      await grantViaCli(customer.userId);
       // Act
       const shown = await opsCli(['customers', 'show', customer.email, '--reason', 'support ticket 4411', '--json']);
       const listed = await opsCli(['audit', 'list', '--json']);
@@ -41,6 +42,7 @@ describe('employee access, against the local stage', () => {
 
     it('prints the record and the audit entry number for people, without --json', async () => {
       const customer = await seedCustomer(db, ACCOUNTS);
+      await grantViaCli(customer.userId);
       const res = await opsCli(['customers', 'show', customer.userId, '--reason', 'INC-2041']);
       expect(res.code).toBe(0);
       expect(res.stdout).toContain(customer.email);
@@ -102,6 +104,7 @@ describe('employee access, against the local stage', () => {
     it('after an audit item is altered directly in the emulator, audit list reports the break (exit 3), and intact again once restored', async () => {
       // Prepare
       const customer = await seedCustomer(db, ACCOUNTS);
+      await grantViaCli(customer.userId);
       const shown = await opsCli(['customers', 'show', customer.email, '--reason', 'ticket 4412', '--json']);
       expect(shown.code).toBe(0);
       const key = { pk: 'CHAIN#access', sk: `SEQ#${String(shown.json.auditSeq).padStart(12, '0')}` };

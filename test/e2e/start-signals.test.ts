@@ -6,7 +6,9 @@ import { ROOT, TEST_STAGE_DIR } from '../support/paths';
 
 // Each case starts a whole local stage with `npm start` (its own ports, state file and build
 // folder), ends it one way, and checks that every port it held is free again.
-jest.setTimeout(420_000);
+// A shared, busy machine can take minutes to build and serve every function: the waits are
+// bounded but generous, and nothing asserts how long a step took.
+jest.setTimeout(900_000);
 
 const PORT_VARIABLES = ['PORT', 'LAMBDA_PORT', 'AWS_EMULATOR_PORT', 'SOCIAL_PROVIDER_PORT'] as const;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -32,6 +34,7 @@ async function npmStart(name: string): Promise<Started> {
       ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),
       HELPSHELF_LOCAL_STATE_FILE: path.join(TEST_STAGE_DIR, `start-${name}.json`),
       HELPSHELF_BUILD_DIR: `.esbuild-start-${name}`,
+      HELPSHELF_START_TIMEOUT_SECONDS: '600',
     },
   });
   let output = '';
@@ -57,7 +60,7 @@ async function busyPorts(ports: Started['ports']): Promise<string[]> {
   return busy;
 }
 
-const ready = (s: Started) => waitFor('npm start ready', () => s.output().includes('HelpShelf local stage is ready'), 300_000, s);
+const ready = (s: Started) => waitFor('npm start ready', () => s.output().includes('HelpShelf local stage is ready'), 660_000, s);
 
 describe('npm start stops everything it started, however it is ended', () => {
   const running: Started[] = [];

@@ -50,10 +50,32 @@ export async function opsCli(args: string[], env: Record<string, string> = {}): 
  */
 export function denyAuditWrites(client: { send: (...args: never[]) => unknown }) {
   const realSend = client.send.bind(client) as (command: unknown) => unknown;
-  return jest.spyOn(client, 'send').mockImplementation(((command: { input?: { TableName?: string }; constructor: { name: string } }) => {
-    if (command.input?.TableName === process.env.AUDIT_TABLE && command.constructor.name === 'PutCommand') {
+  const auditItem = (item: Record<string, { TableName?: string }>) => Object.values(item).some((w) => w?.TableName === process.env.AUDIT_TABLE);
+  return jest.spyOn(client, 'send').mockImplementation(((command: { input?: { TableName?: string; TransactItems?: Array<Record<string, { TableName?: string }>> }; constructor: { name: string } }) => {
+    const auditPut = command.input?.TableName === process.env.AUDIT_TABLE && command.constructor.name === 'PutCommand';
+    const auditTransaction = command.constructor.name === 'TransactWriteCommand' && (command.input?.TransactItems ?? []).some(auditItem);
+    if (auditPut || auditTransaction) {
       return Promise.reject(Object.assign(new Error('denied'), { name: 'AccessDeniedException' }));
     }
     return realSend(command);
   }) as never);
+}
+
+/** In-process: `requester` asks for a grant on the customer, `approver` (another engineer) approves it; the grant id. */
+export async function grantInProcess(customer: string, options: { requester?: string; approver?: string; minutes?: number } = {}): Promise<string> {
+  const requested = await invokeOps('opsAccess', 'request', { customer, reason: 'ticket 4411', minutes: options.minutes }, { localEngineer: options.requester ?? 'test-engineer' });
+  if (!requested.ok) throw new Error(`access request refused: ${requested.error.code}`);
+  const grant = (requested.result as { grant: string }).grant;
+  const approved = await invokeOps('opsAccess', 'approve', { grant }, { localEngineer: options.approver ?? 'test-approver' });
+  if (!approved.ok) throw new Error(`access approve refused: ${approved.error.code}`);
+  return grant;
+}
+
+/** Through the CLI: e2e-engineer (opsCli's default) asks, e2e-approver approves; the grant id. */
+export async function grantViaCli(customer: string, options: { requester?: string; approver?: string } = {}): Promise<string> {
+  const requested = await opsCli(['access', 'request', '--customer', customer, '--reason', 'ticket 4411', '--json'], { HELPSHELF_ENGINEER: options.requester ?? 'e2e-engineer' });
+  if (requested.code !== 0) throw new Error(`access request failed: ${requested.stderr}`);
+  const approved = await opsCli(['access', 'approve', requested.json.grant], { HELPSHELF_ENGINEER: options.approver ?? 'e2e-approver' });
+  if (approved.code !== 0) throw new Error(`access approve failed: ${approved.stderr}`);
+  return requested.json.grant as string;
 }

@@ -57,7 +57,7 @@ describe('least privilege: every function role in the packaged template (stage p
       expect.objectContaining({ actions: ['s3:ListBucketVersions'], resources: ['${AuditAnchorBucket.Arn}'] }),
     ]);
     expect(data('opsInsights')).toEqual([expect.objectContaining({ actions: ['dynamodb:Scan'], resources: ['${AccountsTable.Arn}', '${IncidentsTable.Arn}'] })]);
-    expect(data('opsCustomers').flatMap((s) => s.actions).sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'kms:GenerateDataKey', 'kms:GenerateMac', 's3:PutObject']);
+    expect(data('opsCustomers').flatMap((s) => s.actions).sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:Query', 'dynamodb:UpdateItem', 'kms:GenerateDataKey', 'kms:GenerateMac', 's3:PutObject']);
     // The credential migration: the accounts table (scan, conditional updates, no delete, no put)
     // and the audit writer's grants; nothing on the tokens or rate-limits tables.
     expect(data('opsAccountsMigration')).toEqual([

@@ -6,6 +6,7 @@
  * session that ended), every section clears and the sign-in form comes back.
  */
 import type { AccountView } from '../../lib/identity/views';
+import { loadAccessLog, renderAccessLog } from './access-log';
 import { byId, focusHeading } from './dom';
 import { factors } from './factors';
 import { accountContext, type Section } from './account/context';
@@ -31,7 +32,16 @@ function start(): void {
   });
   ctx.withRecentSignIn = signInMethods.withRecentSignIn;
   const methods: Section = { show: () => signInMethods.load().then(() => true), clear: signInMethods.clear };
-  const sections: Section[] = [credentials, createTokenSection(ctx, credentials.reload), passwordSection(ctx, credentials.reload), connections, methods];
+  // What engineers did with this customer's data (web/src/access-log.ts).
+  const accessLog: Section = {
+    show: async () => {
+      const result = await loadAccessLog(ctx.token());
+      if (!result.ok && result.error.code === 'unauthorized') ctx.signedOut('Your session has ended. Sign in again.');
+      return result.ok;
+    },
+    clear: () => renderAccessLog([]),
+  };
+  const sections: Section[] = [credentials, createTokenSection(ctx, credentials.reload), passwordSection(ctx, credentials.reload), connections, methods, accessLog];
   const signIn = signInForm(ctx, async () => {
     await showSignedIn();
     if (!byId('signed-in').hidden) focusHeading('account-title');

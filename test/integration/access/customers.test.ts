@@ -3,7 +3,7 @@ import { auditStore } from '../../../lib/audit';
 import type { AuditEntry } from '../../../lib/audit/audit-log';
 import { documentClient } from '../../../lib/platform/aws/dynamodb';
 import { seedCustomer } from '../../support/customers';
-import { denyAuditWrites, invokeOps } from '../../support/ops';
+import { denyAuditWrites, grantInProcess, invokeOps } from '../../support/ops';
 
 const ACCOUNTS = process.env.ACCOUNTS_TABLE!;
 
@@ -18,6 +18,7 @@ describe('customers show (opsCustomers), in-process against the emulator', () =>
   it('when the reason names a ticket, it audits the access and returns the record without any secret', async () => {
     // Prepare
     const customer = await seedCustomer(documentClient, ACCOUNTS);
+    const grant = await grantInProcess(customer.userId);
     // Act
     const outcome = await invokeOps('opsCustomers', 'show', { customer: customer.email, reason: 'support ticket 4411' });
     // Assess
@@ -34,12 +35,13 @@ describe('customers show (opsCustomers), in-process against the emulator', () =>
           billing: { customerId: 'cus_Test123', subscriptionId: 'sub_Test123', status: 'active', plan: 'team', periodEnd: '2026-12-02T10:00:00.000Z', updatedAt: '2026-11-02T10:06:00.000Z' },
         },
         auditSeq: expect.any(Number),
+        grant,
       },
     });
     expect(JSON.stringify(outcome)).not.toMatch(/argon2|passwordHash/);
-    const entries = await entriesAbout(customer.userId);
+    const entries = (await entriesAbout(customer.userId)).filter((e) => e.action === 'customers.show');
     expect(entries).toEqual([
-      expect.objectContaining({ actor: 'local:test-engineer', action: 'customers.show', subject: customer.userId, reason: 'support ticket 4411', details: { lookup: 'email' } }),
+      expect.objectContaining({ actor: 'local:test-engineer', action: 'customers.show', subject: customer.userId, reason: 'support ticket 4411', details: { lookup: 'email', grant, emergency: false } }),
     ]);
     expect(entries[0].seq).toBe((outcome as { result: { auditSeq: number } }).result.auditSeq);
     expect(Number.isFinite(Date.parse(entries[0].at))).toBe(true);
@@ -47,13 +49,17 @@ describe('customers show (opsCustomers), in-process against the emulator', () =>
 
   it('when looked up by id with an incident reference and an explanation, it returns the record; an unlinked account shows billing null', async () => {
     const customer = await seedCustomer(documentClient, ACCOUNTS, { billing: undefined, name: null, emailVerified: false, verifiedAt: undefined });
+    const grant = await grantInProcess(customer.userId);
     const outcome = await invokeOps('opsCustomers', 'show', { customer: customer.userId, reason: 'incident inc_8f3k2: customer cannot log in since Monday' });
     expect(outcome).toMatchObject({ ok: true, result: { customer: { id: customer.userId, name: null, verified: false, verifiedAt: null, billing: null } } });
-    expect(await entriesAbout(customer.userId)).toEqual([expect.objectContaining({ details: { lookup: 'id' }, reason: 'incident inc_8f3k2: customer cannot log in since Monday' })]);
+    expect((await entriesAbout(customer.userId)).filter((e) => e.action === 'customers.show')).toEqual([
+      expect.objectContaining({ details: { lookup: 'id', grant, emergency: false }, reason: 'incident inc_8f3k2: customer cannot log in since Monday' }),
+    ]);
   });
 
   it('when the email differs only in case and spaces, it finds the customer', async () => {
     const customer = await seedCustomer(documentClient, ACCOUNTS);
+    await grantInProcess(customer.userId);
     const outcome = await invokeOps('opsCustomers', 'show', { customer: `  ${customer.email.toUpperCase()} `, reason: 'INC-2041' });
     expect(outcome).toMatchObject({ ok: true, result: { customer: { id: customer.userId } } });
   });
@@ -90,14 +96,16 @@ describe('customers show (opsCustomers), in-process against the emulator', () =>
     expect(await entriesAbout(`email:${email}`)).toHaveLength(1);
 
     const id = `usr_${randomUUID().replace(/-/g, '')}`;
+    await grantInProcess(id);
     const byId = await invokeOps('opsCustomers', 'show', { customer: id, reason: 'ticket 9002' });
     expect(byId).toMatchObject({ ok: false, error: { code: 'customer_not_found', status: 404 } });
-    expect(await entriesAbout(id)).toHaveLength(1);
+    expect((await entriesAbout(id)).filter((e) => e.action === 'customers.show')).toHaveLength(1);
   });
 
   it('when the audit log cannot be written, it returns no record', async () => {
     // Prepare
     const customer = await seedCustomer(documentClient, ACCOUNTS);
+    await grantInProcess(customer.userId);
     const spy = denyAuditWrites(documentClient);
     try {
       // Act

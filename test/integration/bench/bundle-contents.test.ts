@@ -86,6 +86,18 @@ describe('what the function bundles carry', () => {
     }
   }, 60_000);
 
+  it('the connection functions whose role holds DynamoDB only carry no KMS, S3, Secrets Manager or SQS client (issue 26)', async () => {
+    const metafile = await allFunctions();
+    const carried = (fn: string) => {
+      const output = Object.values(metafile.outputs).find((o) => o.entryPoint === `functions/${fn}.ts`);
+      const packages = new Set(Object.entries(output?.inputs ?? {}).filter(([, i]) => i.bytesInOutput > 0).map(([input]) => packageOf(input)));
+      return ['@aws-sdk/client-dynamodb', '@aws-sdk/client-kms', '@aws-sdk/client-s3', '@aws-sdk/client-secrets-manager', '@aws-sdk/client-sqs'].filter((c) => packages.has(c));
+    };
+    for (const fn of ['connections-providers', 'connections-create', 'connections-start', 'connections-list']) expect({ fn, clients: carried(fn) }).toEqual({ fn, clients: ['@aws-sdk/client-dynamodb'] });
+    // The callback seals tokens (KMS), reads the client secret and audits (KMS, S3): it keeps them.
+    expect(carried('connections-callback')).toEqual(expect.arrayContaining(['@aws-sdk/client-kms', '@aws-sdk/client-secrets-manager']));
+  }, 120_000);
+
   it('only the functions that accept a new password carry the common-password dictionary', async () => {
     for (const fn of ['signup', 'change-password', 'password-reset']) expect({ fn, dictionary: carries(await inputsOf(fn), '@zxcvbn-ts/language-common') }).toEqual({ fn, dictionary: true });
     for (const fn of ['signup-verify', 'password-reset-request', 'create-session']) expect({ fn, dictionary: carries(await inputsOf(fn), '@zxcvbn-ts/language-common') }).toEqual({ fn, dictionary: false });

@@ -50,9 +50,10 @@ class Verify extends Base {
 
 class Login extends Base {
   constructor(readonly who: Who, readonly n: number, readonly pw: number, readonly withCode: boolean) { super(); }
-  check = (w: Readonly<World>) => w.passwords[this.who].length > 0 && (!this.withCode || (op.unlockServed() && w.visible(this.who, 'code').some((c) => !c.used)));
+  check = (w: Readonly<World>) => w.passwords[this.who].length > 0 && (!this.withCode || (op.unlockServed() && w.visible(this.who, 'code').length > 0));
   act = (w: World) => {
-    const codes = w.visible(this.who, 'code').filter((c) => !c.used);
+    // The newest code the person has read (used or not: a used one must not let an attempt through).
+    const codes = w.visible(this.who, 'code');
     return op.login(w, this.who, addrOf(this.who, this.n), pick(w.passwords[this.who], this.pw), this.withCode ? codes.at(-1) : undefined);
   };
   toString = () => `${this.who}.login(${addrOf(this.who, this.n)}@, password ${this.pw}${this.withCode ? ', newest unlock code' : ''})`;

@@ -74,6 +74,8 @@ export async function login(w: World, who: Who, addr: Addr, pw: Password, code?:
   const right = account.verified && account.current === pw;
   w.step(`${who} logs in to ${addr}@ with ${pw.label}${code ? ` and ${code.label}` : ''} → ${summary(res)}`);
   contract(w, res, ['201', '401 invalid_credentials', '429 too_many_attempts'], 'login');
+  // Only the newest code mailed for this address, unused, lets the attempt through the throttle.
+  const freshCode = code !== undefined && !code.used && code.addr === addr && w.mailed.filter((m) => m.kind === 'code' && m.addr === addr).at(-1) === code;
   if (code) code.used = true;
   if (res.status === 201) {
     w.expect(pw.by === addr, 'R1', `${pw.label}, chosen by the ${pw.by}, authenticated the ${addr}'s address`);
@@ -82,7 +84,7 @@ export async function login(w: World, who: Who, addr: Addr, pw: Password, code?:
     w.held.push(held);
     w.step(`  ${who} holds ${held.label}`);
   } else if (res.status === 429) {
-    w.expect(mayThrottle(w, who, addr) && !(code && right), 'R1', `${who}'s login to ${addr}@ was throttled after only ${account.failures} failures of the address${code ? `, with a fresh unlock code` : ''}`);
+    w.expect(mayThrottle(w, who, addr) && !(freshCode && right), 'R1', `${who}'s login to ${addr}@ was throttled after only ${account.failures} failures of the address${freshCode ? ', with its password and a fresh unlock code' : ''}`);
   } else {
     w.expect(!right, 'R1', `${addr}@'s own password ${pw.label} was refused`);
     account.failures += 1;

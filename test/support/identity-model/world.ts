@@ -54,7 +54,10 @@ export interface Link {
   by: Who;
   addr: Addr;
   at: number;
+  /** Opened in the browser that asked for it (it works once). */
   tried: boolean;
+  /** Opened in another browser first (refused there; whether that also ends the link is not a rule). */
+  elsewhere?: boolean;
   /** The cookies of the asking browser right after it asked: the flow can only work while they are unchanged. */
   jarAtBegin: string;
 }

@@ -1,5 +1,6 @@
 import { showCustomer, type CustomerDirectory, type StoredUserItem } from '../../../lib/access/customer-record';
 import type { AuditEntry, AuditEvent } from '../../../lib/audit/audit-log';
+import { ForbiddenError } from '../../../lib/platform/errors';
 
 const ITEM: StoredUserItem = {
   userId: 'usr_1',
@@ -12,7 +13,7 @@ const ITEM: StoredUserItem = {
   totpSecret: 'JBSWY3DPEHPK3PXP',
 };
 
-function ports(options: { failAudit?: boolean } = {}) {
+function ports(options: { failAudit?: boolean; noGrant?: boolean } = {}) {
   const calls: string[] = [];
   const directory: CustomerDirectory = {
     userIdForEmail: async (email) => {
@@ -29,16 +30,23 @@ function ports(options: { failAudit?: boolean } = {}) {
     if (options.failAudit) throw new Error('audit table unavailable');
     return { ...event, seq: 7, at: '2026-11-24T00:00:00.000Z', prevHash: '0', hash: '1' };
   };
-  return { calls, directory, audit };
+  const requireGrant = async (customerId: string) => {
+    calls.push(`grant:${customerId}`);
+    if (options.noGrant) throw new ForbiddenError('grant_required', 'no grant');
+    return { grantId: 'gr_1', emergency: false };
+  };
+  const readLog = (customerId: string) => ({ log: customerId });
+  return { calls, directory, audit, requireGrant, readLog, now: () => '2026-11-24T00:00:00.000Z' };
 }
 
 describe('showCustomer', () => {
   it('writes the audit entry before it reads the profile, and returns only allow-listed fields', async () => {
     const p = ports();
     const out = await showCustomer(p, { query: 'Ada@Example.test', reason: 'ticket 4411', actor: 'arn:aws:iam::1:user/eng' });
-    expect(p.calls).toEqual(['lock:ada@example.test', 'audit:usr_1', 'profile:usr_1']);
+    expect(p.calls).toEqual(['lock:ada@example.test', 'grant:usr_1', 'audit:usr_1', 'profile:usr_1']);
     expect(out).toEqual({
       auditSeq: 7,
+      grant: 'gr_1',
       customer: {
         id: 'usr_1',
         email: 'ada@example.test',
@@ -61,8 +69,23 @@ describe('showCustomer', () => {
   it('when the audit write fails, it never reads the profile', async () => {
     const p = ports({ failAudit: true });
     await expect(showCustomer(p, { query: 'usr_1', reason: 'ticket 4411', actor: 'local:x' })).rejects.toThrow('audit table unavailable');
-    expect(p.calls).toEqual(['audit:usr_1']);
+    expect(p.calls).toEqual(['grant:usr_1', 'audit:usr_1']);
   });
+
+  it('without the engineer’s own active grant, it neither writes the read’s entry nor reads the profile', async () => {
+    const p = ports({ noGrant: true });
+    await expect(showCustomer(p, { query: 'usr_1', reason: 'ticket 4411', actor: 'local:x' })).rejects.toMatchObject({ status: 403, code: 'grant_required' });
+    expect(p.calls).toEqual(['grant:usr_1']);
+  });
+
+  it.each(['usr_1\n2026-11-24 local:admin customers.show usr_2', 'usr_1\u001b[2K', 'usr_\u202eevil', 'admin', 'usr_'])(
+    'a customer that is neither an id nor an email (%j) is 400 invalid_customer and touches nothing',
+    async (query) => {
+      const p = ports();
+      await expect(showCustomer(p, { query, reason: 'ticket 4411', actor: 'local:x' })).rejects.toMatchObject({ status: 400, code: 'invalid_customer' });
+      expect(p.calls).toEqual([]);
+    },
+  );
 
   it('when the reason is missing, it touches nothing', async () => {
     const p = ports();
