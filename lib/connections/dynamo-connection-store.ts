@@ -1,36 +1,14 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../platform/aws/dynamodb';
-import type { ConnectionRecord, ConnectTransaction, SealedTokens } from './model';
+import type { ConnectionRecord, ConnectionStore, ConnectTransaction, SealedTokens } from './model';
 
 /**
  * DynamoDB adapter of the connections table. Every decision that depends on stored state is one
  * conditional write: starting a connect transaction (only in its browser, once), consuming it, taking the
  * refresh lease, saving rotated tokens (only by the lease holder), deleting (with its audit entry).
  */
-export interface ConnectionStore {
-  putTransaction(txn: ConnectTransaction): Promise<void>;
-  /** Marks the transaction started if it is this browser's, not started yet and unexpired; otherwise says why not. */
-  startTransaction(stateDigest: string, bindingDigest: string | undefined, nowMs: number): Promise<{ txn?: ConnectTransaction; refused?: 'unknown' | 'browser_mismatch' | 'expired' | 'used' }>;
-  /** Consumes the transaction if it is this browser's, started and unexpired; otherwise says why not. */
-  consumeTransaction(stateDigest: string, bindingDigest: string | undefined, nowMs: number): Promise<{ txn?: ConnectTransaction; refused?: 'unknown' | 'browser_mismatch' | 'expired' }>;
-  putConnection(record: ConnectionRecord): Promise<void>;
-  getConnection(userId: string, connectionId: string): Promise<ConnectionRecord | undefined>;
-  listConnections(userId: string): Promise<ConnectionRecord[]>;
-  takeLease(userId: string, connectionId: string, expected: { version: number; owner: string; untilMs: number; nowMs: number }): Promise<boolean>;
-  saveRefreshed(userId: string, connectionId: string, owner: string, update: { sealed: SealedTokens; accessExpiresAtMs: number; accessLifetimeSeconds: number; scopes: string[]; version: number }): Promise<boolean>;
-  releaseLease(userId: string, connectionId: string, owner: string): Promise<void>;
-  markNeedsReauth(userId: string, connectionId: string, owner: string): Promise<void>;
-  touch(userId: string, connectionId: string, nowMs: number, olderThanMs: number): Promise<void>;
-  /**
-   * The lease for a delete, in one conditional update that returns the row as leased: the latest
-   * sealed tokens with no refresh in flight (`leased` while another holds a live lease, `missing`
-   * when there is no such row).
-   */
-  leaseLatest(userId: string, connectionId: string, lease: { owner: string; untilMs: number; nowMs: number }): Promise<ConnectionRecord | 'leased' | 'missing'>;
-  /** The delete as a write to commit with its audit entry (a TransactWriteItem): only by the lease holder. */
-  deleteWrite(userId: string, connectionId: string, owner: string): unknown;
-}
+export type { ConnectionStore };
 
 const txnKey = (digest: string) => ({ pk: `CONNECT#${digest}`, sk: 'CONNECT' });
 const connKey = (userId: string, connectionId: string) => ({ pk: `USER#${userId}`, sk: `CONN#${connectionId}` });

@@ -50,6 +50,34 @@ export interface ConnectTransaction {
   startedAtMs?: number;
 }
 
+/**
+ * The store's port: every decision that depends on stored state is one conditional write
+ * (dynamo-connection-store.ts is the adapter).
+ */
+export interface ConnectionStore {
+  putTransaction(txn: ConnectTransaction): Promise<void>;
+  /** Marks the transaction started if it is this browser's, not started yet and unexpired; otherwise says why not. */
+  startTransaction(stateDigest: string, bindingDigest: string | undefined, nowMs: number): Promise<{ txn?: ConnectTransaction; refused?: 'unknown' | 'browser_mismatch' | 'expired' | 'used' }>;
+  /** Consumes the transaction if it is this browser's, started and unexpired; otherwise says why not. */
+  consumeTransaction(stateDigest: string, bindingDigest: string | undefined, nowMs: number): Promise<{ txn?: ConnectTransaction; refused?: 'unknown' | 'browser_mismatch' | 'expired' }>;
+  putConnection(record: ConnectionRecord): Promise<void>;
+  getConnection(userId: string, connectionId: string): Promise<ConnectionRecord | undefined>;
+  listConnections(userId: string): Promise<ConnectionRecord[]>;
+  takeLease(userId: string, connectionId: string, expected: { version: number; owner: string; untilMs: number; nowMs: number }): Promise<boolean>;
+  saveRefreshed(userId: string, connectionId: string, owner: string, update: { sealed: SealedTokens; accessExpiresAtMs: number; accessLifetimeSeconds: number; scopes: string[]; version: number }): Promise<boolean>;
+  releaseLease(userId: string, connectionId: string, owner: string): Promise<void>;
+  markNeedsReauth(userId: string, connectionId: string, owner: string): Promise<void>;
+  touch(userId: string, connectionId: string, nowMs: number, olderThanMs: number): Promise<void>;
+  /**
+   * The lease for a delete, in one conditional update that returns the row as leased: the latest
+   * sealed tokens with no refresh in flight (`leased` while another holds a live lease, `missing`
+   * when there is no such row).
+   */
+  leaseLatest(userId: string, connectionId: string, lease: { owner: string; untilMs: number; nowMs: number }): Promise<ConnectionRecord | 'leased' | 'missing'>;
+  /** The delete as a write to commit with its audit entry (a TransactWriteItem): only by the lease holder. */
+  deleteWrite(userId: string, connectionId: string, owner: string): unknown;
+}
+
 /** The binding of a ciphertext to its row: KMS refuses to decrypt under any other context. */
 export interface EncryptionContext {
   user: string;

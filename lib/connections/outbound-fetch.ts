@@ -9,6 +9,35 @@ export interface OutboundPolicy {
   allowedHosts: ReadonlySet<string>;
   allowHttp: boolean;
   timeoutMs: number;
+  /** The most an answer's body may hold (default 1 MiB): read as a stream and refused past it. */
+  maxBodyBytes?: number;
+}
+
+export const MAX_ANSWER_BYTES = 1024 * 1024;
+
+/**
+ * The answer's body as a stream that refuses to go past `max` bytes: the reader (our JSON parse,
+ * or openid-client's) gets a ProviderCallError as soon as the count passes it, and the rest is
+ * never read. Before, a 200 MiB answer reached 316 MiB of memory before a length check refused it.
+ */
+export function capBody(response: Response, max: number): Response {
+  const declared = Number(response.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > max) {
+    void response.body?.cancel();
+    throw new ProviderCallError('the provider answered too much');
+  }
+  if (!response.body) return response;
+  let seen = 0;
+  const limited = response.body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        seen += chunk.byteLength;
+        if (seen > max) controller.error(new ProviderCallError('the provider answered too much'));
+        else controller.enqueue(chunk);
+      },
+    }),
+  );
+  return new Response(limited, { status: response.status, statusText: response.statusText, headers: response.headers });
 }
 
 export class HostNotAllowedError extends Error {
@@ -35,7 +64,7 @@ export function guardedFetch(policy: OutboundPolicy): typeof fetch {
       if (response.status >= 300 && response.status < 400) {
         throw new ProviderCallError(`the provider answered a redirect (${response.status}); redirects are not followed`);
       }
-      return response;
+      return capBody(response, policy.maxBodyBytes ?? MAX_ANSWER_BYTES);
     } catch (error) {
       if (error instanceof ProviderCallError) throw error;
       const name = (error as { name?: string }).name;

@@ -13,6 +13,7 @@ import {
   ProviderUnavailableError,
   ScopeNotGrantedError,
   type ConnectionRecord,
+  type ConnectionStore,
   type ProviderTokens,
   type SealedTokens,
 } from './model';
@@ -20,7 +21,6 @@ import type { OAuthClient } from './oauth-client';
 import { AccessTokenRejectedError, type Post, type ProviderApi } from './provider-api';
 import type { ProviderConfig } from './providers';
 import { CONNECTION_ID } from './schemas';
-import type { ConnectionStore } from './dynamo-connection-store';
 import type { TokenVault } from './token-vault';
 
 /**
@@ -106,7 +106,8 @@ export function digest(value: string): string {
   return createHash('sha256').update(value, 'utf8').digest('base64url');
 }
 
-function sameDigest(a: string, b: string): boolean {
+/** The one comparison of two digests: constant time. */
+export function digestsEqual(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);
@@ -240,7 +241,7 @@ export function connectionsService(deps: ConnectionsDeps) {
     const consumed = await store.consumeTransaction(digest(state), binding === undefined ? undefined : digest(binding), now());
     if (!consumed.txn) throw new ConnectFailedError(consumed.refused === 'browser_mismatch' ? 'browser_mismatch' : 'invalid_state');
     const txn = consumed.txn;
-    if (binding === undefined || !sameDigest(txn.bindingDigest, digest(binding))) throw new ConnectFailedError('browser_mismatch');
+    if (binding === undefined || !digestsEqual(txn.bindingDigest, digest(binding))) throw new ConnectFailedError('browser_mismatch');
     const provider = providerOf(txn.provider);
     if (query.error) throw new ConnectFailedError(query.error === 'access_denied' ? 'access_denied' : 'provider_error');
     // RFC 9207: when the provider names itself, it must be the issuer this transaction began with.

@@ -46,6 +46,14 @@ export interface IdentityTables {
 
 const DAY_SECONDS = 86_400;
 
+/**
+ * The one TTL rule of the accounts and tokens tables: an item is removed a day after it stops
+ * mattering (DynamoDB TTL is late anyway, and every read checks the times itself).
+ */
+export function ttlAfter(untilMs: number): number {
+  return Math.ceil(untilMs / 1000) + DAY_SECONDS;
+}
+
 const userKey = (userId: string) => ({ pk: `USER#${userId}`, sk: 'PROFILE' });
 const lockKey = (email: string) => ({ pk: `EMAIL#${email}`, sk: 'LOCK' });
 const oneTimeKey = (purpose: OneTimeTokenRecord['purpose'], digest: string) =>
@@ -161,7 +169,7 @@ function oneTimeItem(token: OneTimeTokenRecord) {
     email: token.email,
     credentialVersion: token.credentialVersion,
     expiresAtMs: token.expiresAtMs,
-    ttl: Math.ceil(token.expiresAtMs / 1000) + DAY_SECONDS,
+    ttl: ttlAfter(token.expiresAtMs),
     ...(token.signup ? { signupId: token.signup.id, passwordHash: token.signup.passwordHash, ...(token.signup.name !== undefined ? { name: token.signup.name } : {}) } : {}),
   };
 }
@@ -312,7 +320,7 @@ export function dynamoIdentityStore(tables: IdentityTables): IdentityStore {
     };
   }
 
-  const pendingTtl = (pendingUntilMs: number) => Math.ceil(pendingUntilMs / 1000) + DAY_SECONDS;
+  const pendingTtl = ttlAfter;
 
   return {
     async findCredential(email, also) {
@@ -530,7 +538,7 @@ export function dynamoIdentityStore(tables: IdentityTables): IdentityStore {
     },
 
     async putUnlockCode(email, digest, expiresAtMs, userId) {
-      const item = { ...unlockKey(email), digest, userId: userId ?? `usr_${'0'.repeat(22)}`, expiresAtMs, ttl: Math.ceil(expiresAtMs / 1000) + DAY_SECONDS };
+      const item = { ...unlockKey(email), digest, userId: userId ?? `usr_${'0'.repeat(22)}`, expiresAtMs, ttl: ttlAfter(expiresAtMs) };
       try {
         // A registered address: only while its lock is there (the item sits beside it). An
         // unregistered one: the same request, refused (nothing stored).
@@ -711,7 +719,7 @@ export function dynamoIdentityStore(tables: IdentityTables): IdentityStore {
           {
             Put: {
               TableName: tables.tokens,
-              Item: { ...tokenKey(token.userId, token.tokenId), ...fields, ttl: Math.ceil(token.expiresAtMs / 1000) + DAY_SECONDS },
+              Item: { ...tokenKey(token.userId, token.tokenId), ...fields, ttl: ttlAfter(token.expiresAtMs) },
               ConditionExpression: 'attribute_not_exists(pk)',
             },
           },

@@ -3,7 +3,7 @@ import { codedField, defineRoute, withMeta } from '../http/contract';
 import { domainRule, emailAddress, errorBody } from '../http/fields';
 import { BadRequestError } from '../platform/errors';
 import { normalisePassword } from './password-policy';
-import { decodeCursor, MAX_TOKEN_NAME_LENGTH, PERSONAL_TOKEN_MAX_DAYS, TOKEN_PAGE_MAX } from './tokens';
+import { decodeCursor, MAX_TOKEN_NAME_LENGTH, PERSONAL_TOKEN_MAX_DAYS, TOKEN_PAGE_MAX } from './token-limits';
 import { accountView, issuedSession, issuedToken, tokenList } from './views';
 
 export { accountView, issuedSession, issuedToken, tokenSummary } from './views';

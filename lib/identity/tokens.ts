@@ -1,18 +1,19 @@
-import { BadRequestError, ConflictError, ForbiddenError, NotFoundError, UnauthorizedError } from '../platform/errors';
+import { ConflictError, ForbiddenError, NotFoundError, UnauthorizedError } from '../platform/errors';
 import type { CreateTokenInput, TokenPageQuery } from './schemas';
 import { isRevokedByMark, type ExtraWrites, type IdentityStore, type IssueGuard, type RevocationMark, type TokenRecord, type UserRecord } from './model';
 import { BEARER_KINDS, TOKEN_ID_PATTERN, digestsEqual, mintToken, newTokenId, parseToken, TOKEN_KINDS, type TokenKind } from './token-format';
 
-/** last-used is written at most once a minute per token. */
-export const LAST_USED_RESOLUTION_MS = 60_000;
-export const MAX_TOKEN_NAME_LENGTH = 100;
-export const PERSONAL_TOKEN_MAX_DAYS = 365;
-export const PERSONAL_TOKEN_DEFAULT_DAYS = 90;
-/** GET /v1/tokens pages: default and largest page size. */
-export const TOKEN_PAGE_DEFAULT = 50;
-export const TOKEN_PAGE_MAX = 100;
-/** Active personal access tokens a user may hold at once (a partition cannot grow without bound). */
-export const MAX_PERSONAL_TOKENS = 50;
+export {
+  decodeCursor,
+  LAST_USED_RESOLUTION_MS,
+  MAX_PERSONAL_TOKENS,
+  MAX_TOKEN_NAME_LENGTH,
+  PERSONAL_TOKEN_DEFAULT_DAYS,
+  PERSONAL_TOKEN_MAX_DAYS,
+  TOKEN_PAGE_DEFAULT,
+  TOKEN_PAGE_MAX,
+} from './token-limits';
+import { LAST_USED_RESOLUTION_MS, MAX_PERSONAL_TOKENS, PERSONAL_TOKEN_DEFAULT_DAYS, TOKEN_PAGE_DEFAULT, TOKEN_PAGE_MAX } from './token-limits';
 
 /** The kind names the API shows for the token kinds. */
 export const KIND_NAMES: Record<string, string> = { [TOKEN_KINDS.session]: 'session', [TOKEN_KINDS.personal]: 'personal' };
@@ -246,9 +247,3 @@ export function tokenService(deps: TokenServiceDeps) {
 
 export type TokenService = ReturnType<typeof tokenService>;
 
-/** A page cursor is the base64url of the last token id seen; anything else is a 400 (run by the route's query schema). */
-export function decodeCursor(cursor: string): string {
-  const tokenId = /^[A-Za-z0-9_-]{1,64}$/.test(cursor) ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
-  if (!TOKEN_ID_PATTERN.test(tokenId)) throw new BadRequestError('invalid_request', 'cursor is not valid.');
-  return tokenId;
-}

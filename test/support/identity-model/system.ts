@@ -67,7 +67,13 @@ export class Browser {
   async sendFrom(ip: string, request: TestRequest): Promise<TestResponse & { setCookies: string[] }> {
     const cookie = this.cookies();
     const headers = { ...(request.headers ?? {}), ...(cookie ? { Cookie: cookie } : {}) };
-    const response = await invoke({ ...request, headers, sourceIp: ip });
+    let response = await invoke({ ...request, headers, sourceIp: ip });
+    // A 503 with Retry-After is the documented answer of an overloaded emulator (a busy shared
+    // machine), not a rule: a person tries again, and so does the browser, twice at most.
+    for (let attempt = 1; response.status === 503 && response.headers['retry-after'] && attempt <= 2; attempt += 1) {
+      await new Promise((r) => setTimeout(r, 500 * attempt));
+      response = await invoke({ ...request, headers, sourceIp: ip });
+    }
     for (const line of response.setCookies) this.store(line);
     return response;
   }
