@@ -66,6 +66,19 @@ export const mailCommands: CommandSpec[] = [
     },
   },
   {
+    path: ['mail', 'replay'],
+    summary: 'Feeds a raw message still in the inbound bucket to the security inbox again (its processing failed or never ran: the inbox failures alarm); idempotent, a message that became an incident answers with it; needs --reason; audited',
+    options: {
+      key: { type: 'string', required: true, description: 'the object key, inbound/<SES message id> (from the failures queue message or the bucket)' },
+      reason: { type: 'string', required: true, description: 'why: a ticket or incident reference, e.g. "INC-2041 inbox failures alarm"' },
+    },
+    run: (context, args) => context.invoke('opsInbox', 'replay', { key: args.options.key, reason: args.options.reason }),
+    format(result) {
+      const r = result as InboundOutcome;
+      return [`outcome: ${r.outcome}`, ...(r.incidentId ? [`incident: ${r.incidentId}`] : []), ...(r.reason ? [`reason: ${r.reason}`] : [])].join('\n');
+    },
+  },
+  {
     path: ['mail', 'ignored'],
     summary: 'Messages the security inbox received and recorded as ignored (auto-replies, bounces, lists, duplicates, rate-limited), newest first; they name senders, so it needs --reason with a ticket or incident reference; audited',
     options: {

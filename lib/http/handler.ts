@@ -3,6 +3,7 @@ import type { APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { RouteContract, RouteInput } from './contract';
 import { bodyParser, errorMapper, inputParser, type ParsedEvent, requestLogging, responseSerializer, securityHeaders } from './middleware';
 import { lambdaLogging } from '../platform/logger';
+import { callerAddress } from './caller-address';
 import type { HeaderProfile } from './security-headers';
 import type { BodyMode, HttpHandlerFn, HttpRequest, HttpResponse } from './types';
 
@@ -42,7 +43,8 @@ export function toHttpRequest(event: ParsedEvent, context: Context): HttpRequest
     params: Object.fromEntries(Object.entries(event.pathParameters ?? {}).filter(([, v]) => v !== undefined)) as Record<string, string>,
     body: event.helpshelf?.body,
     rawBody: event.helpshelf?.rawBody ?? '',
-    sourceIp: event.requestContext?.identity?.sourceIp ?? 'unknown',
+    // The viewer's address behind CloudFront, trusted only with the distribution's secret (caller-address.ts).
+    sourceIp: callerAddress({ sourceIp: event.requestContext?.identity?.sourceIp, headers, multiHeaders }, process.env.ORIGIN_VERIFY_SECRET),
     requestId: event.requestContext?.requestId ?? context.awsRequestId,
     userAgent: headers['user-agent'] ?? '',
     event,

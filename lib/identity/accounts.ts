@@ -202,7 +202,7 @@ export function accountService(deps: AccountDeps) {
         const seq = current.sessionSeq ?? 0;
         const slot = seq % MAX_SESSIONS;
         const guard = { by: 'credential' as const, email, version: credential.version, rehash, session: { seq, slot, evict: current.sessionIds?.[String(slot)] } };
-        const issued = await tokens.issue(credential.userId, TOKEN_KINDS.session, 'login session', settings.sessionLifetimeMs, guard, round === 1 ? first : later(), place);
+        const issued = await tokens.issue({ userId: credential.userId, kind: TOKEN_KINDS.session, name: 'login session', lifetimeMs: settings.sessionLifetimeMs, guard, extra: round === 1 ? first : later(), place });
         if (issued) return { issued };
         const fresh = (await store.findCredential(email)).credential;
         if (!fresh || fresh.userId !== credential.userId || fresh.version !== credential.version || fresh.passwordHash !== credential.passwordHash) return { changed: true };

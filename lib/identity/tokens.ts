@@ -18,6 +18,18 @@ import { LAST_USED_RESOLUTION_MS, MAX_PERSONAL_TOKENS, PERSONAL_TOKEN_DEFAULT_DA
 /** The kind names the API shows for the token kinds. */
 export const KIND_NAMES: Record<string, string> = { [TOKEN_KINDS.session]: 'session', [TOKEN_KINDS.personal]: 'personal' };
 
+/** What `issue` writes: a token of `kind` for `userId`, valid `lifetimeMs`, under `guard`, with `extra` writes in its transaction. */
+export interface IssueOptions {
+  userId: string;
+  kind: TokenKind;
+  name: string;
+  lifetimeMs: number;
+  guard: IssueGuard;
+  extra?: ExtraWrites;
+  /** Sessions: where the sign-in came from (the sessions list). */
+  place?: SignInPlace;
+}
+
 export interface TokenServiceDeps {
   store: IdentityStore;
   stage: string;
@@ -105,7 +117,7 @@ export function tokenService(deps: TokenServiceDeps) {
    * transaction with the guard that proves that version is still current (and `extra` writes).
    * Undefined when the guard failed: the password changed or everything was revoked meanwhile.
    */
-  async function issue(userId: string, kind: TokenKind, name: string, lifetimeMs: number, guard: IssueGuard, extra?: ExtraWrites, place?: SignInPlace): Promise<IssuedToken | undefined> {
+  async function issue({ userId, kind, name, lifetimeMs, guard, extra, place }: IssueOptions): Promise<IssuedToken | undefined> {
     const tokenId = newTokenId();
     const { token, parsed } = mintToken(stage, kind, userId, tokenId);
     const createdAtMs = now();
@@ -178,7 +190,7 @@ export function tokenService(deps: TokenServiceDeps) {
           }
           guard = { by: 'mark', version, issuedIs: mark?.issued ?? null, personal: Object.fromEntries(live.map((t) => [t.tokenId, t.expiresAtMs])) };
         }
-        const issued = await issue(auth.userId, TOKEN_KINDS.personal, input.name, days * 86_400_000, guard);
+        const issued = await issue({ userId: auth.userId, kind: TOKEN_KINDS.personal, name: input.name, lifetimeMs: days * 86_400_000, guard });
         if (issued) return issued;
         mark = (await store.loadForAuthentication(auth.userId, auth.tokenId, false)).mark;
       }

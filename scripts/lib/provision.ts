@@ -38,6 +38,9 @@ const NOT_EMULATED = new Set([
   'AWS::SNS::Topic',
   'AWS::SNS::Subscription',
   'AWS::SNS::TopicPolicy',
+  // Its only statement refuses requests without TLS; the emulator speaks plain HTTP (see the
+  // bucket policy below).
+  'AWS::SQS::QueuePolicy',
   'AWS::Lambda::EventSourceMapping',
   'AWS::Lambda::Permission',
   'AWS::Events::Rule',
@@ -366,7 +369,7 @@ async function createResource(c: Clients, id: string, type: string, p: Props, op
     }
     case 'AWS::SQS::Queue': {
       const attributes: Record<string, string> = {};
-      for (const key of ['VisibilityTimeout', 'MessageRetentionPeriod', 'DelaySeconds', 'ReceiveMessageWaitTimeSeconds', 'SqsManagedSseEnabled', 'FifoQueue']) {
+      for (const key of ['VisibilityTimeout', 'MessageRetentionPeriod', 'DelaySeconds', 'ReceiveMessageWaitTimeSeconds', 'SqsManagedSseEnabled', 'KmsMasterKeyId', 'KmsDataKeyReusePeriodSeconds', 'FifoQueue']) {
         if (p[key] !== undefined) attributes[key] = String(p[key]);
       }
       if (p.RedrivePolicy) attributes.RedrivePolicy = JSON.stringify(p.RedrivePolicy);
@@ -410,6 +413,13 @@ export async function provisionStage(config: StageConfig, options: ProvisionOpti
     }
     const declared = { ...(resource.Properties ?? {}) } as Props;
     if (resource.Type === 'AWS::S3::Bucket') for (const setting of NOT_EMULATED_BUCKET_SETTINGS) delete declared[setting];
+    // A key policy statement for a principal the local stage does not have (the break-glass IAM
+    // role, sls/resources/key-policy.js) cannot be resolved here; the emulator does not enforce
+    // key policies for principals anyway. Deployed stages keep every statement.
+    if (resource.Type === 'AWS::KMS::Key' && declared.KeyPolicy) {
+      const statements = (declared.KeyPolicy as Props).Statement as Props[];
+      declared.KeyPolicy = { ...declared.KeyPolicy, Statement: statements.filter((st) => [...referencedIds(st)].every((ref) => created[ref])) };
+    }
     const props = resolver.resolve(declared) as Props;
     created[id] = await createResource(c, id, resource.Type, props, options);
     options.log?.(`created ${resource.Type} ${created[id].ref}`);

@@ -27,7 +27,12 @@ const ROUTE_THROTTLES = [
   { method: 'POST', path: '/v1/webhooks/stripe', rate: 50, burst: 100 },
 ];
 
-/** WAF rate-based rules: requests per source IP per 5-minute window, then blocked (403) until it drops. */
+/**
+ * WAF rate-based rules: requests per caller address per 5-minute window, then blocked (403) until
+ * it drops. Behind CloudFront the source IP is an edge server, so requests that carry the
+ * distribution's secret origin header are counted by the viewer address CloudFront put in
+ * X-Viewer-Ip (sls/resources/web.js); every other request by its source IP.
+ */
 const WAF_LIMIT_ALL = 2000;
 const WAF_LIMIT_CREDENTIALS = 100;
 const CREDENTIAL_PATHS = ['/v1/sessions', '/v1/password', '/v1/signup', '/v1/tokens'];
@@ -37,12 +42,89 @@ const methodSettingPath = (path) => `/${path.replace(/\//g, '~1')}`;
 
 const visibility = (name) => ({ CloudWatchMetricsEnabled: true, MetricName: name, SampledRequestsEnabled: true });
 
+/**
+ * The API access log, one JSON line per request (issue 27): who (the address API Gateway saw),
+ * what (method, route template, never the path's ids or the query string), how it went (status,
+ * latencies, the error API Gateway reported). Only context variables that cannot carry a token:
+ * no headers, no query string, no authorizer output (test/template/logging.test.ts).
+ */
+const ACCESS_LOG_FORMAT = JSON.stringify({
+  requestId: '$context.requestId',
+  extendedRequestId: '$context.extendedRequestId',
+  sourceIp: '$context.identity.sourceIp',
+  requestTime: '$context.requestTimeEpoch',
+  httpMethod: '$context.httpMethod',
+  resourcePath: '$context.resourcePath',
+  status: '$context.status',
+  responseLength: '$context.responseLength',
+  latencyMs: '$context.responseLatency',
+  integrationLatencyMs: '$context.integrationLatency',
+  integrationStatus: '$context.integrationStatus',
+  errorType: '$context.error.responseType',
+  wafStatus: '$context.waf.status',
+});
+
+/**
+ * What the WAF log leaves out: credentials (bearer tokens, session cookies), the distribution's
+ * secret origin header, and the query string (an OAuth callback's code and state).
+ */
+const WAF_REDACTED = [
+  { SingleHeader: { Name: 'authorization' } },
+  { SingleHeader: { Name: 'cookie' } },
+  { SingleHeader: { Name: 'x-origin-verify' } },
+  { QueryString: {} },
+];
+
 module.exports = async ({ resolveVariable }) => {
   const stage = await resolveVariable('sls:stage');
   if (stage === 'local') return { Resources: {} };
   const instanceId = await resolveVariable('sls:instanceId');
   const service = await resolveVariable('self:service');
+  const logRetentionDays = await resolveVariable('param:logRetentionDays');
+  const behindDistribution = Boolean(String((await resolveVariable('param:webDomainName')) ?? ''));
+  const originSecret = String((await resolveVariable('param:originVerifySecret')) ?? '');
   const deployment = `ApiGatewayDeployment${instanceId}`;
+
+  // Requests CloudFront forwarded: they carry the secret origin header (web.js).
+  const fromDistribution = {
+    ByteMatchStatement: {
+      FieldToMatch: { SingleHeader: { Name: 'x-origin-verify' } },
+      PositionalConstraint: 'EXACTLY',
+      SearchString: originSecret,
+      TextTransformations: [{ Priority: 0, Type: 'NONE' }],
+    },
+  };
+  const and = (...statements) => (statements.length === 1 ? statements[0] : { AndStatement: { Statements: statements } });
+  const not = (statement) => ({ NotStatement: { Statement: statement } });
+  /** One rate rule per way in: by viewer address from the distribution, by source IP otherwise. */
+  const rateRules = (name, priority, limit, scope) => {
+    if (!behindDistribution) {
+      return [{ Name: name, Priority: priority, Action: { Block: {} }, Statement: { RateBasedStatement: { Limit: limit, AggregateKeyType: 'IP', ...(scope ? { ScopeDownStatement: scope } : {}) } }, VisibilityConfig: visibility(`${service}-${stage}-${name}`) }];
+    }
+    return [
+      {
+        Name: `${name}-viewer`,
+        Priority: priority,
+        Action: { Block: {} },
+        Statement: {
+          RateBasedStatement: {
+            Limit: limit,
+            AggregateKeyType: 'FORWARDED_IP',
+            ForwardedIPConfig: { HeaderName: 'X-Viewer-Ip', FallbackBehavior: 'MATCH' },
+            ScopeDownStatement: and(...(scope ? [scope] : []), fromDistribution),
+          },
+        },
+        VisibilityConfig: visibility(`${service}-${stage}-${name}-viewer`),
+      },
+      {
+        Name: name,
+        Priority: priority + 1,
+        Action: { Block: {} },
+        Statement: { RateBasedStatement: { Limit: limit, AggregateKeyType: 'IP', ScopeDownStatement: and(...(scope ? [scope] : []), not(fromDistribution)) } },
+        VisibilityConfig: visibility(`${service}-${stage}-${name}`),
+      },
+    ];
+  };
 
   const credentialMatch = {
     OrStatement: {
@@ -63,12 +145,23 @@ module.exports = async ({ resolveVariable }) => {
     Resources: {
       ApiGatewayStage: {
         Type: 'AWS::ApiGateway::Stage',
+        DependsOn: ['ApiGatewayAccount', 'ApiExecutionLogGroup'],
         Properties: {
           StageName: stage,
           RestApiId: { Ref: 'ApiGatewayRestApi' },
           DeploymentId: { Ref: deployment },
+          TracingEnabled: true,
+          AccessLogSetting: { DestinationArn: { 'Fn::GetAtt': ['ApiAccessLogGroup', 'Arn'] }, Format: ACCESS_LOG_FORMAT },
           MethodSettings: [
-            { ResourcePath: '/*', HttpMethod: '*', ThrottlingRateLimit: STAGE_THROTTLE.rate, ThrottlingBurstLimit: STAGE_THROTTLE.burst },
+            {
+              ResourcePath: '/*',
+              HttpMethod: '*',
+              ThrottlingRateLimit: STAGE_THROTTLE.rate,
+              ThrottlingBurstLimit: STAGE_THROTTLE.burst,
+              LoggingLevel: 'ERROR',
+              DataTraceEnabled: false,
+              MetricsEnabled: false,
+            },
             ...ROUTE_THROTTLES.map((r) => ({ ResourcePath: methodSettingPath(r.path), HttpMethod: r.method, ThrottlingRateLimit: r.rate, ThrottlingBurstLimit: r.burst })),
           ],
         },
@@ -79,26 +172,53 @@ module.exports = async ({ resolveVariable }) => {
         Properties: {
           Name: `${service}-${stage}-api`,
           Scope: 'REGIONAL',
-          Description: `Rate limits per source IP in front of the ${stage} API`,
+          Description: `Rate limits per caller address in front of the ${stage} API`,
           DefaultAction: { Allow: {} },
           VisibilityConfig: visibility(`${service}-${stage}-api`),
-          Rules: [
-            {
-              Name: 'rate-limit-credentials',
-              Priority: 0,
-              Action: { Block: {} },
-              Statement: { RateBasedStatement: { Limit: WAF_LIMIT_CREDENTIALS, AggregateKeyType: 'IP', ScopeDownStatement: credentialMatch } },
-              VisibilityConfig: visibility(`${service}-${stage}-rate-limit-credentials`),
-            },
-            {
-              Name: 'rate-limit-all',
-              Priority: 1,
-              Action: { Block: {} },
-              Statement: { RateBasedStatement: { Limit: WAF_LIMIT_ALL, AggregateKeyType: 'IP' } },
-              VisibilityConfig: visibility(`${service}-${stage}-rate-limit-all`),
-            },
-          ],
+          Rules: [...rateRules('rate-limit-credentials', 0, WAF_LIMIT_CREDENTIALS, credentialMatch), ...rateRules('rate-limit-all', 2, WAF_LIMIT_ALL)],
         },
+        // The secret in the rule is resolved at deploy time, after the secret exists.
+        ...(behindDistribution ? { DependsOn: ['OriginVerifySecret'] } : {}),
+      },
+
+      // WAF logs (the log group's name must start with aws-waf-logs-), credentials redacted.
+      ApiWafLogGroup: {
+        Type: 'AWS::Logs::LogGroup',
+        Properties: { LogGroupName: `aws-waf-logs-${service}-${stage}-api`, RetentionInDays: logRetentionDays },
+      },
+      ApiWafLogging: {
+        Type: 'AWS::WAFv2::LoggingConfiguration',
+        Properties: {
+          ResourceArn: { 'Fn::GetAtt': ['ApiWebAcl', 'Arn'] },
+          LogDestinationConfigs: [{ 'Fn::Sub': 'arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:${ApiWafLogGroup}' }],
+          RedactedFields: WAF_REDACTED,
+        },
+      },
+
+      // API Gateway writes execution logs with an account-wide role (one per account and region:
+      // docs/operations.md). Execution logging at ERROR only, never request/response data.
+      ApiGatewayCloudWatchRole: {
+        Type: 'AWS::IAM::Role',
+        Properties: {
+          AssumeRolePolicyDocument: {
+            Version: '2012-10-17',
+            Statement: [{ Effect: 'Allow', Principal: { Service: 'apigateway.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } } }],
+          },
+          ManagedPolicyArns: [{ 'Fn::Sub': 'arn:${AWS::Partition}:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs' }],
+        },
+      },
+      ApiGatewayAccount: {
+        Type: 'AWS::ApiGateway::Account',
+        Properties: { CloudWatchRoleArn: { 'Fn::GetAtt': ['ApiGatewayCloudWatchRole', 'Arn'] } },
+      },
+      ApiAccessLogGroup: {
+        Type: 'AWS::Logs::LogGroup',
+        Properties: { LogGroupName: `/aws/api-gateway/${service}-${stage}-access`, RetentionInDays: logRetentionDays },
+      },
+      // The group API Gateway writes execution logs into, declared so it is encrypted and expires.
+      ApiExecutionLogGroup: {
+        Type: 'AWS::Logs::LogGroup',
+        Properties: { LogGroupName: { 'Fn::Sub': `API-Gateway-Execution-Logs_\${ApiGatewayRestApi}/${stage}` }, RetentionInDays: logRetentionDays },
       },
 
       ApiWebAclAssociation: {

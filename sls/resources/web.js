@@ -8,6 +8,7 @@
 // Stages without a website domain (local, staging by default) get none of it: the local stage
 // serves everything from serverless-offline, assets included (sls/functions/web-assets.js).
 const { PAGE_CSP } = require('./web-csp');
+const keyPolicy = require('./key-policy');
 
 // AWS managed policies (the same ids in every account).
 const CACHING_DISABLED = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
@@ -22,15 +23,47 @@ module.exports = async ({ resolveVariable }) => {
   const stage = await resolveVariable('sls:stage');
   const service = await resolveVariable('self:service');
 
+  const originSecret = String((await resolveVariable('param:originVerifySecret')) ?? '');
+  const secretName = await resolveVariable('self:custom.names.originVerifySecret');
+
+  // Every request to the API origin carries the distribution's secret: only then does the API
+  // (lib/http/caller-address.ts) and its WAF (edge.js) believe the viewer address below.
+  const originHeaders = { OriginCustomHeaders: [{ HeaderName: 'X-Origin-Verify', HeaderValue: originSecret }] };
   const apiOrigin = apiDomain
-    ? { Id: 'api', DomainName: apiDomain }
-    : { Id: 'api', DomainName: { 'Fn::Sub': '${ApiGatewayRestApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}' }, OriginPath: `/${stage}` };
+    ? { Id: 'api', DomainName: apiDomain, ...originHeaders }
+    : { Id: 'api', DomainName: { 'Fn::Sub': '${ApiGatewayRestApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}' }, OriginPath: `/${stage}`, ...originHeaders };
   const viewer = (extra) => ({ ViewerProtocolPolicy: 'redirect-to-https', Compress: true, ResponseHeadersPolicyId: { Ref: 'WebHeadersPolicy' }, ...extra });
+  const viewerAddress = { FunctionAssociations: [{ EventType: 'viewer-request', FunctionARN: { 'Fn::GetAtt': ['ViewerAddressFunction', 'FunctionARN'] } }] };
   const cachedPage = (PathPattern) =>
-    viewer({ PathPattern, TargetOriginId: 'api', AllowedMethods: ['GET', 'HEAD'], CachedMethods: ['GET', 'HEAD'], CachePolicyId: { Ref: 'WebPageCachePolicy' } });
+    viewer({ PathPattern, TargetOriginId: 'api', AllowedMethods: ['GET', 'HEAD'], CachedMethods: ['GET', 'HEAD'], CachePolicyId: { Ref: 'WebPageCachePolicy' }, ...viewerAddress });
 
   return {
     Resources: {
+      // The distribution's secret origin header (issue 27), generated, never in the repository.
+      OriginVerifySecret: {
+        Type: 'AWS::SecretsManager::Secret',
+        DeletionPolicy: 'Retain',
+        UpdateReplacePolicy: 'Retain',
+        Properties: {
+          Name: secretName,
+          Description: 'The secret CloudFront sends to the API origin (X-Origin-Verify): requests with it are trusted for the viewer address.',
+          KmsKeyId: { Ref: 'DataKey' },
+          GenerateSecretString: { SecretStringTemplate: '{}', GenerateStringKey: 'value', PasswordLength: 48, ExcludePunctuation: true },
+        },
+      },
+      // The viewer's address for the API and its WAF: CloudFront's own view of the connection,
+      // replacing any X-Viewer-Ip the viewer sent. (CloudFront-Viewer-Address carries a port,
+      // which the WAF's forwarded-IP rules cannot read, and forwarding it takes an origin request
+      // policy that would also forward Host, which API Gateway refuses.)
+      ViewerAddressFunction: {
+        Type: 'AWS::CloudFront::Function',
+        Properties: {
+          Name: `${service}-${stage}-viewer-address`,
+          AutoPublish: true,
+          FunctionConfig: { Comment: 'X-Viewer-Ip: the viewer address, set by CloudFront only', Runtime: 'cloudfront-js-2.0' },
+          FunctionCode: "function handler(event) { var request = event.request; request.headers['x-viewer-ip'] = { value: event.viewer.ip }; return request; }",
+        },
+      },
       // Its own key: CloudFront must be allowed to decrypt what it reads, and nothing else here.
       WebAssetsKey: {
         Type: 'AWS::KMS::Key',
@@ -42,7 +75,10 @@ module.exports = async ({ resolveVariable }) => {
           KeyPolicy: {
             Version: '2012-10-17',
             Statement: [
-              { Sid: 'AccountAdministers', Effect: 'Allow', Principal: { AWS: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:root' } }, Action: 'kms:*', Resource: '*' },
+              keyPolicy.administer,
+              keyPolicy.breakGlass,
+              // The deploy uploads the assets encrypted (sls/plugins/upload-web-assets.js).
+              keyPolicy.useForEncryption,
               {
                 // The distribution's ARN cannot be named here (the bucket it reads is encrypted
                 // with this key: a cycle); the bucket policy names the exact distribution.
@@ -59,8 +95,11 @@ module.exports = async ({ resolveVariable }) => {
       },
       WebAssetsBucket: {
         Type: 'AWS::S3::Bucket',
+        DeletionPolicy: 'Retain',
+        UpdateReplacePolicy: 'Retain',
         Properties: {
           BucketName: { 'Fn::Sub': `${service}-${stage}-web-assets-\${AWS::Region}` },
+          LoggingConfiguration: { DestinationBucketName: { Ref: 'AccessLogsBucket' }, LogFilePrefix: 's3/web-assets/' },
           VersioningConfiguration: { Status: 'Enabled' },
           BucketEncryption: {
             ServerSideEncryptionConfiguration: [
@@ -144,6 +183,8 @@ module.exports = async ({ resolveVariable }) => {
       },
       WebDistribution: {
         Type: 'AWS::CloudFront::Distribution',
+        // The origin header's secret is resolved at deploy time, after the secret exists.
+        DependsOn: ['OriginVerifySecret'],
         Properties: {
           DistributionConfig: {
             Enabled: true,
@@ -152,6 +193,8 @@ module.exports = async ({ resolveVariable }) => {
             HttpVersion: 'http2and3',
             IPV6Enabled: true,
             PriceClass: 'PriceClass_100',
+            // Standard logs into the stage's log bucket, without cookies (session credentials).
+            Logging: { Bucket: { 'Fn::GetAtt': ['AccessLogsBucket', 'DomainName'] }, Prefix: 'cloudfront/', IncludeCookies: false },
             ViewerCertificate: { AcmCertificateArn: certificate, SslSupportMethod: 'sni-only', MinimumProtocolVersion: 'TLSv1.2_2021' },
             Origins: [
               { ...apiOrigin, CustomOriginConfig: { OriginProtocolPolicy: 'https-only', OriginSSLProtocols: ['TLSv1.2'], HTTPSPort: 443 } },
@@ -167,6 +210,7 @@ module.exports = async ({ resolveVariable }) => {
               AllowedMethods: ['GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'POST', 'DELETE'],
               CachePolicyId: CACHING_DISABLED,
               OriginRequestPolicyId: ALL_VIEWER_EXCEPT_HOST,
+              ...viewerAddress,
             }),
             CacheBehaviors: [
               viewer({ PathPattern: '/assets/*', TargetOriginId: 'assets', AllowedMethods: ['GET', 'HEAD'], CachedMethods: ['GET', 'HEAD'], CachePolicyId: CACHING_OPTIMIZED }),

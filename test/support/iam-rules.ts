@@ -16,8 +16,13 @@ export const STAR_RESOURCE_ACTIONS = new Set(['xray:puttracesegments', 'xray:put
 export const SCAN_ALLOWED = /backup|restore|insights|migration/i;
 export const EXPORT_ALLOWED = /backup/i;
 
-/** What kms:Decrypt is for here: reading a secret, a KMS-encrypted S3 object, or a table import/export. */
-const DECRYPT_NEEDED_BY = ['secretsmanager:getsecretvalue', 's3:getobject', 'dynamodb:importtable', 'dynamodb:exporttabletopointintime'];
+/**
+ * What kms:Decrypt is for here: reading a secret, a KMS-encrypted S3 object, a table import/export,
+ * or a queue encrypted with the stage key (producers need it as well as consumers).
+ */
+const DECRYPT_NEEDED_BY = ['secretsmanager:getsecretvalue', 's3:getobject', 'dynamodb:importtable', 'dynamodb:exporttabletopointintime', 'sqs:sendmessage', 'sqs:receivemessage'];
+/** Functions that open an envelope-sealed item (a KMS data key stored beside it): the authenticator-app secret (issue 23). */
+const ENVELOPE_OPENERS = /^mfaTotpConfirm$/;
 
 /**
  * Nothing may change or remove an audit entry, nor the audit table's protections. Restoring the
@@ -118,7 +123,7 @@ function roleViolations(who: string, key: string | undefined, functionName: stri
       }
       if (a === 'dynamodb:scan' && !(key && SCAN_ALLOWED.test(key))) out.push(`${who}: dynamodb:Scan outside backup and insights functions`);
       if (a === 'dynamodb:exporttabletopointintime' && !(key && EXPORT_ALLOWED.test(key))) out.push(`${who}: dynamodb:ExportTableToPointInTime outside backups functions`);
-      if (a === 'kms:decrypt' && !DECRYPT_NEEDED_BY.some((n) => granted.has(n))) out.push(`${who}: kms:Decrypt but it reads no secret, encrypted object or table export`);
+      if (a === 'kms:decrypt' && !DECRYPT_NEEDED_BY.some((n) => granted.has(n)) && !(key && ENVELOPE_OPENERS.test(key))) out.push(`${who}: kms:Decrypt but it reads no secret, encrypted object or table export`);
     }
   }
   if (tracingActive && !(granted.has('xray:puttracesegments') && granted.has('xray:puttelemetryrecords'))) {

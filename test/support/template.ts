@@ -3,7 +3,7 @@ import path from 'node:path';
 import { PACKAGE_DIR, STAGING_PACKAGE_DIR } from './paths';
 
 export interface CfnTemplate {
-  Resources: Record<string, { Type: string; Properties?: Record<string, any>; DeletionPolicy?: string; DependsOn?: unknown }>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  Resources: Record<string, { Type: string; Properties?: Record<string, any>; DeletionPolicy?: string; UpdateReplacePolicy?: string; DependsOn?: unknown }>; // eslint-disable-line @typescript-eslint/no-explicit-any
   Outputs?: Record<string, unknown>;
 }
 

@@ -57,15 +57,15 @@ describe('the packaged template: backups (stage prod)', () => {
     expect(policy).toContainEqual(expect.objectContaining({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
   });
 
-  it('alarms to the ops address when backups are stale, an export fails or a drill fails', () => {
+  it('alarms to the ops address and the security team when backups are stale, an export fails or a drill fails', () => {
     const alarms = Object.fromEntries(
       resourcesOfType(template, 'AWS::CloudWatch::Alarm')
         .filter(([, a]) => a.Properties!.Namespace === 'HelpShelf/Backups')
         .map(([, a]) => [a.Properties!.MetricName, a.Properties!]),
     );
-    expect(alarms.StaleTables).toMatchObject({ Namespace: 'HelpShelf/Backups', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', TreatMissingData: 'breaching', AlarmActions: [{ Ref: 'BackupAlarmTopic' }] });
-    expect(alarms.ExportsFailed).toMatchObject({ Namespace: 'HelpShelf/Backups', Statistic: 'Sum', AlarmActions: [{ Ref: 'BackupAlarmTopic' }] });
-    expect(alarms.RestoreDrillFailures).toMatchObject({ Namespace: 'HelpShelf/Backups', AlarmActions: [{ Ref: 'BackupAlarmTopic' }] });
+    expect(alarms.StaleTables).toMatchObject({ Namespace: 'HelpShelf/Backups', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', TreatMissingData: 'breaching', AlarmActions: [{ Ref: 'BackupAlarmTopic' }, { Ref: 'SecurityAlertsTopic' }] });
+    expect(alarms.ExportsFailed).toMatchObject({ Namespace: 'HelpShelf/Backups', Statistic: 'Sum', AlarmActions: [{ Ref: 'BackupAlarmTopic' }, { Ref: 'SecurityAlertsTopic' }] });
+    expect(alarms.RestoreDrillFailures).toMatchObject({ Namespace: 'HelpShelf/Backups', AlarmActions: [{ Ref: 'BackupAlarmTopic' }, { Ref: 'SecurityAlertsTopic' }] });
     for (const alarm of Object.values(alarms) as Array<{ Dimensions: unknown }>) expect(alarm.Dimensions).toEqual([{ Name: 'Stage', Value: 'prod' }]);
     expect(template.Resources.BackupAlarmOpsSubscription.Properties).toEqual({ TopicArn: { Ref: 'BackupAlarmTopic' }, Protocol: 'email', Endpoint: 'ops@helpshelf.co' });
   });

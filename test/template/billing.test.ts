@@ -18,8 +18,8 @@ describe('the billing functions in the packaged template (stage prod)', () => {
     expect(queue.RedrivePolicy).toEqual({ deadLetterTargetArn: { 'Fn::GetAtt': ['StripeEventsDlq', 'Arn'] }, maxReceiveCount: 5 });
   });
 
-  it('lets the webhook claim, queue and read its secret, and nothing else', () => {
-    expect(actionsOf('stripeWebhook')).toEqual(['dynamodb:DeleteItem', 'dynamodb:PutItem', 'kms:Decrypt', 'secretsmanager:GetSecretValue', 'sqs:GetQueueUrl', 'sqs:SendMessage']);
+  it('lets the webhook claim, queue (encrypted with the stage key) and read its secret, and nothing else', () => {
+    expect(actionsOf('stripeWebhook')).toEqual(['dynamodb:DeleteItem', 'dynamodb:PutItem', 'kms:Decrypt', 'kms:GenerateDataKey', 'secretsmanager:GetSecretValue', 'sqs:GetQueueUrl', 'sqs:SendMessage']);
   });
 
   it('lets the worker read and write billing state and user items and send mail, and nothing else (no Scan, no wildcard)', () => {
@@ -29,6 +29,7 @@ describe('the billing functions in the packaged template (stage prod)', () => {
       'dynamodb:PutItem',
       'dynamodb:UpdateItem',
       'dynamodb:UpdateItem',
+      'kms:Decrypt',
       'ses:SendEmail',
       'sqs:DeleteMessage',
       'sqs:GetQueueAttributes',

@@ -85,11 +85,11 @@ describe('connected accounts in the packaged template (stage prod)', () => {
   it('a revocation the provider never confirms ends in a dead-letter queue that raises an alarm to ops', () => {
     const queue = resources.ConnectionRevocationsQueue.Properties!;
     expect(queue.RedrivePolicy).toEqual({ deadLetterTargetArn: { 'Fn::GetAtt': ['ConnectionRevocationsDlq', 'Arn'] }, maxReceiveCount: 10 });
-    expect(queue.SqsManagedSseEnabled).toBe(true);
+    expect(queue.KmsMasterKeyId).toEqual({ Ref: 'DataKey' });
     const alarm = resources.ConnectionRevocationsDeadLetterAlarm.Properties!;
     expect(alarm).toMatchObject({ Namespace: 'AWS/SQS', MetricName: 'ApproximateNumberOfMessagesVisible', Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
     expect(alarm.Dimensions).toEqual([{ Name: 'QueueName', Value: 'helpshelf-prod-connection-revocations-dlq' }]);
-    expect(alarm.AlarmActions).toEqual([{ Ref: 'ConnectionAlarmTopic' }]);
+    expect(alarm.AlarmActions).toEqual([{ Ref: 'ConnectionAlarmTopic' }, { Ref: 'SecurityAlertsTopic' }]);
     const worker = Object.entries(resources).find(([, r]) => r.Type === 'AWS::Lambda::EventSourceMapping' && JSON.stringify(r.Properties?.EventSourceArn).includes('ConnectionRevocationsQueue'));
     expect(worker?.[1].Properties?.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
   });

@@ -53,7 +53,7 @@ describe('the API edge of the prod template: one way in, throttled, behind a WAF
     for (const s of settings) expect(s.ThrottlingBurstLimit!).toBeGreaterThanOrEqual(s.ThrottlingRateLimit!);
   });
 
-  it('puts a regional WAF web ACL with per-IP rate-based rules (blocking) on the stage', () => {
+  it('puts a regional WAF web ACL with per-address rate-based rules (blocking) on the stage', () => {
     const [aclId, acl] = only('AWS::WAFv2::WebACL');
     expect(acl.Properties).toMatchObject({ Scope: 'REGIONAL', DefaultAction: { Allow: {} } });
     const rules = acl.Properties!.Rules as Array<{ Name: string; Action: unknown; Statement: { RateBasedStatement?: { Limit: number; AggregateKeyType: string; ScopeDownStatement?: unknown } } }>;
@@ -61,10 +61,15 @@ describe('the API edge of the prod template: one way in, throttled, behind a WAF
     expect(rateRules.length).toBeGreaterThanOrEqual(1);
     for (const rule of rateRules) {
       expect(rule.Action).toEqual({ Block: {} });
-      expect(rule.Statement.RateBasedStatement).toMatchObject({ AggregateKeyType: 'IP', Limit: expect.any(Number) });
+      expect(rule.Statement.RateBasedStatement).toMatchObject({ AggregateKeyType: expect.stringMatching(/^(IP|FORWARDED_IP)$/), Limit: expect.any(Number) });
     }
-    // One rule covers every request, whatever its path.
-    expect(rateRules.some((r) => r.Statement.RateBasedStatement!.ScopeDownStatement === undefined)).toBe(true);
+    // One pair of rules covers every request, whatever its path: from the distribution (by
+    // viewer address) and not from it (by source IP); test/template/trail.test.ts checks the split.
+    const all = rateRules.filter((r) => r.Name.startsWith('rate-limit-all'));
+    expect(all.map((r) => JSON.stringify(r.Statement.RateBasedStatement!.ScopeDownStatement)).sort()).toEqual([
+      expect.stringMatching(/^\{"ByteMatchStatement":\{"FieldToMatch":\{"SingleHeader":\{"Name":"x-origin-verify"\}\}/),
+      expect.stringMatching(/^\{"NotStatement":\{"Statement":\{"ByteMatchStatement":\{"FieldToMatch":\{"SingleHeader":\{"Name":"x-origin-verify"\}\}/),
+    ]);
 
     const [, association] = only('AWS::WAFv2::WebACLAssociation');
     expect(association.Properties!.WebACLArn).toEqual({ 'Fn::GetAtt': [aclId, 'Arn'] });

@@ -81,7 +81,7 @@ describe('the packaged template: security inbox (stage prod)', () => {
     expect(invokeConfig.Properties!.MaximumRetryAttempts).toBe(2);
   });
 
-  it('gives receiveSecurityMail exactly: read inbound/, write attachments/, the key, the incidents table items, the rate counter, and mail from the domain', () => {
+  it('gives receiveSecurityMail exactly: read inbound/, write attachments/, the key, the incidents table items, the rate counter, mail from the domain, and its failures queue', () => {
     const role = functionRoles(template).find((r) => r.functionId === 'ReceiveSecurityMailLambdaFunction')!;
     const data = (role.statements as Statement[]).filter((s) => !actions(s).every((a) => /^(logs|xray):/.test(a)));
     const grants = data.map((s) => [actions(s).sort().join(','), text(s.Resource)]);
@@ -92,6 +92,7 @@ describe('the packaged template: security inbox (stage prod)', () => {
       ['dynamodb:BatchGetItem,dynamodb:GetItem,dynamodb:PutItem,dynamodb:UpdateItem', text({ 'Fn::GetAtt': ['IncidentsTable', 'Arn'] })],
       ['dynamodb:UpdateItem', text({ 'Fn::GetAtt': ['RateLimitsTable', 'Arn'] })],
       ['ses:SendEmail,ses:SendRawEmail', expect.stringContaining(':identity/helpshelf.co')],
+      ['sqs:SendMessage', text({ 'Fn::GetAtt': ['InboxFailuresQueue', 'Arn'] })],
     ]);
   });
 

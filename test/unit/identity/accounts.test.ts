@@ -58,7 +58,7 @@ function setup(user?: Partial<Credential>, overrides: Partial<AccountDeps> = {})
     },
     limiter: { consume: async () => ({ allowed: true, retryAfterSeconds: 0 }) },
     tokens: {
-      issue: async (_u: string, _k: string, _n: string, _l: number, _g: unknown, extra: unknown[]) => {
+      issue: async ({ extra }: { extra: unknown[] }) => {
         calls.issued += 1;
         calls.successes += extra.length;
         return { id: 'tok_x', token: 'hs_ses_x', name: 'login session', expiresAt: '2026-11-25T12:00:00.000Z' };
