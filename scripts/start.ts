@@ -43,6 +43,7 @@ async function main(): Promise<void> {
   const lambdaPort = port('LAMBDA_PORT', 3002);
   const emulatorPort = port('AWS_EMULATOR_PORT', 4566);
   const socialProviderPort = port('SOCIAL_PROVIDER_PORT', 4610);
+  const stripePort = port('STRIPE_STAND_IN_PORT', 4620);
   const socialTtl = seconds('SOCIAL_ACCESS_TOKEN_TTL_SECONDS', 300);
   const verbose = process.env.VERBOSE === '1';
   const started = Date.now();
@@ -79,6 +80,7 @@ async function main(): Promise<void> {
     lambdaPort,
     emulatorPort,
     socialProviderPort,
+    stripePort,
     socialAccessTokenTtlSeconds: socialTtl,
     webhookSecret: process.env.STRIPE_WEBHOOK_SECRET || undefined,
     // The e2e test of this script runs it beside the developer's own stage.
@@ -103,6 +105,7 @@ HelpShelf local stage is ready (${((Date.now() - started) / 1000).toFixed(1)} s)
   AWS emulator:   ${state.emulatorEndpoint}   (AWS_ENDPOINT_URL for your own scripts)
   Lambda invoke:  ${state.lambdaEndpoint}   (used by npm run ops)
   Social provider: ${state.socialProviderUrl}   (stand-in provider "demo"; /_local/tokens lists its tokens)
+  Stripe API:      ${state.stripeApiUrl}   (stand-in for the calls the backend makes; /_local/customers lists customers)
   Stripe webhook: ${stage.webhookSecretGenerated ? `${stage.webhookSecret}   (generated; set STRIPE_WEBHOOK_SECRET to choose it)` : 'from STRIPE_WEBHOOK_SECRET'}
 
 Backups: taking the first backup and running the restore drill in the background (a line here

@@ -2,6 +2,7 @@ import type { RouteContract } from '../http/contract';
 import { buildOpenApiDocument } from '../http/openapi';
 import { healthRoute, openApiRoute } from '../http/schemas';
 import { stripeWebhookRoute } from '../billing/schemas';
+import { deleteMyAccountRoute, exportMyDataRoute } from '../data-rights/schemas';
 import {
   changePasswordRoute,
   createSessionRoute,
@@ -74,6 +75,8 @@ export const API_ROUTES: readonly RouteContract[] = [
   requestPasswordResetRoute,
   resetPasswordRoute,
   meRoute,
+  exportMyDataRoute,
+  deleteMyAccountRoute,
   listTokensRoute,
   createTokenRoute,
   deleteTokenRoute,

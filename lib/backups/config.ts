@@ -6,6 +6,9 @@ import { nowEpochMillis } from '../platform/time';
 import { dynamoBackupsRepository } from './dynamo-backups-repository';
 import { dynamoTableControl } from './dynamo-table-control';
 import { s3ExportStore } from './s3-export-store';
+import { dynamoDeletionLedger } from '../data-rights/dynamo-ledger';
+import { kmsEmailDigester } from '../data-rights/kms-email-digest';
+import { ledgerView, type LedgerEntry } from '../data-rights/ledger';
 import type { BackedUpTable, BackupsDeps } from './types';
 
 /** `accounts=helpshelf-prod-accounts:critical,rate-limits=helpshelf-prod-rate-limits,…` (sls/backup-tables.js). */
@@ -37,8 +40,23 @@ export function backupsDepsFromEnv(overrides: Partial<BackupsDeps> = {}): Backup
     kmsKeyId: optionalEnv('BACKUP_KMS_KEY', '') || undefined,
     scratchPrefix: requireEnv('BACKUP_SCRATCH_PREFIX'),
     restorePrefix: requireEnv('BACKUP_RESTORE_PREFIX'),
+    ledger: liveLedger(requireEnv('AUDIT_TABLE'), requireEnv('DELETION_LEDGER_KEY')),
     now: nowEpochMillis,
     newId: () => randomBytes(10).toString('hex'),
     ...overrides,
+  };
+}
+
+/** The live deletion ledger (audit table) and its keyed digests, read fresh for every purge. */
+function liveLedger(auditTable: string, ledgerKey: string): BackupsDeps['ledger'] {
+  const ledger = dynamoDeletionLedger(auditTable);
+  const digester = kmsEmailDigester(ledgerKey);
+  return {
+    async view() {
+      const entries: LedgerEntry[] = [];
+      for await (const entry of ledger.entries()) entries.push(entry);
+      return ledgerView(entries);
+    },
+    digests: (emails) => digester.digests(emails),
   };
 }

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { fingerprint } from './checksum';
 import { sendAlert } from './alerts';
+import { purgedExportItems, purgeRestoredTable } from './purge';
+import type { LedgerView } from '../data-rights/ledger';
 import { EXPORT_STATUS, EXPORT_TYPES, type BackupsDeps, type DrillRecord, type DrillTableResult } from './types';
 
 /**
@@ -72,22 +74,28 @@ export async function startDrill(deps: BackupsDeps, actor: string): Promise<Dril
   return finishIfDone(deps, drill);
 }
 
-async function verify(deps: BackupsDeps, result: DrillTableResult): Promise<DrillTableResult> {
+async function verify(deps: BackupsDeps, result: DrillTableResult, ledger: LedgerView): Promise<DrillTableResult> {
   const record = await deps.repository.findExport(result.table, (r) => r.exportId === result.exportId && r.type === EXPORT_TYPES.full);
   if (!record?.dataPrefix) return { ...result, status: 'FAILED', message: 'The export record of this drill is gone.' };
-  const expected = await fingerprint(deps.store.items(record.bucket, record.dataPrefix));
+  // The scratch table is purged of deleted accounts like any restore; the export, as it must be
+  // after that purge, is the reference. The export's own count is checked against its record.
+  const purge = await purgeRestoredTable(deps, result.table, result.scratchTable!, ledger);
+  const raw = await fingerprint(deps.store.items(record.bucket, record.dataPrefix));
+  const expected = purge.deletedItems + purge.scrubbedItems === 0 ? raw : await fingerprint(purgedExportItems(deps, result.table, deps.store.items(record.bucket, record.dataPrefix), ledger));
   const restored = await fingerprint(deps.control.scanItems(result.scratchTable!));
-  const equal = expected.count === restored.count && expected.checksum === restored.checksum && expected.count === (record.itemCount ?? expected.count);
+  const equal = expected.count === restored.count && expected.checksum === restored.checksum && raw.count === (record.itemCount ?? raw.count);
   return {
     ...result,
     status: equal ? 'EQUAL' : 'DIFFERENT',
-    exportItemCount: expected.count,
+    exportItemCount: raw.count,
     restoredItemCount: restored.count,
     exportChecksum: expected.checksum,
     restoredChecksum: restored.checksum,
+    purgedAccounts: purge.accounts,
+    purgedItems: purge.deletedItems + purge.scrubbedItems,
     message: equal
       ? undefined
-      : `Restored ${restored.count} items (checksum ${restored.checksum.slice(0, 12)}) but the export holds ${expected.count} (checksum ${expected.checksum.slice(0, 12)}, recorded count ${record.itemCount ?? 'n/a'}).`,
+      : `Restored ${restored.count} items (checksum ${restored.checksum.slice(0, 12)}) but the export holds ${expected.count} after the purge (checksum ${expected.checksum.slice(0, 12)}; ${raw.count} before it, recorded count ${record.itemCount ?? 'n/a'}).`,
   };
 }
 
@@ -101,7 +109,7 @@ async function dropScratch(deps: BackupsDeps, result: DrillTableResult): Promise
   }
 }
 
-async function advanceTable(deps: BackupsDeps, result: DrillTableResult): Promise<DrillTableResult> {
+async function advanceTable(deps: BackupsDeps, result: DrillTableResult, ledger: () => Promise<LedgerView>): Promise<DrillTableResult> {
   if (result.status !== 'IMPORTING') {
     return result.scratchDeleted === false ? dropScratch(deps, result) : result;
   }
@@ -110,7 +118,7 @@ async function advanceTable(deps: BackupsDeps, result: DrillTableResult): Promis
   let next: DrillTableResult;
   if (description.status === 'COMPLETED') {
     try {
-      next = { ...(await verify(deps, result)), importedItemCount: description.importedItemCount, importErrorCount: description.errorCount };
+      next = { ...(await verify(deps, result, await ledger())), importedItemCount: description.importedItemCount, importErrorCount: description.errorCount };
     } catch (error) {
       next = { ...result, status: 'FAILED', message: `Verification failed: ${(error as Error).name}: ${(error as Error).message}`.slice(0, 500) };
     }
@@ -145,6 +153,8 @@ export async function advanceDrill(deps: BackupsDeps, drillId: string, maxVerifi
   if (!drill) return undefined;
   const tables: DrillTableResult[] = [];
   let verified = 0;
+  let view: Promise<LedgerView> | undefined;
+  const ledger = () => (view ??= deps.ledger.view());
   for (const result of drill.tables) {
     // Verifying reads a whole export and scans a whole table: a few per call keeps each call
     // well inside the function's timeout; the next call (CLI poll or schedule) does the rest.
@@ -152,7 +162,7 @@ export async function advanceDrill(deps: BackupsDeps, drillId: string, maxVerifi
       tables.push(result);
       continue;
     }
-    const next = await advanceTable(deps, result);
+    const next = await advanceTable(deps, result, ledger);
     if (result.status === 'IMPORTING' && next.status !== 'IMPORTING') verified += 1;
     tables.push(next);
   }

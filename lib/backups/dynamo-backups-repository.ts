@@ -2,7 +2,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient, queryItems } from '../platform/aws/dynamodb';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { BackupEvidence, BackupsRepository, DrillEvidence, DrillRecord, ExportRecord, ExportWindow } from './types';
+import type { RestoreRecord, BackupEvidence, BackupsRepository, DrillEvidence, DrillRecord, ExportRecord, ExportWindow } from './types';
 
 const ALERT_TTL_SECONDS = 30 * 24 * 3600;
 const FIND_MAX_PAGES = 20;
@@ -131,6 +131,15 @@ export function dynamoBackupsRepository(tableName: string): BackupsRepository {
     },
     async putRestore(restore) {
       await documentClient.send(new PutCommand({ TableName: tableName, Item: { pk: 'RESTORE', sk: `${restore.at}#${restore.restoreId}`, ...restore } }));
+    },
+    async findRestore(targetTable) {
+      // Restores are rare: the newest few hundred records are searched, newest first.
+      const items = queryItems(
+        { TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'RESTORE' }, ScanIndexForward: false, ConsistentRead: true },
+        { pageSize: 100, maxPages: 5 },
+      );
+      for await (const item of items) if (item.targetTable === targetTable) return strip<RestoreRecord>(item);
+      return undefined;
     },
   };
   return repository;

@@ -1,4 +1,5 @@
 import {
+  BatchWriteItemCommand,
   DeleteTableCommand,
   DescribeExportCommand,
   DescribeImportCommand,
@@ -152,6 +153,22 @@ export function dynamoTableControl(client: CommandSender = dynamoClient): TableC
     async *scanItems(tableName) {
       if (!(client instanceof DynamoDBClient)) throw new TypeError('scanItems needs a DynamoDBClient');
       for await (const page of paginateScan({ client }, { TableName: tableName, ConsistentRead: true })) yield* (page.Items ?? []) as unknown as DynamoItem[];
+    },
+    async writeItems(tableName, { deleteKeys, puts }) {
+      const requests = [
+        ...deleteKeys.map((key) => ({ DeleteRequest: { Key: key } })),
+        ...puts.map((item) => ({ PutRequest: { Item: item } })),
+      ];
+      for (let i = 0; i < requests.length; i += 25) {
+        let pending: Record<string, unknown[]> | undefined = { [tableName]: requests.slice(i, i + 25) };
+        // BatchWriteItem may leave some requests unprocessed under load: send those again.
+        for (let attempt = 0; pending && Object.keys(pending).length > 0; attempt += 1) {
+          if (attempt === 8) throw new Error(`DynamoDB left writes to ${tableName} unprocessed after 8 attempts`);
+          if (attempt > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
+          const out = (await client.send(new BatchWriteItemCommand({ RequestItems: pending as never }))) as { UnprocessedItems?: Record<string, unknown[]> };
+          pending = out.UnprocessedItems;
+        }
+      }
     },
   };
 }

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { BadRequestError, ConflictError, NotFoundError } from '../platform/errors';
 import { findTable } from './exports';
-import { EXPORT_STATUS, type BackupsDeps, type RestoreRecord } from './types';
+import { purgeRestoredTable } from './purge';
+import { EXPORT_STATUS, type BackupsDeps, type PurgeResult, type RestoreRecord } from './types';
 
 const PITR_WINDOW_MS = 35 * 24 * 3_600_000;
 
@@ -74,11 +75,38 @@ export async function startRestore(deps: BackupsDeps, request: RestoreRequest): 
   return { ...restore, status: out.status };
 }
 
-/** Where a restore stands: the target table's status, and the import's when it came from an export. */
+/**
+ * Where a restore stands: the target table's status, and the import's when it came from an export.
+ * A restore is `done` only once the restored table was purged of every account deleted since
+ * (the deletion ledger, lib/backups/purge.ts): the first call that finds the table ready applies
+ * the ledger and records what it removed on the restore record (`purge`), so no restore hands
+ * over an account its owner deleted.
+ */
 export async function restoreStatus(deps: BackupsDeps, targetTable: string, importArn?: string) {
   if (!targetTable.startsWith(deps.restorePrefix)) throw new BadRequestError('invalid_target', `Restored tables are named ${deps.restorePrefix}<name>.`);
   const tableStatus = (await deps.control.tableStatus(targetTable)) ?? 'NOT_FOUND';
   const imported = importArn ? await deps.control.describeImport(importArn) : undefined;
-  const done = imported ? imported.status !== 'IN_PROGRESS' && tableStatus !== 'CREATING' : tableStatus === 'ACTIVE';
-  return { targetTable, tableStatus, importStatus: imported?.status ?? null, importedItemCount: imported?.importedItemCount ?? null, done };
+  // A failed import can still leave a table with part of the data: it is purged all the same.
+  const ready = tableStatus === 'ACTIVE' && (imported ? imported.status !== 'IN_PROGRESS' : true);
+  const finished = imported ? imported.status !== 'IN_PROGRESS' && tableStatus !== 'CREATING' : tableStatus === 'ACTIVE';
+  let purge: PurgeResult | null = null;
+  if (ready) {
+    const record = await deps.repository.findRestore(targetTable);
+    purge = record?.purge ?? null;
+    if (!purge) {
+      const table = findTable(deps, record?.table ?? '') ?? deps.tables.find((t) => targetTable.endsWith(`-${t.logical}`));
+      if (!table) throw new NotFoundError('unknown_restore', `No restore into ${targetTable} is recorded; its table is unknown, so it cannot be purged of deleted accounts.`);
+      purge = await purgeRestoredTable(deps, table.logical, targetTable);
+      if (record) await deps.repository.putRestore({ ...record, purge });
+    }
+  }
+  return {
+    targetTable,
+    tableStatus,
+    importStatus: imported?.status ?? null,
+    importedItemCount: imported?.importedItemCount ?? null,
+    done: finished && (!ready || purge !== null),
+    purgedAccounts: purge?.accounts ?? null,
+    purgedItems: purge ? purge.deletedItems + purge.scrubbedItems : null,
+  };
 }

@@ -83,6 +83,8 @@ export interface BackupsRepository {
   getDrill(drillId: string): Promise<DrillRecord | undefined>;
   openDrills(limit: number): Promise<DrillRecord[]>;
   putRestore(restore: RestoreRecord): Promise<void>;
+  /** The newest restore record into this target table. */
+  findRestore(targetTable: string): Promise<RestoreRecord | undefined>;
   /**
    * Moves the public evidence summary forward (the Security page reads it, one item): a fact
    * replaces the stored one only when it is newer, in one conditional write, so an older run
@@ -183,6 +185,15 @@ export interface TableControl {
   deleteTable(tableName: string): Promise<void>;
   /** Every item of a table (a full Scan, paginated): only for verifying a restored table. */
   scanItems(tableName: string): AsyncIterable<DynamoItem>;
+  /** Deletes and overwrites items of a restored or scratch table (the deletion ledger's purge). */
+  writeItems(tableName: string, writes: { deleteKeys: DynamoItem[]; puts: DynamoItem[] }): Promise<void>;
+}
+
+/** The deletion ledger as the backups read it (lib/data-rights/ledger.ts): never restored, always live. */
+export interface BackupsLedger {
+  view(): Promise<import('../data-rights/ledger').LedgerView>;
+  /** Keyed digests of normalised addresses. */
+  digests(emails: readonly string[]): Promise<Map<string, string>>;
 }
 
 /** Reads an export's files from the backups bucket. */
@@ -213,6 +224,7 @@ export interface BackupsDeps {
   scratchPrefix: string;
   /** Prefix every restore target must carry, e.g. `helpshelf-prod-restored-`. */
   restorePrefix: string;
+  ledger: BackupsLedger;
   now: () => number;
   newId: () => string;
 }
@@ -235,6 +247,9 @@ export interface DrillTableResult {
   restoredChecksum?: string;
   message?: string;
   scratchDeleted?: boolean;
+  /** Deleted accounts the restored copy still named, and the items the purge removed or scrubbed. */
+  purgedAccounts?: number;
+  purgedItems?: number;
 }
 
 export interface DrillRecord {
@@ -258,4 +273,15 @@ export interface RestoreRecord {
   toTime?: string;
   importArn?: string;
   reason?: string;
+  /** Set once the restored table was purged of deleted accounts: only then is it handed over. */
+  purge?: PurgeResult;
+}
+
+/** What applying the deletion ledger to a restored table removed. */
+export interface PurgeResult {
+  at: string;
+  /** Deleted accounts the restored data still named. */
+  accounts: number;
+  deletedItems: number;
+  scrubbedItems: number;
 }

@@ -130,6 +130,11 @@ export async function applyBillingEvent(message: BillingEventMessage, deps: Appl
       return 'duplicate';
     }
     const stored = await deps.repository.loadCustomer(customerId);
+    if (stored?.erased) {
+      // The account behind this customer was deleted by its owner, and the customer at Stripe with it.
+      logger.info('stripe event for an erased customer; ignored', log);
+      return 'ignored';
+    }
     const previous = stored ?? emptyState(customerId);
     const merged = mergeEvent(previous, message);
     if (!merged.changed) return 'unchanged';

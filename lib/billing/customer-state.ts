@@ -16,6 +16,8 @@ export interface CustomerState {
   userId: string | null;
   linkVersion: string | null;
   deleted: boolean;
+  /** The customer's account was deleted by its owner (lib/billing/data-rights.ts): later events are ignored. */
+  erased?: boolean;
   subscriptionId: string | null;
   plan: string | null;
   /** Epoch seconds. */

@@ -17,6 +17,7 @@ const STATE_FIELDS = ['customerId', 'userId', 'linkVersion', 'deleted', 'subscri
 function toState(item: Record<string, unknown>): CustomerState {
   const state = Object.fromEntries(STATE_FIELDS.map((f) => [f, item[f] ?? null])) as unknown as CustomerState;
   state.deleted = item.deleted === true;
+  if (item.erased === true) state.erased = true;
   state.rev = Number(item.rev ?? 0);
   return state;
 }

@@ -33,7 +33,7 @@ export function publishCounts(namespace: string, values: Record<string, number>)
 }
 
 /** The application's own events, namespace HelpShelf. */
-export type AppMetric = 'LoginSucceeded' | 'LoginFailed' | 'LoginThrottled' | 'WebhookReceived' | 'WebhookRejected' | 'IncidentOpened' | 'ConnectionsRevoked';
+export type AppMetric = 'LoginSucceeded' | 'LoginFailed' | 'LoginThrottled' | 'WebhookReceived' | 'WebhookRejected' | 'IncidentOpened' | 'ConnectionsRevoked' | 'AccountDeleted' | 'AccountErasureIncomplete';
 
 /** Counts one application event (or `value` of them). */
 export function countMetric(name: AppMetric, value = 1): void {

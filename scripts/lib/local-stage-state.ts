@@ -20,4 +20,6 @@ export interface LocalStageState {
   pid: number;
   /** The stand-in social provider (provider `demo`). */
   socialProviderUrl?: string;
+  /** The Stripe API stand-in (scripts/lib/stripe-stand-in.ts). */
+  stripeApiUrl?: string;
 }

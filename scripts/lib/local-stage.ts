@@ -8,6 +8,7 @@ import { guard } from './guardian';
 import { provisionStage } from './provision';
 import { startSqsPollers } from './sqs-poller';
 import { DEFAULT_SOCIAL_PROVIDER_PORT, startSocialProvider, type SocialProvider } from './social-provider';
+import { DEFAULT_STRIPE_STAND_IN_PORT, startStripeStandIn, type StripeStandIn } from './stripe-stand-in';
 import { DEFAULT_STATE_FILE, type LocalStageState } from './local-stage-state';
 import { loadStageConfig, PROJECT_ROOT, type StageConfig } from './stage-config';
 
@@ -19,6 +20,8 @@ export interface LocalStageOptions {
   emulatorPort: number;
   /** The stand-in social provider's port (default 4610). */
   socialProviderPort?: number;
+  /** The Stripe API stand-in's port (default 4620). */
+  stripePort?: number;
   /** Lifetime of the stand-in's access tokens (default 300; the tests use 5). */
   socialAccessTokenTtlSeconds?: number;
   webhookSecret?: string;
@@ -38,6 +41,7 @@ export interface LocalStage {
   config: StageConfig;
   emulator: Emulator;
   socialProvider: SocialProvider;
+  stripe: StripeStandIn;
   webhookSecret: string;
   webhookSecretGenerated: boolean;
   offline: ChildProcess;
@@ -93,10 +97,12 @@ export async function startLocalStage(options: LocalStageOptions): Promise<Local
   await assertPortFree(options.emulatorPort, 'AWS_EMULATOR_PORT');
   const socialProviderPort = options.socialProviderPort ?? DEFAULT_SOCIAL_PROVIDER_PORT;
   await assertPortFree(socialProviderPort, 'SOCIAL_PROVIDER_PORT');
+  const stripePort = options.stripePort ?? DEFAULT_STRIPE_STAND_IN_PORT;
+  await assertPortFree(stripePort, 'STRIPE_STAND_IN_PORT');
   // The handlers resolve the provider's endpoints (sls/connection-providers.js) and their own
   // public URL from these, in serverless-offline's process and in this one.
   const publicUrl = `http://localhost:${options.port}`;
-  const stageEnv = { SOCIAL_PROVIDER_PORT: String(socialProviderPort), HELPSHELF_PUBLIC_URL: publicUrl };
+  const stageEnv = { SOCIAL_PROVIDER_PORT: String(socialProviderPort), HELPSHELF_PUBLIC_URL: publicUrl, HELPSHELF_STRIPE_API_URL: `http://127.0.0.1:${stripePort}` };
   Object.assign(process.env, stageEnv);
 
   const configPromise = loadStageConfig('local');
@@ -105,7 +111,10 @@ export async function startLocalStage(options: LocalStageOptions): Promise<Local
   let offline: ChildProcess | undefined;
   let originGuard: LambdaOriginGuard | undefined;
   let socialProvider: SocialProvider | undefined;
+  let stripe: StripeStandIn | undefined;
   try {
+    stripe = await startStripeStandIn({ port: stripePort });
+    log(`stand-in Stripe API on ${stripe.url}`);
     socialProvider = await startSocialProvider({
       port: socialProviderPort,
       redirectUris: [`${publicUrl}/v1/connections/callback`],
@@ -124,6 +133,7 @@ export async function startLocalStage(options: LocalStageOptions): Promise<Local
       secretValues: {
         StripeWebhookSecret: JSON.stringify({ current: webhookSecret, previous: '' }),
         ConnectionClientSecrets: JSON.stringify({ demo: socialProvider.clientSecret }),
+        StripeApiKeySecret: JSON.stringify({ key: stripe.apiKey }),
       },
       log,
     });
@@ -138,6 +148,7 @@ export async function startLocalStage(options: LocalStageOptions): Promise<Local
       service: config.service,
       pid: process.pid,
       socialProviderUrl: socialProvider.issuer,
+      stripeApiUrl: stripe.url,
     };
 
     // Handlers run in serverless-offline's process (custom.serverless-offline.useInProcess): each
@@ -183,6 +194,7 @@ export async function startLocalStage(options: LocalStageOptions): Promise<Local
 
     const running = offline;
     const provider = socialProvider;
+    const stripeStandIn = stripe;
     const runningGuard = originGuard;
     let stopping: Promise<void> | undefined;
     return {
@@ -190,6 +202,7 @@ export async function startLocalStage(options: LocalStageOptions): Promise<Local
       config,
       emulator,
       socialProvider: provider,
+      stripe: stripeStandIn,
       webhookSecret,
       webhookSecretGenerated,
       offline: running,
@@ -199,6 +212,7 @@ export async function startLocalStage(options: LocalStageOptions): Promise<Local
           await killGroup(running);
           await runningGuard.stop();
           await provider.stop();
+          await stripeStandIn.stop();
           await emulator.stop();
           rmSync(stateFile, { force: true });
         })();
@@ -209,6 +223,7 @@ export async function startLocalStage(options: LocalStageOptions): Promise<Local
     if (offline) await killGroup(offline);
     await originGuard?.stop();
     await socialProvider?.stop();
+    await stripe?.stop();
     await emulator.stop();
     throw error;
   }

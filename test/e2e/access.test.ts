@@ -132,6 +132,7 @@ describe('employee access, against the local stage', () => {
     it('after the newest audit item is deleted right after it was written, audit list reports the truncation (exit 3), and intact again once restored', async () => {
       // Prepare: the read that someone wants to hide is the newest entry.
       const customer = await seedCustomer(db, ACCOUNTS);
+      await grantViaCli(customer.userId);
       const shown = await opsCli(['customers', 'show', customer.email, '--reason', 'ticket 4413', '--json']);
       expect(shown.code).toBe(0);
       const key = { pk: 'CHAIN#access', sk: `SEQ#${String(shown.json.auditSeq).padStart(12, '0')}` };

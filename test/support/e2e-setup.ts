@@ -16,12 +16,13 @@ import { registerSecret } from './secrets-registry';
 export default async function e2eSetup(): Promise<void> {
   mkdirSync(LOG_DIR, { recursive: true });
   const serverLog = createWriteStream(path.join(LOG_DIR, 'e2e-server.log'), { flags: 'a' });
-  const [port, lambdaPort, emulatorPort, socialProviderPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const [port, lambdaPort, emulatorPort, socialProviderPort, stripePort] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
   const stage: LocalStage = await startLocalStage({
     port,
     lambdaPort,
     emulatorPort,
     socialProviderPort,
+    stripePort,
     socialAccessTokenTtlSeconds: SOCIAL_TOKEN_TTL_SECONDS,
     webhookSecret: TEST_WEBHOOK_SECRET,
     stateFile: E2E_STATE_FILE,
@@ -38,5 +39,7 @@ export default async function e2eSetup(): Promise<void> {
   process.env.E2E_EMULATOR_ENDPOINT = stage.emulator.endpoint;
   process.env.E2E_SOCIAL_PROVIDER = stage.socialProvider.issuer;
   registerSecret(stage.socialProvider.clientSecret, 'stand-in provider client secret');
+  process.env.E2E_STRIPE_API = stage.stripe.url;
+  registerSecret(stage.stripe.apiKey, 'stand-in Stripe API key');
   await registerStageSecrets(stage.emulator.endpoint, functionEnvironment(stage.config));
 }

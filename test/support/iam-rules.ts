@@ -14,6 +14,10 @@ export const STAR_RESOURCE_ACTIONS = new Set(['xray:puttracesegments', 'xray:put
  * credential migration, which must visit every user item) and to export tables.
  */
 export const SCAN_ALLOWED = /backup|restore|insights|migration/i;
+/** The data-rights functions (docs/data-rights.md): they find a person's security reports by a filtered Scan of the incidents table, and nothing else. */
+export const INCIDENT_SCAN_ALLOWED = /^(meExport|meDelete|opsCustomers)$/;
+/** Who may compute the deletion ledger's keyed digests: the deletion itself, and the restores and drills that apply the ledger. */
+export const LEDGER_DIGESTERS = /^(meDelete|opsCustomers|opsBackups|backupsRestoreDrill)$/;
 export const EXPORT_ALLOWED = /backup/i;
 
 /**
@@ -117,11 +121,12 @@ function roleViolations(who: string, key: string | undefined, functionName: stri
         if (AUDIT_FORBIDDEN.has(a) && AUDIT_TABLE.test(resource)) out.push(`${who}: ${action} on the audit table (it is append-only)`);
         if (ANCHOR_FORBIDDEN.has(a) && AUDIT_ANCHORS.test(resource)) out.push(`${who}: ${action} on the audit anchor bucket (anchors are never removed)`);
         if (a === 's3:putobject' && AUDIT_ANCHORS.test(resource) && !appendsAudit) out.push(`${who}: s3:PutObject on the audit anchor bucket but it does not append to the audit log`);
-        if (a === 'kms:generatemac' && !(appendsAudit && AUDIT_MAC_KEY.test(resource))) {
+        if (a === 'kms:generatemac' && !(appendsAudit && AUDIT_MAC_KEY.test(resource)) && !(key && LEDGER_DIGESTERS.test(key) && /DeletionLedgerKey/.test(resource))) {
           out.push(`${who}: kms:GenerateMac on ${label(resource)} (only audit writers, on the audit MAC key)`);
         }
       }
-      if (a === 'dynamodb:scan' && !(key && SCAN_ALLOWED.test(key))) out.push(`${who}: dynamodb:Scan outside backup and insights functions`);
+      const incidentScan = Boolean(key && INCIDENT_SCAN_ALLOWED.test(key)) && s.resources.every((r) => /IncidentsTable/.test(r) && !/index/.test(r));
+      if (a === 'dynamodb:scan' && !(key && SCAN_ALLOWED.test(key)) && !incidentScan) out.push(`${who}: dynamodb:Scan outside backup and insights functions`);
       if (a === 'dynamodb:exporttabletopointintime' && !(key && EXPORT_ALLOWED.test(key))) out.push(`${who}: dynamodb:ExportTableToPointInTime outside backups functions`);
       if (a === 'kms:decrypt' && !DECRYPT_NEEDED_BY.some((n) => granted.has(n)) && !(key && ENVELOPE_OPENERS.test(key))) out.push(`${who}: kms:Decrypt but it reads no secret, encrypted object or table export`);
     }

@@ -6,6 +6,7 @@ import { FUNCTIONS_FILE, LOG_DIR, STAGE_CONFIG_FILE, TEST_STAGE_DIR } from './pa
 import { registerStageSecrets } from './stage-secrets';
 import { TEST_WEBHOOK_SECRET } from './secrets';
 import { startSocialProvider } from '../../scripts/lib/social-provider';
+import { startStripeStandIn } from '../../scripts/lib/stripe-stand-in';
 import { registerSecret } from './secrets-registry';
 import { SOCIAL_TOKEN_TTL_SECONDS, TEST_PUBLIC_URL } from './connections';
 
@@ -28,6 +29,12 @@ export default async function integrationSetup(): Promise<void> {
   process.env.HELPSHELF_PUBLIC_URL = TEST_PUBLIC_URL;
   process.env.HELPSHELF_TEST_SOCIAL_PROVIDER = socialProvider.issuer;
   registerSecret(socialProvider.clientSecret, 'stand-in provider client secret');
+  // The Stripe API stand-in, which the real Stripe SDK reaches through STRIPE_API_URL.
+  const stripe = await startStripeStandIn({ port: await freePort() });
+  (globalThis as { __stripeStandIn?: typeof stripe }).__stripeStandIn = stripe;
+  process.env.HELPSHELF_STRIPE_API_URL = stripe.url;
+  process.env.HELPSHELF_TEST_STRIPE_API = stripe.url;
+  registerSecret(stripe.apiKey, 'stand-in Stripe API key');
 
   const [config, port] = await Promise.all([loadStageConfig('local'), freePort()]);
   const emulator = await startEmulator(port);
@@ -44,6 +51,7 @@ export default async function integrationSetup(): Promise<void> {
     secretValues: {
       StripeWebhookSecret: JSON.stringify({ current: TEST_WEBHOOK_SECRET, previous: '' }),
       ConnectionClientSecrets: JSON.stringify({ demo: socialProvider.clientSecret }),
+      StripeApiKeySecret: JSON.stringify({ key: stripe.apiKey }),
     },
   });
   mkdirSync(TEST_STAGE_DIR, { recursive: true });

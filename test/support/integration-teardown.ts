@@ -7,5 +7,6 @@ export default async function integrationTeardown(): Promise<void> {
   // Every token the stand-in issued joins the leak check, which runs after this teardown.
   if (social) await registerIssuedTokens(social.issuer).catch(() => undefined);
   await social?.stop();
+  await (globalThis as { __stripeStandIn?: { stop(): Promise<void> } }).__stripeStandIn?.stop();
   await (globalThis as { __emulator?: Emulator }).__emulator?.stop();
 }

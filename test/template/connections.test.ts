@@ -9,7 +9,8 @@ const template = loadTemplate();
 const resources = template.Resources;
 
 /** The functions that call a provider with a connection's tokens: the only ones that may decrypt them. */
-const PROVIDER_CALLERS = ['connectionsCallback', 'connectionsDelete', 'connectionsPostsList', 'connectionsPostsCreate', 'connectionsRevocationsWorker', 'opsConnections'];
+// meDelete: deleting the account revokes every connection at its provider (docs/data-rights.md).
+const PROVIDER_CALLERS = ['connectionsCallback', 'connectionsDelete', 'connectionsPostsList', 'connectionsPostsCreate', 'connectionsRevocationsWorker', 'opsConnections', 'meDelete'];
 const CONTEXT_KEYS = ['user', 'connection', 'provider'];
 const CRYPTO = /^kms:(decrypt|encrypt|generatedatakey|reencrypt|\*)/i;
 

@@ -2,6 +2,7 @@ import { advanceDrill, startDrill } from '../../../lib/backups/drill';
 import { runExports } from '../../../lib/backups/exports';
 import { EXPORT_TYPES, type BackupsDeps, type BackupsRepository, type DrillRecord, type DynamoItem, type ExportRecord, type SecurityEvidence, type StartExportRequest, type TableControl } from '../../../lib/backups/types';
 import type { Mail } from '../../../lib/platform/mailer';
+import { ledgerView } from '../../../lib/data-rights/ledger';
 
 const NOW = Date.parse('2026-11-24T06:00:00Z');
 
@@ -46,6 +47,9 @@ function memoryRepository(): BackupsRepository & { exports: Map<string, ExportRe
       return [...drills.values()].filter((d) => d.status === 'RUNNING');
     },
     async putRestore() {},
+    async findRestore() {
+      return undefined;
+    },
     async recordEvidence(fact) {
       const { kind, ...value } = fact;
       const slot = kind === 'backup' ? 'lastBackup' : 'lastRestoreDrill';
@@ -93,6 +97,9 @@ function fakeControl(overrides: Partial<TableControl> = {}): TableControl & { ex
       yield { pk: { S: 'a' }, n: { N: '1' } };
       yield { pk: { S: 'b' }, n: { N: '2' } };
     },
+    async writeItems() {
+      throw new Error('nothing to purge in these drills');
+    },
     ...overrides,
   };
 }
@@ -113,6 +120,7 @@ function deps(control: TableControl, exportItems: DynamoItem[]): BackupsDeps & {
     },
     mailer: { send: async (m) => void mails.push(m) },
     metrics: { publish: () => undefined },
+    ledger: { view: async () => ledgerView([]), digests: async () => new Map() },
     tables: [
       { logical: 'accounts', name: 'hs-accounts', critical: true },
       { logical: 'rate-limits', name: 'hs-rate-limits', critical: false },

@@ -22,7 +22,7 @@ function relativeImports(file: string, text: string): string[] {
   return specifiers.map((s) => path.posix.normalize(path.posix.join(path.posix.dirname(file), s)));
 }
 
-const CAPABILITIES = ['identity', 'billing', 'incidents', 'inbox', 'connections', 'backups', 'access', 'audit', 'pages'];
+const CAPABILITIES = ['identity', 'billing', 'incidents', 'inbox', 'connections', 'backups', 'access', 'audit', 'pages', 'data-rights'];
 const layerOf = (target: string): string => {
   const [top, second] = target.split('/');
   if (top === 'lib') return CAPABILITIES.includes(second) ? 'lib/<capability>' : `lib/${second}`;

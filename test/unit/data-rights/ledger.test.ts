@@ -1,0 +1,126 @@
+import {
+  deletedTest,
+  emailsIn,
+  ledgerItem,
+  ledgerView,
+  personalStrings,
+  restoredItemVerdict,
+  scrubItem,
+  tablePolicy,
+} from '../../../lib/data-rights/ledger';
+import type { DynamoItem } from '../../../lib/backups/types';
+
+// Digests stand in for the KMS HMAC: what matters here is which address maps to which entry.
+const DIGESTS: Record<string, string> = { 'gone@example.com': 'd-gone', 'kept@example.com': 'd-kept' };
+const ledger = ledgerView([{ userId: 'usr_gone', emailDigest: 'd-gone' }]);
+const isDeleted = deletedTest(ledger, (email) => DIGESTS[email]);
+
+describe('the deletion ledger (pure rules)', () => {
+  it('when an entry is stored, it holds the user id and the digest, never the address', () => {
+    // Act
+    const item = ledgerItem({ userId: 'usr_gone', emailDigest: 'd-gone', deletedAt: '2026-12-07T10:00:00.000Z' });
+    // Assess
+    expect(item).toEqual({ pk: 'DELETED', sk: 'USER#usr_gone', userId: 'usr_gone', emailDigest: 'd-gone', deletedAt: '2026-12-07T10:00:00.000Z' });
+  });
+
+  it('when a string is a deleted user id or a deleted address (any case), it names that account; others name nobody', () => {
+    expect(isDeleted('usr_gone')).toBe('usr_gone');
+    expect(isDeleted('gone@example.com')).toBe('usr_gone');
+    expect(isDeleted('  GONE@example.com ')).toBe('usr_gone');
+    expect(isDeleted('kept@example.com')).toBeUndefined();
+    expect(isDeleted('usr_kept')).toBeUndefined();
+    expect(isDeleted('unknown@example.com')).toBeUndefined();
+    expect(isDeleted('usr_gone2')).toBeUndefined();
+  });
+
+  it('when an item is read, every string is seen: nested maps, lists, string sets, and key parts split on #', () => {
+    const item: DynamoItem = {
+      pk: { S: 'EMAIL#gone@example.com' },
+      n: { N: '5' },
+      billing: { M: { owner: { L: [{ S: 'x' }, { M: { deep: { S: 'usr_gone' } } }] } } },
+      tags: { SS: ['a', 'b'] },
+    };
+    expect([...personalStrings(item)]).toEqual(['EMAIL#gone@example.com', 'EMAIL', 'gone@example.com', 'x', 'usr_gone', 'a', 'b']);
+    expect(emailsIn(item)).toEqual(['gone@example.com']);
+    expect(emailsIn({ a: { S: 'not an address' }, b: { S: 'x@y' }, c: { S: 'Mixed@Example.COM' } })).toEqual(['mixed@example.com']);
+  });
+
+  it('when a table erases, an item naming the account anywhere is deleted, with the account it named', () => {
+    for (const item of [
+      { pk: { S: 'USER#usr_gone' }, sk: { S: 'PROFILE' } },
+      { pk: { S: 'EMAIL#gone@example.com' }, sk: { S: 'LOCK' } },
+      { pk: { S: 'TOKEN#t1' }, sk: { S: 'T' }, userId: { S: 'usr_gone' } },
+      { pk: { S: 'CUSTOMER#cus_1' }, sk: { S: 'STATE' }, owner: { M: { id: { S: 'usr_gone' } } } },
+    ] as DynamoItem[]) {
+      expect(restoredItemVerdict('erase', item, isDeleted)).toEqual({ action: 'delete', accounts: ['usr_gone'] });
+    }
+    expect(restoredItemVerdict('erase', { pk: { S: 'USER#usr_kept' }, sk: { S: 'PROFILE' }, email: { S: 'kept@example.com' } }, isDeleted)).toEqual({ action: 'keep' });
+  });
+
+  it('when a table keeps (the audit log), nothing is touched even if it names the account', () => {
+    expect(restoredItemVerdict('keep', { pk: { S: 'USER#usr_gone' }, sk: { S: 'x' } }, isDeleted)).toEqual({ action: 'keep' });
+  });
+
+  it('when a table scrubs (incidents), the item stays without the address, the account link or an index key naming them', () => {
+    // Prepare
+    const incident: DynamoItem = {
+      pk: { S: 'INCIDENT#inc_1' },
+      sk: { S: 'INCIDENT' },
+      email: { S: 'gone@example.com' },
+      userId: { S: 'usr_gone' },
+      summary: { S: 'XSS in the widget' },
+      gsi1pk: { S: 'STATUS#received' },
+      gsi2pk: { S: 'REPORTER#gone@example.com' },
+      messages: { L: [{ M: { from: { S: 'gone@example.com' }, text: { S: 'hello' } } }] },
+      cc: { SS: ['gone@example.com', 'kept@example.com'] },
+      only: { SS: ['usr_gone'] },
+      count: { N: '3' },
+    };
+    // Act
+    const verdict = restoredItemVerdict('scrub', incident, isDeleted);
+    // Assess
+    expect(verdict).toEqual({
+      action: 'scrub',
+      accounts: ['usr_gone'],
+      item: {
+        pk: { S: 'INCIDENT#inc_1' },
+        sk: { S: 'INCIDENT' },
+        email: { S: '' },
+        userId: { NULL: true },
+        summary: { S: 'XSS in the widget' },
+        gsi1pk: { S: 'STATUS#received' },
+        messages: { L: [{ M: { from: { S: '' }, text: { S: 'hello' } } }] },
+        cc: { SS: ['kept@example.com'] },
+        only: { NULL: true },
+        count: { N: '3' },
+      },
+    });
+  });
+
+  it('when a scrubbed value holds the person inside a #-joined string, the whole value goes', () => {
+    expect(scrubItem({ pk: { S: 'K' }, sk: { S: 'S' }, ref: { S: 'FROM#gone@example.com#2026' }, keep: { S: 'FROM#kept@example.com' } }, isDeleted)).toEqual({
+      pk: { S: 'K' },
+      sk: { S: 'S' },
+      ref: { NULL: true },
+      keep: { S: 'FROM#kept@example.com' },
+    });
+  });
+
+  it('when a table is named, incidents scrub, the audit and backups tables keep, every other table erases', () => {
+    expect(tablePolicy('incidents')).toBe('scrub');
+    expect(tablePolicy('audit')).toBe('keep');
+    expect(tablePolicy('backups')).toBe('keep');
+    for (const t of ['accounts', 'tokens', 'billing', 'rate-limits', 'connections', 'anything-new']) expect(tablePolicy(t)).toBe('erase');
+  });
+
+  it('when two entries share nothing, each address maps to its own account', () => {
+    const two = ledgerView([
+      { userId: 'usr_a', emailDigest: 'd-a' },
+      { userId: 'usr_b', emailDigest: 'd-b' },
+    ]);
+    const test = deletedTest(two, (e) => ({ 'a@example.com': 'd-a', 'b@example.com': 'd-b' })[e]);
+    expect(test('a@example.com')).toBe('usr_a');
+    expect(test('b@example.com')).toBe('usr_b');
+    expect(two.userIds).toEqual(new Set(['usr_a', 'usr_b']));
+  });
+});
