@@ -10,7 +10,7 @@ import { createSessionRoute } from '../lib/identity/schemas';
 export const handler = httpRoute(createSessionRoute, async (request) => {
   let session;
   try {
-    session = await identityAccounts(argon2Hasher(), NO_NEW_PASSWORDS, mfa()).login(request.input.body, request.sourceIp);
+    session = await identityAccounts(argon2Hasher(), NO_NEW_PASSWORDS, mfa()).login(request.input.body, request.sourceIp, request.userAgent);
   } catch (error) {
     if (error instanceof TooManyRequestsError) countMetric('LoginThrottled');
     else if (error instanceof UnauthorizedError) countMetric('LoginFailed');

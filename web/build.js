@@ -13,7 +13,7 @@ const DIST = path.join(__dirname, 'dist');
 const ASSETS = path.join(DIST, 'assets');
 
 /** Browser entry points (TypeScript) and files copied as they are. */
-const SCRIPTS = ['account.ts', 'report.ts'];
+const SCRIPTS = ['account.ts', 'report.ts', 'signup.ts', 'verify-email.ts', 'reset-password.ts'];
 const STYLES = ['site.css'];
 const FILES = ['favicon.svg'];
 

@@ -46,8 +46,11 @@ import {
   checkReportStatusPageRoute,
   reportPageRoute,
   reportStatusPageRoute,
+  resetPasswordPageRoute,
   securityPageRoute,
+  signupPageRoute,
   submitReportPageRoute,
+  verifyEmailPageRoute,
 } from '../pages/schemas';
 
 /**
@@ -99,6 +102,9 @@ export const API_ROUTES: readonly RouteContract[] = [
   checkReportStatusPageRoute,
   advisoriesPageRoute,
   accountPageRoute,
+  signupPageRoute,
+  verifyEmailPageRoute,
+  resetPasswordPageRoute,
   listProvidersRoute,
   createConnectionRoute,
   listConnectionsRoute,

@@ -52,6 +52,8 @@ export const connectionSchema = z.object({
   lastUsedAt: z.nullable(isoTimestamp),
 });
 
+export const providerSchema = z.object({ id: z.string(), name: z.string(), scopes: z.array(z.string()) });
+
 const unauthorized = { description: 'No valid token', schema: errorBody, headers: { 'WWW-Authenticate': 'Bearer' } };
 const notFound = { description: '`not_found`: no such connection of the caller', schema: errorBody };
 const needsReauth = { description: '`connection_needs_reauth`: the provider no longer accepts the grant', schema: errorBody };
@@ -66,7 +68,7 @@ export const listProvidersRoute = defineRoute({
   summary: 'The social providers a customer can connect',
   auth: 'bearer',
   responses: {
-    200: { description: 'The providers and their scopes', schema: z.object({ providers: z.array(z.object({ id: z.string(), name: z.string(), scopes: z.array(z.string()) })) }) },
+    200: { description: 'The providers and their scopes', schema: z.object({ providers: z.array(providerSchema) }) },
     401: unauthorized,
   },
 });

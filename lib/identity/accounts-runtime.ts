@@ -8,7 +8,7 @@ import { hibpCheck, NO_BREACH_CHECK } from './breached-passwords';
 import { dynamoIdentityStore } from './dynamo-identity-store';
 import { dynamoLoginThrottle } from './dynamo-login-throttle';
 import type { PasswordHasher } from './password-hasher';
-import { PASSWORD_MIN_LENGTH_CEILING, PASSWORD_MIN_LENGTH_FLOOR } from './password-policy';
+import { minPasswordLength } from './password-settings';
 import { env, identityTokens } from './runtime';
 
 /** Wires the account flows (signup, verification, login, password change and reset) from the environment. */
@@ -71,7 +71,7 @@ export function identityAccounts(hasher: PasswordHasher, newPasswords: NewPasswo
     tokens: identityTokens(),
     settings: {
       stage: env.stage,
-      minPasswordLength: intEnv('PASSWORD_MIN_LENGTH', 8, { min: PASSWORD_MIN_LENGTH_FLOOR, max: PASSWORD_MIN_LENGTH_CEILING }),
+      minPasswordLength: minPasswordLength(),
       sessionLifetimeMs: intEnv('SESSION_TTL_HOURS', 24, { min: 1, max: 24 * 30 }) * 3_600_000,
       verificationLifetimeMs: 24 * 3_600_000,
       resetLifetimeMs: 60 * 60_000,

@@ -8,7 +8,7 @@ import type { Credential, ExtraWrites, IdentityStore, LoginThrottleStore, Pendin
 import type { PasswordHasher } from './password-hasher';
 import { checkNewPassword, normalisePassword, PasswordPolicyError } from './password-policy';
 import { mintToken, newUserId, parseToken, TOKEN_KINDS } from './token-format';
-import type { Authenticated, IssuedToken, TokenService } from './tokens';
+import type { Authenticated, IssuedToken, SignInPlace, TokenService } from './tokens';
 import type { ChangePasswordInput, LoginInput, ResetInput, ResetRequestInput, SignupInput, UnlockInput, VerifyInput } from './schemas';
 
 /** An account whose email is never verified is forgotten after this long. */
@@ -193,6 +193,7 @@ export function accountService(deps: AccountDeps) {
     rehash: { from: string; to: string } | undefined,
     first: ExtraWrites | undefined,
     later: () => ExtraWrites | undefined,
+    place?: SignInPlace,
   ): Promise<{ issued: IssuedToken } | { changed: true } | { busy: true }> {
     let current = credential;
     const email = credential.email;
@@ -201,7 +202,7 @@ export function accountService(deps: AccountDeps) {
         const seq = current.sessionSeq ?? 0;
         const slot = seq % MAX_SESSIONS;
         const guard = { by: 'credential' as const, email, version: credential.version, rehash, session: { seq, slot, evict: current.sessionIds?.[String(slot)] } };
-        const issued = await tokens.issue({ userId: credential.userId, kind: TOKEN_KINDS.session, name: 'login session', lifetimeMs: settings.sessionLifetimeMs, guard, extra: round === 1 ? first : later() });
+        const issued = await tokens.issue({ userId: credential.userId, kind: TOKEN_KINDS.session, name: 'login session', lifetimeMs: settings.sessionLifetimeMs, guard, extra: round === 1 ? first : later(), place });
         if (issued) return { issued };
         const fresh = (await store.findCredential(email)).credential;
         if (!fresh || fresh.userId !== credential.userId || fresh.version !== credential.version || fresh.passwordHash !== credential.passwordHash) return { changed: true };
@@ -296,7 +297,7 @@ export function accountService(deps: AccountDeps) {
      * read (credential and counters together), and one write (the token with its credential
      * check and the throttle settlement; or the settlement alone after a wrong password).
      */
-    async login(input: LoginInput, ip: string): Promise<IssuedToken> {
+    async login(input: LoginInput, ip: string, userAgent = ''): Promise<IssuedToken> {
       const { email, password } = input;
       // A valid unlock code (mailed to the address) lets this one attempt through the throttle
       // (issue 21 §3): used up here, whatever the password; a wrong or used code is ignored.
@@ -343,7 +344,7 @@ export function accountService(deps: AccountDeps) {
         }
       }
       const rehash = verified.upgrade ? { from: credential.passwordHash, to: await hasher.hash(password) } : undefined;
-      const outcome = await takeSessionSlot(credential, rehash, settle, () => throttle.giveBackWrites(reservation, now()));
+      const outcome = await takeSessionSlot(credential, rehash, settle, () => throttle.giveBackWrites(reservation, now()), { userAgent, ipAddress: ip });
       const issued = 'issued' in outcome ? outcome.issued : undefined;
       const changed = 'changed' in outcome;
       if (!issued && !changed) {

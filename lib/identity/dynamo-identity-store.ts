@@ -90,6 +90,8 @@ function toToken(item: Record<string, unknown>): TokenRecord {
     lastUsedAtMs: item.lastUsedAtMs === undefined || item.lastUsedAtMs === null ? null : Number(item.lastUsedAtMs),
     expiresAt: String(item.expiresAt),
     expiresAtMs: Number(item.expiresAtMs),
+    ...(typeof item.userAgent === 'string' ? { userAgent: item.userAgent } : {}),
+    ...(typeof item.ipAddress === 'string' ? { ipAddress: item.ipAddress } : {}),
     ...(typeof item.confirmedAtMs === 'number' ? { confirmedAtMs: item.confirmedAtMs } : {}),
   };
 }

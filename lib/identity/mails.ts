@@ -1,6 +1,11 @@
 import type { Mail } from '../platform/mailer';
 
-/** The identity emails, plain text. Tokens appear only here, never in a log line. */
+/**
+ * The identity emails, plain text. Tokens appear only here, never in a log line, and only in a
+ * link's fragment (`#token=…`), which browsers never send to a server. Every link points at the
+ * account pages (docs/pages.md) on `websiteUrl`, the stage's own origin (WEBSITE_URL: the local
+ * stage's follows its PORT).
+ */
 export function identityMails(websiteUrl: string) {
   const hours = (ms: number) => Math.round(ms / 3_600_000);
   const minutes = (ms: number) => Math.round(ms / 60_000);
@@ -13,7 +18,7 @@ export function identityMails(websiteUrl: string) {
           'Welcome to HelpShelf.',
           '',
           'Confirm your email address by opening this link:',
-          `${websiteUrl}/verify-email#token=${token}`,
+          `${websiteUrl}/account/verify-email#token=${token}`,
           '',
           `or by sending this verification token to POST /v1/signup/verify: ${token}`,
           '',
@@ -28,7 +33,7 @@ export function identityMails(websiteUrl: string) {
         text: [
           'Someone (perhaps you) just tried to create a HelpShelf account with this email address, which already has one.',
           '',
-          `If it was you, log in at ${websiteUrl}, or reset your password at ${websiteUrl}/reset-password if you have forgotten it.`,
+          `If it was you, sign in at ${websiteUrl}/account/security, or reset your password at ${websiteUrl}/account/reset-password if you have forgotten it.`,
           'If it was not you, nothing has changed and you can ignore this email.',
         ].join('\n'),
       };
@@ -41,7 +46,7 @@ export function identityMails(websiteUrl: string) {
           'Someone (hopefully you) asked to reset the password of your HelpShelf account.',
           '',
           'Choose a new password by opening this link:',
-          `${websiteUrl}/reset-password#token=${token}`,
+          `${websiteUrl}/account/reset-password#token=${token}`,
           '',
           `or by sending this reset token with your new password to POST /v1/password/reset: ${token}`,
           '',
@@ -80,7 +85,7 @@ export function identityMails(websiteUrl: string) {
         text: [
           'Someone asked to reset the HelpShelf password of this email address, but no HelpShelf account uses it.',
           '',
-          `If you expected an account, you may have signed up with another address. You can create one at ${websiteUrl}.`,
+          `If you expected an account, you may have signed up with another address. You can create one at ${websiteUrl}/account/signup.`,
           'If you did not ask for this, ignore this email.',
         ].join('\n'),
       };

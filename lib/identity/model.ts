@@ -75,6 +75,9 @@ export interface TokenRecord {
   lastUsedAtMs: number | null;
   expiresAt: string;
   expiresAtMs: number;
+  /** Sessions: where the sign-in came from (its User-Agent, cut to 256 characters, and address), shown in the sessions list. */
+  userAgent?: string;
+  ipAddress?: string;
   /** A login session's last POST /v1/sessions/confirm (recent sign-in); absent until then. */
   confirmedAtMs?: number;
 }

@@ -1,9 +1,12 @@
 import * as z from 'zod/mini';
 import { codedField, defineRoute, withMeta } from '../http/contract';
-import { domainRule, emailAddress, errorBody, isoTimestamp } from '../http/fields';
+import { domainRule, emailAddress, errorBody } from '../http/fields';
 import { BadRequestError } from '../platform/errors';
 import { normalisePassword } from './password-policy';
 import { decodeCursor, MAX_TOKEN_NAME_LENGTH, PERSONAL_TOKEN_MAX_DAYS, TOKEN_PAGE_MAX } from './token-limits';
+import { accountView, issuedSession, issuedToken, tokenList } from './views';
+
+export { accountView, issuedSession, issuedToken, tokenSummary } from './views';
 
 /**
  * The contract of the identity routes (docs/contract.md). These routes have always answered a
@@ -118,24 +121,6 @@ export type TokenPageQuery = z.output<typeof tokenPageQuery>;
 export const oauthRevokeBody = z.object({ token: z.optional(z.string()), token_type_hint: z.optional(z.string()) });
 
 const status = <S extends string>(value: S) => z.object({ status: z.literal(value) });
-export const issuedSession = z.object({ token: withMeta(z.string(), { description: 'hs_ session token: send as Authorization: Bearer' }), tokenId: z.string(), expiresAt: isoTimestamp });
-export const accountView = z.object({
-  id: z.string(),
-  email: withMeta(z.string(), { format: 'email' }),
-  name: z.nullable(z.string()),
-  billing: withMeta(z.object({ status: z.nullable(z.string()), plan: z.nullable(z.string()), customerId: z.nullable(z.string()) }), { description: 'null until Stripe links them' }),
-});
-export const tokenSummary = z.object({
-  id: z.string(),
-  name: z.string(),
-  kind: withMeta(z.string(), { description: '`session` or `personal`' }),
-  createdAt: isoTimestamp,
-  lastUsedAt: z.nullable(isoTimestamp),
-  expiresAt: isoTimestamp,
-  current: withMeta(z.boolean(), { description: 'the token of this request' }),
-});
-export const issuedToken = z.object({ id: z.string(), token: withMeta(z.string(), { description: 'shown only this once' }), name: z.string(), expiresAt: isoTimestamp });
-
 export const tooMany = (code: string) => ({ description: `\`${code}\`; retry after the delay`, schema: errorBody, headers: { 'Retry-After': 'seconds to wait' } });
 const badPassword = '`password_too_short`, `password_too_long`, `password_common`, `password_breached`, … (the policy), or `invalid_request`';
 
@@ -281,7 +266,7 @@ export const listTokensRoute = defineRoute({
   auth: 'bearer',
   query: tokenPageQuery,
   responses: {
-    200: { description: 'Active tokens, newest first', schema: z.object({ tokens: z.array(tokenSummary), nextCursor: withMeta(z.nullable(z.string()), { description: 'null on the last page' }) }) },
+    200: { description: 'Active tokens, newest first', schema: tokenList },
     400: { description: '`invalid_request`: a limit or cursor that is not valid', schema: errorBody },
   },
 });

@@ -26,6 +26,8 @@ export interface IssueOptions {
   lifetimeMs: number;
   guard: IssueGuard;
   extra?: ExtraWrites;
+  /** Sessions: where the sign-in came from (the sessions list). */
+  place?: SignInPlace;
 }
 
 export interface TokenServiceDeps {
@@ -46,6 +48,15 @@ export interface Authenticated {
   createdAtMs?: number;
   confirmedAtMs?: number;
 }
+
+/** Where a sign-in came from, kept with its session for the sessions list. */
+export interface SignInPlace {
+  userAgent: string;
+  ipAddress: string;
+}
+
+/** A User-Agent is the client's to choose: kept bounded. */
+export const USER_AGENT_MAX_LENGTH = 256;
 
 export interface IssuedToken {
   id: string;
@@ -106,7 +117,7 @@ export function tokenService(deps: TokenServiceDeps) {
    * transaction with the guard that proves that version is still current (and `extra` writes).
    * Undefined when the guard failed: the password changed or everything was revoked meanwhile.
    */
-  async function issue({ userId, kind, name, lifetimeMs, guard, extra }: IssueOptions): Promise<IssuedToken | undefined> {
+  async function issue({ userId, kind, name, lifetimeMs, guard, extra, place }: IssueOptions): Promise<IssuedToken | undefined> {
     const tokenId = newTokenId();
     const { token, parsed } = mintToken(stage, kind, userId, tokenId);
     const createdAtMs = now();
@@ -124,6 +135,7 @@ export function tokenService(deps: TokenServiceDeps) {
       lastUsedAtMs: null,
       expiresAt: iso(expiresAtMs),
       expiresAtMs,
+      ...(place ? { userAgent: [...place.userAgent].slice(0, USER_AGENT_MAX_LENGTH).join(''), ipAddress: place.ipAddress } : {}),
     };
     if (!(await store.putToken(record, guard, extra))) return undefined;
     return { id: tokenId, token, name, expiresAt: record.expiresAt };
@@ -206,6 +218,8 @@ export function tokenService(deps: TokenServiceDeps) {
           lastUsedAt: t.lastUsedAt,
           expiresAt: t.expiresAt,
           current: t.tokenId === auth.tokenId,
+          userAgent: t.userAgent ?? null,
+          ipAddress: t.ipAddress ?? null,
         }));
       return { tokens: page, nextCursor: lastTokenId ? Buffer.from(lastTokenId, 'utf8').toString('base64url') : null };
     },

@@ -3,10 +3,14 @@
  * manifest that web/build.js writes and serverless.yml passes as WEB_ASSETS. CloudFront serves
  * them from S3 on deployed stages; the local stage serves them with the webAssets function.
  */
+/** The pages' browser scripts (web/src/<name>.ts). */
+export const SCRIPT_NAMES = ['account', 'report', 'signup', 'verify-email', 'reset-password'] as const;
+export type ScriptName = (typeof SCRIPT_NAMES)[number];
+
 export interface PageAssets {
   css: string;
   favicon: string;
-  script(name: 'account' | 'report'): string;
+  script(name: ScriptName): string;
 }
 
 const ASSET_PATH = /^\/assets\/[A-Za-z0-9_-]+\.(?:js|css|svg)$/;
@@ -23,6 +27,6 @@ export function parseAssetManifest(value: string): PageAssets {
     if (typeof found !== 'string' || !ASSET_PATH.test(found)) throw new Error(`WEB_ASSETS names no valid asset for ${logical}`);
     return found;
   };
-  const scripts = { account: get('account.js'), report: get('report.js') };
+  const scripts = Object.fromEntries(SCRIPT_NAMES.map((name) => [name, get(`${name}.js`)])) as Record<ScriptName, string>;
   return { css: get('site.css'), favicon: get('favicon.svg'), script: (name) => scripts[name] };
 }

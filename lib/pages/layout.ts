@@ -1,4 +1,4 @@
-import type { PageAssets } from './assets';
+import type { PageAssets, ScriptName } from './assets';
 import { html, type Html } from './html';
 
 export interface PageOptions {
@@ -8,7 +8,7 @@ export interface PageOptions {
   assets: PageAssets;
   main: Html;
   /** Scripts of this page (enhancements); the page works without them unless said otherwise. */
-  scripts?: Array<'account' | 'report'>;
+  scripts?: ScriptName[];
 }
 
 const NAV: Array<[string, string]> = [

@@ -21,7 +21,10 @@ export const reportStatusPageRoute = defineRoute({
   responses: { 200: html('The page'), 415: { description: '`unsupported_media_type`: a body that is not a form', schema: errorBody } },
 });
 export const advisoriesPageRoute = page('getAdvisoriesPage', '/security/advisories', 'Published advisories and their credits');
-export const accountPageRoute = page('getAccountSecurityPage', '/account/security', 'Sign in; sessions, access tokens and connected accounts');
+export const accountPageRoute = page('getAccountSecurityPage', '/account/security', 'Sign in (or an unlock code); sessions, access tokens, password change and connected accounts');
+export const signupPageRoute = page('getSignupPage', '/account/signup', 'Create an account; then check the mail');
+export const verifyEmailPageRoute = page('getVerifyEmailPage', '/account/verify-email', "The verification mail's link (#token=…): the password chosen at signup confirms the address");
+export const resetPasswordPageRoute = page('getResetPasswordPage', '/account/reset-password', "Ask for the reset mail; from its link (#token=…), set the new password");
 
 export const reportFormBody = z.object({
   email: z.string(),

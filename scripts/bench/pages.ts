@@ -14,7 +14,7 @@ import { freePort } from '../lib/emulator';
 import { startLocalStage } from '../lib/local-stage';
 import { tempDir } from '../lib/temp-dir';
 
-const PAGES = ['/security', '/security/report', '/security/report/status', '/security/advisories', '/account/security'];
+const PAGES = ['/security', '/security/report', '/security/report/status', '/security/advisories', '/account/security', '/account/signup', '/account/verify-email', '/account/reset-password'];
 const RUNS = Number(process.argv[2] ?? 5);
 const CHROMIUM = process.env.HELPSHELF_CHROMIUM ?? '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'];

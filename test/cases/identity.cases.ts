@@ -119,8 +119,8 @@ export const identityCases: IdentityCase[] = [
       // Verification through the mailed token
       const token = await mailedToken(ctx, email, 'vrf');
       expect((await ctx.send({ method: 'POST', path: '/v1/signup/verify', body: { token, password } })).json).toEqual({ status: 'verified' });
-      // Login
-      const session = await login(ctx, email, password, ip);
+      // Login (from a browser that says what it is)
+      const session = await ctx.send({ method: 'POST', path: '/v1/sessions', body: { email, password }, sourceIp: ip, headers: { 'User-Agent': 'Mozilla/5.0 (X11; Linux x86_64) Chromium/140' } });
       expect(session.status).toBe(201);
       expect(session.json).toEqual({ token: expect.stringMatching(/^hs_ses_/), tokenId: expect.stringMatching(/^tok_/), expiresAt: expect.any(String) });
       expect(Date.parse(session.json.expiresAt)).toBeGreaterThan(Date.now());
@@ -139,8 +139,9 @@ export const identityCases: IdentityCase[] = [
       expect(list.status).toBe(200);
       expect(list.text).not.toMatch(/hs_(ses|pat)_/);
       const byId = Object.fromEntries(list.json.tokens.map((t: { id: string }) => [t.id, t]));
-      expect(byId[pat.json.id]).toEqual({ id: pat.json.id, name: 'laptop', kind: 'personal', createdAt: expect.any(String), lastUsedAt: expect.any(String), expiresAt: pat.json.expiresAt, current: true });
-      expect(byId[session.json.tokenId]).toMatchObject({ kind: 'session', current: false });
+      expect(byId[pat.json.id]).toEqual({ id: pat.json.id, name: 'laptop', kind: 'personal', createdAt: expect.any(String), lastUsedAt: expect.any(String), expiresAt: pat.json.expiresAt, current: true, userAgent: null, ipAddress: null });
+      // A session says where its sign-in came from (the sessions list of the account page)
+      expect(byId[session.json.tokenId]).toMatchObject({ kind: 'session', current: false, userAgent: 'Mozilla/5.0 (X11; Linux x86_64) Chromium/140', ipAddress: expect.any(String) });
       // Revoke the personal token: the very next call is 401
       expect((await ctx.send({ method: 'DELETE', path: `/v1/tokens/${pat.json.id}`, headers: bearer(session.json.token) })).status).toBe(204);
       expectError(await me(ctx, pat.json.token), 401, 'unauthorized');

@@ -27,10 +27,10 @@ let browser: Browser;
 // Chromium on a loaded 2-core machine: generous per-test time, conditions waited on, never sleeps.
 jest.setTimeout(180_000);
 
-/** Waits until the token table has exactly `n` rows (it is redrawn after every change). */
-async function tokenRows(page: Page, n: number): Promise<void> {
-  const rows = page.locator('#tokens tr');
-  await rows.nth(n - 1).waitFor();
+/** Waits until the list (`#sessions` or `#tokens`) has exactly `n` rows (it is redrawn after every change). */
+async function rowsOf(page: Page, list: 'sessions' | 'tokens', n: number): Promise<void> {
+  const rows = page.locator(`#${list} tr`);
+  if (n > 0) await rows.nth(n - 1).waitFor();
   await rows.nth(n).waitFor({ state: 'detached' });
   expect(await rows.count()).toBe(n);
 }
@@ -49,8 +49,8 @@ async function verifiedAccount(prefix: string): Promise<{ email: string; passwor
 /** Signs in on the account page that is open; returns the session token the tab keeps. */
 async function signInOnPage(page: Page, account: { email: string; password: string }): Promise<string> {
   await page.getByRole('heading', { name: 'Sign in' }).waitFor();
-  await page.getByLabel('Email').fill(account.email);
-  await page.getByLabel('Password').fill(account.password);
+  await page.getByLabel('Email', { exact: true }).fill(account.email);
+  await page.getByLabel('Password', { exact: true }).fill(account.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('heading', { name: `Signed in as ${account.email}` }).waitFor();
   const session = (await page.evaluate('sessionStorage.getItem("helpshelf.session")')) as string;
@@ -226,14 +226,14 @@ describe('the pages in Chromium', () => {
     await screenshot(page, 'account-signin');
 
     // Act: sign in (keyboard: type, then Enter submits)
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill(password);
-    await page.getByLabel('Password').press('Enter');
+    await page.getByLabel('Email', { exact: true }).fill(email);
+    await page.getByLabel('Password', { exact: true }).fill(password);
+    await page.getByLabel('Password', { exact: true }).press('Enter');
     // Assess: the session is listed and marked, and kept in sessionStorage only
     await page.getByRole('heading', { name: `Signed in as ${email}` }).waitFor();
-    const rows = page.locator('#tokens tr');
-    await tokenRows(page, 1);
-    await expect(rows.first().getAttribute('data-current')).resolves.toBe('true');
+    await rowsOf(page, 'sessions', 1);
+    await expect(page.locator('#sessions tr').first().getAttribute('data-current')).resolves.toBe('true');
+    await expect(page.locator('#tokens-empty').isVisible()).resolves.toBe(true);
     const session = (await page.evaluate('sessionStorage.getItem("helpshelf.session")')) as string;
     registerSecret(session, 'browser session token');
     expect(session).toMatch(/^hs_ses_/);
@@ -241,7 +241,7 @@ describe('the pages in Chromium', () => {
     expect(page.url()).not.toContain('hs_');
 
     // Act: create an access token
-    await page.getByLabel('Name').fill('backup script');
+    await page.getByLabel('Name', { exact: true }).fill('backup script');
     await page.getByRole('button', { name: 'Create token' }).click();
     // Assess: shown once, copied, listed
     const tokenBox = page.locator('#new-token-value');
@@ -252,7 +252,7 @@ describe('the pages in Chromium', () => {
     await page.getByRole('button', { name: 'Copy token' }).click();
     await page.getByText('Copied to the clipboard.').waitFor();
     await expect(page.evaluate('navigator.clipboard.readText()')).resolves.toBe(pat);
-    await tokenRows(page, 2);
+    await rowsOf(page, 'tokens', 1);
     await expectAccessible(page, 'account: token created');
     await screenshot(page, 'account-token-created');
     expect((await send({ method: 'GET', path: '/v1/me', headers: { Authorization: `Bearer ${pat}` } })).status).toBe(200);
@@ -263,12 +263,13 @@ describe('the pages in Chromium', () => {
     await page.getByRole('button', { name: 'Revoke backup script' }).click();
     // Assess: the list changes, and the token no longer works
     await page.getByText('Revoked backup script.').waitFor();
-    await tokenRows(page, 1);
+    await rowsOf(page, 'tokens', 0);
+    await rowsOf(page, 'sessions', 1);
     expect((await send({ method: 'GET', path: '/v1/me', headers: { Authorization: `Bearer ${pat}` } })).status).toBe(401);
 
-    // Act: revoke all (asks first)
-    await page.getByRole('button', { name: 'Revoke all sessions and tokens' }).click();
-    await page.getByRole('button', { name: 'Yes, revoke every session and token' }).click();
+    // Act: sign out everywhere (asks first)
+    await page.getByRole('button', { name: 'Sign out everywhere' }).click();
+    await page.getByRole('button', { name: 'Yes, sign out everywhere' }).click();
     // Assess: signed out here, and on the server
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     await page.getByText('You are signed out.', { exact: false }).waitFor();
@@ -277,13 +278,13 @@ describe('the pages in Chromium', () => {
     await screenshot(page, 'account-signed-out');
 
     // Act: sign in again, then sign out
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill(password);
+    await page.getByLabel('Email', { exact: true }).fill(email);
+    await page.getByLabel('Password', { exact: true }).fill(password);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: `Signed in as ${email}` }).waitFor();
     const second = (await page.evaluate('sessionStorage.getItem("helpshelf.session")')) as string;
     registerSecret(second, 'browser session token');
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     // Assess: sign-out revoked the session server-side
     expect((await send({ method: 'GET', path: '/v1/me', headers: { Authorization: `Bearer ${second}` } })).status).toBe(401);
@@ -348,7 +349,7 @@ describe('the pages in Chromium', () => {
     expect([...beforeConnect].some((value) => live.includes(value))).toBe(false);
 
     // Act: sign out (the list goes with the session), sign in again (the connection is still there)
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     await expect(page.locator('#connections tr').count()).resolves.toBe(0);
     await expect(page.locator('#providers button').count()).resolves.toBe(0);

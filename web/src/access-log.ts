@@ -33,6 +33,6 @@ export function renderAccessLog(entries: AccessLogRow[]): void {
 /** The section's rows; the result, so the caller can tell a session that ended. */
 export async function loadAccessLog(token: string | null): Promise<ApiResult<{ entries: AccessLogRow[] }>> {
   const result = await api<{ entries: AccessLogRow[] }>('GET', '/v1/me/access-log', { token });
-  if (result.status === 200) renderAccessLog((result.body as { entries: AccessLogRow[] }).entries);
+  if (result.ok) renderAccessLog(result.body.entries);
   return result;
 }

@@ -7,7 +7,7 @@
  */
 import { startAuthentication, startRegistration } from '@simplewebauthn/browser';
 import { encode } from 'uqr';
-import { api, byId, el, errorOf, timeEl, type ApiResult } from './dom';
+import { api, byId, el, timeEl, type ApiResult } from './dom';
 
 interface PasskeyRow {
   id: string;
@@ -110,12 +110,12 @@ export function factors(host: FactorsHost) {
     const otp = byId<HTMLInputElement>('confirm-otp').value.trim();
     if (!password && !otp) return showError('confirm-error', 'Enter your password or a code.');
     const result = await api('POST', '/v1/sessions/confirm', { token: host.token(), body: password ? { password } : { otp } });
-    if (result.status === 401 && errorOf(result).code === 'unauthorized') {
+    if (!result.ok && result.error.code === 'unauthorized') {
       closeConfirm(false);
       host.sessionEnded(result);
       return;
     }
-    if (result.status !== 204) return showError('confirm-error', result.status === 401 ? 'That password or code is not right.' : errorOf(result).message);
+    if (!result.ok) return showError('confirm-error', result.error.code === 'invalid_credentials' ? 'That password or code is not right.' : result.error.message);
     closeConfirm(true);
   }
 
@@ -129,7 +129,7 @@ export function factors(host: FactorsHost) {
   /** Runs `call`; when it answers 403 recent_sign_in_required, asks to confirm inline, then runs it again. */
   async function withRecentSignIn<T>(call: () => Promise<ApiResult<T>>): Promise<ApiResult<T>> {
     const first = await call();
-    if (first.status !== 403 || errorOf(first).code !== 'recent_sign_in_required') return first;
+    if (first.ok || first.error.code !== 'recent_sign_in_required') return first;
     host.announce('Confirm it is you to go on.');
     if (!(await askConfirm())) return first;
     return call();
@@ -137,8 +137,8 @@ export function factors(host: FactorsHost) {
 
   async function loadPasskeys(): Promise<void> {
     const result = await api<{ passkeys: PasskeyRow[] }>('GET', '/v1/passkeys', { token: host.token() });
-    if (host.sessionEnded(result) || result.status !== 200) return;
-    const rows = (result.body as { passkeys: PasskeyRow[] }).passkeys.map((p) => {
+    if (host.sessionEnded(result) || !result.ok) return;
+    const rows = result.body.passkeys.map((p) => {
       const remove = el('button', { type: 'button', class: 'secondary', 'aria-label': `Remove the passkey ${p.name}` }, 'Remove');
       remove.addEventListener('click', () => void removePasskey(p));
       return el('tr', { 'data-passkey-id': p.id }, el('th', { scope: 'row' }, p.name), el('td', {}, timeEl(p.createdAt)), el('td', {}, timeEl(p.lastUsedAt, 'never')), el('td', {}, remove));
@@ -151,35 +151,35 @@ export function factors(host: FactorsHost) {
   async function addPasskey(event: SubmitEvent): Promise<void> {
     event.preventDefault();
     const name = byId<HTMLInputElement>('passkey-name').value.trim();
-    const options = await withRecentSignIn(() => api<Record<string, unknown>>('POST', '/v1/passkeys/registration-options', { token: host.token() }));
+    const options = await withRecentSignIn(() => api<Parameters<typeof startRegistration>[0]['optionsJSON']>('POST', '/v1/passkeys/registration-options', { token: host.token() }));
     if (host.sessionEnded(options)) return;
-    if (options.status !== 200) return host.announce(`Could not add a passkey: ${errorOf(options).message}`, 'bad');
+    if (!options.ok) return host.announce(`Could not add a passkey: ${options.error.message}`, 'bad');
     let response;
     try {
-      response = await startRegistration({ optionsJSON: options.body as Parameters<typeof startRegistration>[0]['optionsJSON'] });
+      response = await startRegistration({ optionsJSON: options.body });
     } catch {
       return host.announce('No passkey was created (cancelled, or this device cannot make one).', 'bad');
     }
     const added = await api<{ name: string }>('POST', '/v1/passkeys', { token: host.token(), body: { name: name || undefined, response } });
     if (host.sessionEnded(added)) return;
-    if (added.status !== 201) return host.announce(`Could not add the passkey: ${errorOf(added).message}`, 'bad');
+    if (!added.ok) return host.announce(`Could not add the passkey: ${added.error.message}`, 'bad');
     byId<HTMLFormElement>('add-passkey-form').reset();
-    host.announce(`Passkey "${(added.body as { name: string }).name}" added. You can sign in with it now.`, 'ok');
+    host.announce(`Passkey "${added.body.name}" added. You can sign in with it now.`, 'ok');
     await Promise.all([loadPasskeys(), loadEvents()]);
   }
 
   async function removePasskey(p: PasskeyRow): Promise<void> {
     const result = await withRecentSignIn(() => api('DELETE', `/v1/passkeys/${encodeURIComponent(p.id)}`, { token: host.token() }));
     if (host.sessionEnded(result)) return;
-    if (result.status !== 204 && result.status !== 404) return host.announce(errorOf(result).message, 'bad');
+    if (!result.ok && result.error.code !== 'not_found') return host.announce(result.error.message, 'bad');
     host.announce(`Passkey "${p.name}" removed.`);
     await Promise.all([loadPasskeys(), loadEvents()]);
   }
 
   async function loadTotp(): Promise<void> {
     const result = await api<{ status: string; recoveryCodesLeft: number }>('GET', '/v1/mfa/totp', { token: host.token() });
-    if (host.sessionEnded(result) || result.status !== 200) return;
-    const { status, recoveryCodesLeft } = result.body as { status: string; recoveryCodesLeft: number };
+    if (host.sessionEnded(result) || !result.ok) return;
+    const { status, recoveryCodesLeft } = result.body;
     const on = status === 'on';
     byId('totp-state').textContent = on ? `On: signing in with your password also needs a code. ${recoveryCodesLeft} recovery codes left.` : 'Off.';
     byId('totp-setup').hidden = on;
@@ -189,8 +189,8 @@ export function factors(host: FactorsHost) {
   async function setupTotp(): Promise<void> {
     const result = await withRecentSignIn(() => api<{ secret: string; otpauthUri: string }>('POST', '/v1/mfa/totp', { token: host.token() }));
     if (host.sessionEnded(result)) return;
-    if (result.status !== 201) return host.announce(errorOf(result).message, 'bad');
-    const { secret, otpauthUri } = result.body as { secret: string; otpauthUri: string };
+    if (!result.ok) return host.announce(result.error.message, 'bad');
+    const { secret, otpauthUri } = result.body;
     byId('totp-qr').replaceChildren(qrSvg(otpauthUri));
     byId('totp-secret').textContent = secret;
     const box = byId('totp-enrol');
@@ -203,13 +203,13 @@ export function factors(host: FactorsHost) {
     const code = byId<HTMLInputElement>('totp-code').value.replace(/\s+/g, '');
     const result = await api<{ recoveryCodes: string[] }>('POST', '/v1/mfa/totp/confirm', { token: host.token(), body: { code } });
     if (host.sessionEnded(result)) return;
-    if (result.status !== 200) return showError('totp-code-error', errorOf(result).message);
+    if (!result.ok) return showError('totp-code-error', result.error.message);
     showError('totp-code-error', null);
     byId<HTMLFormElement>('totp-confirm-form').reset();
     byId('totp-enrol').hidden = true;
     byId('totp-qr').replaceChildren();
     byId('totp-secret').textContent = '';
-    byId('recovery-codes').replaceChildren(...(result.body as { recoveryCodes: string[] }).recoveryCodes.map((c) => el('li', {}, el('code', {}, c))));
+    byId('recovery-codes').replaceChildren(...result.body.recoveryCodes.map((c) => el('li', {}, el('code', {}, c))));
     const box = byId('recovery-codes-box');
     box.hidden = false;
     box.focus();
@@ -220,15 +220,15 @@ export function factors(host: FactorsHost) {
   async function turnOffTotp(): Promise<void> {
     const result = await withRecentSignIn(() => api('DELETE', '/v1/mfa/totp', { token: host.token() }));
     if (host.sessionEnded(result)) return;
-    if (result.status !== 204) return host.announce(errorOf(result).message, 'bad');
+    if (!result.ok) return host.announce(result.error.message, 'bad');
     host.announce('The authenticator app is off.');
     await Promise.all([loadTotp(), loadEvents()]);
   }
 
   async function loadEvents(): Promise<void> {
     const result = await api<{ events: SecurityEvent[] }>('GET', '/v1/me/security-events', { token: host.token() });
-    if (host.sessionEnded(result) || result.status !== 200) return;
-    const items = (result.body as { events: SecurityEvent[] }).events.map((e) => el('li', {}, timeEl(e.at), ' ', EVENT_TEXT[e.event] ?? e.event, ...(e.detail ? [`: "${e.detail}"`] : [])));
+    if (host.sessionEnded(result) || !result.ok) return;
+    const items = result.body.events.map((e) => el('li', {}, timeEl(e.at), ' ', EVENT_TEXT[e.event] ?? e.event, ...(e.detail ? [`: "${e.detail}"`] : [])));
     byId('security-events').replaceChildren(...items);
     byId('events-empty').hidden = items.length > 0;
   }
@@ -259,13 +259,13 @@ export function factors(host: FactorsHost) {
 /** "Sign in with a passkey": the authenticator offers the account; no email typed. */
 export async function passkeySignIn(): Promise<ApiResult<{ token: string }>> {
   const options = await api<{ challengeId: string; options: Parameters<typeof startAuthentication>[0]['optionsJSON'] }>('POST', '/v1/sessions/passkey-options');
-  if (options.status !== 200) return { status: options.status, body: undefined };
-  const { challengeId, options: optionsJSON } = options.body as { challengeId: string; options: Parameters<typeof startAuthentication>[0]['optionsJSON'] };
+  if (!options.ok) return options;
+  const { challengeId, options: optionsJSON } = options.body;
   let response;
   try {
     response = await startAuthentication({ optionsJSON });
   } catch {
-    return { status: 0, body: { error: { code: 'cancelled', message: 'No passkey was used (cancelled, or none on this device).' } } };
+    return { ok: false, status: 0, error: { code: 'cancelled', message: 'No passkey was used (cancelled, or none on this device).' } };
   }
   return api<{ token: string }>('POST', '/v1/sessions/passkey', { body: { challengeId, response } });
 }

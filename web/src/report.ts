@@ -5,7 +5,7 @@
  * plain way.
  */
 import { fieldOfErrorCode, reportBodyFromForm } from '../../lib/pages/report-fields';
-import { api, el, errorOf, timeEl } from './dom';
+import { api, el, timeEl } from './dom';
 
 interface Receipt {
   id: string;
@@ -88,11 +88,8 @@ function enhance(form: HTMLFormElement): void {
     if (button) button.disabled = true;
     api<Receipt>('POST', '/v1/incidents', { body: reportBodyFromForm(fields, honeypot) })
       .then((result) => {
-        if (result.status === 202) showReceipt(form, result.body as Receipt);
-        else {
-          const error = errorOf(result);
-          showProblem(form, error.code, error.message);
-        }
+        if (result.ok) showReceipt(form, result.body);
+        else showProblem(form, result.error.code, result.error.message);
       })
       // The API is unreachable from script (network, proxy): the plain form post still works.
       .catch(() => form.submit())

@@ -1,11 +1,27 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ConnectFailedError } from '../../../lib/connections/model';
+import { identityMails } from '../../../lib/identity/mails';
+import { renderResetPasswordPage, renderSignupPage, renderVerifyEmailPage } from '../../../lib/pages/account-journey-pages';
 import { renderAccountPage } from '../../../lib/pages/account-page';
-import { parseAssetManifest } from '../../../lib/pages/assets';
+import { parseAssetManifest, SCRIPT_NAMES } from '../../../lib/pages/assets';
 import { CONNECT_FAILURE_FALLBACK, CONNECT_FAILURE_MESSAGES, connectOutcomeOf, hasConnectQuery, type ConnectFailureReason } from '../../../lib/pages/connect-outcome';
 import { escapeHtml, html } from '../../../lib/pages/html';
 import { fieldOfErrorCode, reportBodyFromForm } from '../../../lib/pages/report-fields';
+
+const ASSETS = parseAssetManifest(
+  JSON.stringify({ 'site.css': '/assets/site-a1.css', 'favicon.svg': '/assets/favicon-b2.svg', ...Object.fromEntries(SCRIPT_NAMES.map((name, i) => [`${name}.js`, `/assets/${name}-c${i}.js`])) }),
+);
+const INLINE_CODE = /<script(?![^>]*\ssrc=)[^>]*>|<style[\s>]|\sstyle\s*=|\son[a-z]+\s*=/i;
+
+/** Every input of a page with its label (`<label for>`), and what it is described by. */
+function inputsOf(page: string): Array<{ id: string; labelled: boolean; describedBy: string | null }> {
+  return [...page.matchAll(/<input id="([^"]+)"[^>]*>/g)].map(([tag, id]) => ({
+    id,
+    labelled: page.includes(`<label for="${id}">`),
+    describedBy: /aria-describedby="([^"]+)"/.exec(tag)?.[1] ?? null,
+  }));
+}
 
 describe('page rendering helpers', () => {
   it('when a value is interpolated, markup in it comes out as text; nested html stays markup', () => {
@@ -36,8 +52,10 @@ describe('page rendering helpers', () => {
   });
 
   it('refuses an asset manifest that is not JSON, lacks an asset, or names a path outside /assets/', () => {
-    const good = { 'site.css': '/assets/site-a1.css', 'favicon.svg': '/assets/favicon-b2.svg', 'account.js': '/assets/account-c3.js', 'report.js': '/assets/report-d4.js' };
+    const good = { 'site.css': '/assets/site-a1.css', 'favicon.svg': '/assets/favicon-b2.svg', 'account.js': '/assets/account-c3.js', 'report.js': '/assets/report-d4.js', 'signup.js': '/assets/signup-e5.js', 'verify-email.js': '/assets/verify-email-f6.js', 'reset-password.js': '/assets/reset-password-g7.js' };
     expect(parseAssetManifest(JSON.stringify(good)).script('report')).toBe('/assets/report-d4.js');
+    expect(parseAssetManifest(JSON.stringify(good)).script('verify-email')).toBe('/assets/verify-email-f6.js');
+    expect(() => parseAssetManifest(JSON.stringify({ ...good, 'signup.js': undefined }))).toThrow(/signup\.js/);
     expect(() => parseAssetManifest('nope')).toThrow(/not the JSON manifest/);
     expect(() => parseAssetManifest(JSON.stringify({ ...good, 'report.js': undefined }))).toThrow(/report\.js/);
     expect(() => parseAssetManifest(JSON.stringify({ ...good, 'site.css': 'https://cdn.example/site.css' }))).toThrow(/site\.css/);
@@ -85,14 +103,73 @@ describe('the way back from the connect flow, on the account page', () => {
   });
 
   it('the page shell has the connections section (hidden until the script fills it), no inline code and no personal data', () => {
-    const assets = parseAssetManifest(JSON.stringify({ 'site.css': '/assets/site-a1.css', 'favicon.svg': '/assets/favicon-b2.svg', 'account.js': '/assets/account-c3.js', 'report.js': '/assets/report-d4.js' }));
-    const page = renderAccountPage(assets);
+    const page = renderAccountPage(ASSETS, { minPasswordLength: 8 });
     expect(page).toContain('<h2 id="connections-title">Connected social accounts</h2>');
     expect(page).toMatch(/<p id="connections-empty" hidden>No social account is connected\.<\/p>/);
-    expect(page).toMatch(/<table id="connections-table" aria-labelledby="connections-title" hidden>/);
+    expect(page).toMatch(/<table id="connections-table" class="rows" aria-labelledby="connections-title" hidden>/);
     expect(page).toMatch(/<tbody id="connections"><\/tbody>/);
     expect(page).toContain('<div id="account-status" role="status" aria-live="polite"></div>');
     expect(page).not.toMatch(/<script(?![^>]*\ssrc=)[^>]*>|<style[\s>]|\sstyle\s*=|\son[a-z]+\s*=/i);
-    expect(page).toContain('<script src="/assets/account-c3.js" defer></script>');
+    expect(page).toContain('<script src="/assets/account-c0.js" defer></script>');
+  });
+});
+
+describe('the account journey pages (issue 22)', () => {
+  const pages = {
+    '/account/security': renderAccountPage(ASSETS, { minPasswordLength: 10 }),
+    '/account/signup': renderSignupPage(ASSETS, { minPasswordLength: 10 }),
+    '/account/verify-email': renderVerifyEmailPage(ASSETS),
+    '/account/reset-password': renderResetPasswordPage(ASSETS, { minPasswordLength: 10 }),
+  };
+
+  it.each(Object.entries(pages))('%s: every input has a label and an error slot, hints are tied to their field, no inline code, its own script only', (path, page) => {
+    const inputs = inputsOf(page);
+    expect(inputs.length).toBeGreaterThan(0);
+    for (const input of inputs) {
+      expect({ id: input.id, labelled: input.labelled }).toEqual({ id: input.id, labelled: true });
+      expect(page).toContain(`<p class="error" id="${input.id}-error" hidden></p>`);
+      if (page.includes(`id="${input.id}-hint"`)) expect(input.describedBy).toBe(`${input.id}-hint`);
+    }
+    expect(page).not.toMatch(INLINE_CODE);
+    const scripts = [...page.matchAll(/<script src="([^"]+)" defer><\/script>/g)].map((m) => m[1]);
+    const name = path === '/account/security' ? 'account' : path.slice('/account/'.length);
+    expect(scripts).toEqual([ASSETS.script(name as (typeof SCRIPT_NAMES)[number])]);
+    // Every form of the journey has its alert, announced and able to take the focus
+    for (const id of ['signin', 'create-token', 'password', 'signup', 'verify', 'reset-request', 'reset']) {
+      if (page.includes(`<form id="${id}-form"`)) expect(page).toContain(`<div class="alert" role="alert" id="${id}-error" hidden tabindex="-1"></div>`);
+    }
+  });
+
+  it('the rules of a new password are shown before submitting, with the stage\'s minimum length', () => {
+    for (const page of [pages['/account/signup'], pages['/account/reset-password'], pages['/account/security']]) {
+      expect(page).toContain('At least 10 characters');
+      expect(page).toContain('not built from your email address or the word HelpShelf');
+    }
+    expect(pages['/account/verify-email']).not.toContain('At least 10 characters');
+  });
+
+  it('the security page offers "Forgot your password?", signing up and the unlock code, and lists sessions with where and when', () => {
+    const page = pages['/account/security'];
+    expect(page).toContain('<a href="/account/reset-password">Forgot your password?</a>');
+    expect(page).toContain('<a href="/account/signup">Create an account</a>');
+    expect(page).toContain('<button type="button" id="unlock-send" class="secondary">Email me a one-time code</button>');
+    expect(page).toMatch(/<input id="signin-code" name="code" type="text" autocomplete="one-time-code"/);
+    expect(page).toMatch(/<th scope="col">Browser<\/th><th scope="col">Address<\/th><th scope="col">Signed in<\/th><th scope="col">Last used<\/th>/);
+    expect(page).toContain('<button type="button" id="revoke-all" class="danger">Sign out everywhere</button>');
+  });
+
+  it('every link in an identity mail points at an account page of the stage\'s own origin, the token in the fragment only', () => {
+    const mails = identityMails('http://localhost:3137');
+    const links = (text: string) => text.match(/https?:\/\/\S+/g) ?? [];
+    const all = [mails.verification('a@example.test', 'hs_vrf_abc', 86_400_000), mails.signupAttempt('a@example.test'), mails.reset('a@example.test', 'hs_rst_abc', 3_600_000), mails.resetForUnknownAddress('a@example.test')].flatMap((m) => links(m.text));
+    expect(all).toEqual([
+      'http://localhost:3137/account/verify-email#token=hs_vrf_abc',
+      'http://localhost:3137/account/security,',
+      'http://localhost:3137/account/reset-password',
+      'http://localhost:3137/account/reset-password#token=hs_rst_abc',
+      'http://localhost:3137/account/signup.',
+    ]);
+    for (const link of all) expect(Object.keys(pages)).toContain(new URL(link.replace(/[.,]$/, '')).pathname);
+    for (const link of all) expect(new URL(link.replace(/[.,]$/, '')).search).toBe('');
   });
 });
