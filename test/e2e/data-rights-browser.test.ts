@@ -87,7 +87,7 @@ describe('"Your data" on /account/security in Chromium', () => {
     await page.setViewportSize({ width: 1100, height: 900 });
 
     // A wrong password: announced where the error is, focused, nothing deleted, still signed in
-    await page.getByLabel('Your password').fill(`wrong ${randomUUID()}`);
+    await page.getByLabel('Your password, to confirm', { exact: true }).fill(`wrong ${randomUUID()}`);
     await page.getByRole('button', { name: 'Delete my account for good' }).click();
     const error = page.getByRole('alert').filter({ hasText: 'That password is not right' });
     await error.waitFor();
@@ -95,7 +95,7 @@ describe('"Your data" on /account/security in Chromium', () => {
     expect((await send({ method: 'GET', path: '/v1/me', headers: { Authorization: `Bearer ${token}` } })).status).toBe(200);
 
     // The right password: deleted, signed out, told so
-    await page.getByLabel('Your password').fill(account.password);
+    await page.getByLabel('Your password, to confirm', { exact: true }).fill(account.password);
     await page.getByRole('button', { name: 'Delete my account for good' }).click();
     await page.getByText('Your account is deleted.').waitFor();
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();

@@ -86,7 +86,7 @@ export function dataRightsSection(ctx: AccountContext): Section {
           el(
             'div',
             { class: 'field' },
-            el('label', { for: 'delete-password' }, 'Your password'),
+            el('label', { for: 'delete-password' }, 'Your password, to confirm'),
             el('p', { class: 'hint', id: 'delete-password-hint' }, 'To be sure it is you who asks.'),
             el('input', { id: 'delete-password', name: 'password', type: 'password', autocomplete: 'current-password', required: '', 'aria-describedby': 'delete-password-hint' }),
           ),
