@@ -108,7 +108,12 @@ describe('the way back from the connect flow, on the account page', () => {
     expect(page).toMatch(/<p id="connections-empty" hidden>No social account is connected\.<\/p>/);
     expect(page).toMatch(/<table id="connections-table" class="rows" aria-labelledby="connections-title" hidden>/);
     expect(page).toMatch(/<tbody id="connections"><\/tbody>/);
-    expect(page).toContain('<div id="account-status" role="status" aria-live="polite"></div>');
+    // Focusable, so the page can move the focus to it after the account is deleted.
+    expect(page).toContain('<div id="account-status" role="status" aria-live="polite" tabindex="-1"></div>');
+    // "Your data": download and delete, each a button described by the text above it.
+    expect(page).toMatch(/<section aria-labelledby="data-title">\n<h2 id="data-title">Your data<\/h2>/);
+    expect(page).toContain('<button type="button" id="export-data" class="secondary" aria-describedby="export-hint">Download my data</button>');
+    expect(page).toContain('<button type="button" id="delete-start" class="danger" aria-describedby="delete-hint">Delete my account</button>');
     expect(page).not.toMatch(/<script(?![^>]*\ssrc=)[^>]*>|<style[\s>]|\sstyle\s*=|\son[a-z]+\s*=/i);
     expect(page).toContain('<script src="/assets/account-c0.js" defer></script>');
   });
