@@ -32,6 +32,7 @@ function drillSummary(drill: DrillRecord) {
       scratchDeleted: t.scratchDeleted ?? null,
       importedItemCount: t.importedItemCount ?? null,
       importErrorCount: t.importErrorCount ?? null,
+      purgedAccounts: t.purgedAccounts ?? null,
       message: t.message ?? null,
     })),
   };
