@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { tokenFromMail } from '../../scripts/bench/scenarios';
 import { uniqueIp } from '../cases/incidents.cases';
-import { openBrowser, screenshot, seriousAxeViolations, watch, type Browser } from '../support/browser';
+import path from 'node:path';
+import { openBrowser, screenshot, SCREENSHOT_DIR, seriousAxeViolations, watch, type Browser } from '../support/browser';
 import { viaHttp } from '../support/http';
 import { mailTo } from '../support/mail';
 import { registerSecret } from '../support/secrets-registry';
@@ -83,7 +84,9 @@ describe('"Your data" on /account/security in Chromium', () => {
       expect({ selector, right: Math.ceil(box.x + box.width) <= 320 }).toEqual({ selector, right: true });
     }
     expect(await seriousAxeViolations(page)).toEqual([]);
-    await screenshot(page, 'account-your-data');
+    await screenshot(page, 'account-your-data-page');
+    // The section alone, for docs/data-rights.md and the README.
+    await page.locator('section[aria-labelledby="data-title"]').screenshot({ path: path.join(SCREENSHOT_DIR, 'account-your-data.png') });
     await page.setViewportSize({ width: 1100, height: 900 });
 
     // A wrong password: announced where the error is, focused, nothing deleted, still signed in
