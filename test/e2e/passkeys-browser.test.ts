@@ -52,8 +52,8 @@ async function addAuthenticator(cdp: CDPSession): Promise<string> {
 
 async function signInWithPassword(page: Page, account: { email: string; password: string }, otp?: string): Promise<void> {
   await page.getByRole('heading', { name: 'Sign in' }).waitFor();
-  await page.getByLabel('Email').fill(account.email);
-  await page.getByLabel('Password').fill(account.password);
+  await page.getByLabel('Email', { exact: true }).fill(account.email);
+  await page.getByLabel('Password', { exact: true }).fill(account.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   if (otp !== undefined) {
     await page.getByLabel('Code from your authenticator app').waitFor();
