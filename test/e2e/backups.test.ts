@@ -22,14 +22,14 @@ describe('backups through the ops CLI against the local stage', () => {
     // Assess
     expect({ code: run.code, stderr: run.code === 0 ? '' : run.stderr }).toEqual({ code: 0, stderr: '' });
     const ran = run.json.exports as Array<{ table: string; status: string; itemCount: number | null }>;
-    expect(ran.map((e) => e.table).sort()).toEqual(['accounts', 'audit', 'backups', 'billing', 'connections', 'incidents', 'rate-limits', 'tokens']);
+    expect(ran.map((e) => e.table).sort()).toEqual(['access', 'accounts', 'audit', 'backups', 'billing', 'connections', 'incidents', 'rate-limits', 'tokens']);
     for (const e of ran) expect(e).toMatchObject({ status: 'COMPLETED', itemCount: expect.any(Number) });
 
     // Act + Assess: list, newest first
     const list = await opsCli(['backups', 'list', '--json'], fast);
     expect(list.code).toBe(0);
     const completed = (list.json.exports as Array<{ table: string; status: string; itemCount: number; time: string }>).filter((e) => e.status === 'COMPLETED');
-    expect(new Set(completed.map((e) => e.table)).size).toBe(8);
+    expect(new Set(completed.map((e) => e.table)).size).toBe(9);
     const times = (list.json.exports as Array<{ time: string }>).map((e) => e.time);
     expect([...times].sort().reverse()).toEqual(times);
 
@@ -41,7 +41,7 @@ describe('backups through the ops CLI against the local stage', () => {
     const drill = await opsCli(['backups', 'restore-drill', '--json'], fast);
     expect(drill.code).toBe(0);
     expect({ status: drill.json.status, failing: drill.json.tables.filter((t: { status: string }) => t.status !== 'EQUAL') }).toEqual({ status: 'PASSED', failing: [] });
-    expect(drill.json.tables).toHaveLength(8);
+    expect(drill.json.tables).toHaveLength(9);
     for (const t of drill.json.tables) expect(t).toMatchObject({ status: 'EQUAL', checksumsEqual: true, scratchDeleted: true, restoredItemCount: t.exportItemCount });
     for (const t of drill.json.tables) expect(t.exportItemCount).toBeGreaterThanOrEqual(5);
     expect(drill.stderr).toContain(`drill ${drill.json.drillId}`);

@@ -68,6 +68,6 @@ describe('the website in front of the pages and the API (stage prod)', () => {
   it('packages no asset-serving function: deployed stages serve assets from S3 only', () => {
     const names = resourcesOfType(template, 'AWS::Lambda::Function').map(([id]) => id);
     expect(names.some((id) => /WebAssets/i.test(id))).toBe(false);
-    expect(names).toEqual(expect.arrayContaining(['SecurityPageLambdaFunction', 'ReportSubmitLambdaFunction', 'AccountSecurityPageLambdaFunction']));
+    expect(names).toEqual(expect.arrayContaining(['SecurityPageLambdaFunction', 'ReportSubmitLambdaFunction', 'PageShellsLambdaFunction']));
   });
 });
