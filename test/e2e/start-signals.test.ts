@@ -108,7 +108,7 @@ describe('npm start stops everything it started, however it is ended', () => {
     running.push(s);
     await ready(s);
     const held = await busyPorts(s.ports);
-    expect(held).toHaveLength(4);
+    expect(held).toHaveLength(PORT_VARIABLES.length);
     // Ended while the first backup still runs in the background.
     end(s);
     await s.exited;
