@@ -50,8 +50,12 @@ const pages = {
 };
 
 /** API Gateway names the matched path template in `resource`: each path has its own route. */
-export const handler = (event: APIGatewayProxyEvent, context: Context) => {
-  const page = pages[event.resource];
-  if (!page) throw new Error(`pageShells serves no route for ${event.resource}`);
-  return page(event, context);
-};
+export const handler = Object.assign(
+  (event: APIGatewayProxyEvent, context: Context) => {
+    const page = pages[event.resource];
+    if (!page) throw new Error(`pageShells serves no route for ${event.resource}`);
+    return page(event, context);
+  },
+  // Each route's own contract, for the route-contract check (test/integration/platform/route-contracts.test.ts).
+  { routes: [accountPageRoute, signupPageRoute, verifyEmailPageRoute, resetPasswordPageRoute, reportPageRoute, reportStatusPageRoute] },
+);
