@@ -11,7 +11,7 @@ describe('backups through the ops CLI against the local stage', () => {
     // Prepare: a few items in every table of the e2e stage's emulator, so no export is empty
     const dynamo = new DynamoDBClient({ region: 'eu-west-1', endpoint: process.env.E2E_EMULATOR_ENDPOINT, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
     const tag = randomUUID();
-    for (const table of ['accounts', 'tokens', 'billing', 'rate-limits', 'incidents', 'audit', 'backups', 'connections']) {
+    for (const table of ['accounts', 'tokens', 'billing', 'rate-limits', 'incidents', 'audit', 'backups', 'connections', 'access']) {
       const items = Array.from({ length: 5 }, (_, i) => ({ PutRequest: { Item: { pk: { S: `E2E#${tag}#${i}` }, sk: { S: 'X' }, n: { N: '1E+125' }, tags: { SS: ['a', 'b'] }, bin: { B: Buffer.from([i]) } } } }));
       await dynamo.send(new BatchWriteItemCommand({ RequestItems: { [`helpshelf-local-${table}`]: items } }));
     }
