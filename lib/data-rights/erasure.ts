@@ -48,7 +48,11 @@ export async function deleteAccount(deps: ErasureDeps, subject: DataSubject, gua
   const deletedAt = deps.now();
   const emailDigest = await deps.digestEmail(subject.email);
   await deps.closer.close(subject, guard, deps.ledgerWrite({ userId: subject.userId, emailDigest, deletedAt }));
-  await deps.audit({ actor: context.actor, action: 'account.deleted', subject: subject.userId, reason: context.reason });
+  // The account is closed and in the ledger now: a failed audit write must not leave its data behind.
+  await deps.audit({ actor: context.actor, action: 'account.deleted', subject: subject.userId, reason: context.reason }).catch((error: unknown) => {
+    logger.error('account deletion audit entry failed; erasing all the same', { userId: subject.userId, error: (error as Error).name });
+    deps.countMetric('AccountErasureIncomplete');
+  });
 
   const report = await eraseParts(deps, subject, context);
   await deps.mailer
