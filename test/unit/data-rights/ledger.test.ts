@@ -136,6 +136,7 @@ describe('the deletion ledger (pure rules)', () => {
       f: { S: `x@${'y'.repeat(191)}.com` },
       g: { S: 'ok@example.co' },
       h: { S: `${'x'.repeat(64)}@example.com` },
+      i: { S: 'x@example.com!' },
     };
     expect(emailsIn(item)).toEqual(['ok@example.co', `${'x'.repeat(64)}@example.com`]);
     expect(emailsIn({ pk: { S: 'REPORTER#Gone@Example.com#inc_1' } })).toEqual(['gone@example.com']);
@@ -230,6 +231,8 @@ describe('the deletion ledger (pure rules)', () => {
     expect(scrubDocument({ pk: 'USER#usr_gone', sk: 'gone@example.com', gsi1sk: 'usr_gone' }, isDeleted)).toEqual({ pk: 'USER#usr_gone', sk: 'gone@example.com' });
     // An index key that names nobody, or is not a string, stays
     expect(scrubDocument({ gsi1pk: 'usr_kept', gsi1sk: 7, gsi10pk: 'REPORTER#usr_gone' }, isDeleted)).toEqual({ gsi1pk: 'usr_kept', gsi1sk: 7 });
+    // Not an index key by name: kept as a value and scrubbed like any other
+    expect(scrubDocument({ xgsi1pk: 'usr_gone', gsi1pkx: 'usr_gone' }, isDeleted)).toEqual({ xgsi1pk: null, gsi1pkx: null });
   });
 
   it('when nothing is deleted, a document passes through unchanged, copies included', () => {
