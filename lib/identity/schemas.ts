@@ -1,8 +1,7 @@
 import * as z from 'zod/mini';
 import { codedField, defineRoute, withMeta } from '../http/contract';
 import { domainRule, emailAddress, errorBody } from '../http/fields';
-import { BadRequestError } from '../platform/errors';
-import { normalisePassword } from './password-policy';
+import { factorCode, INVALID_REQUEST, otpField, password, PASSWORD_BODY_LIMIT, printableName, RECENT_SIGN_IN, SMALL_BODY_LIMIT, tooMany } from './schema-fields';
 import { decodeCursor, MAX_TOKEN_NAME_LENGTH, PERSONAL_TOKEN_MAX_DAYS, TOKEN_PAGE_MAX } from './token-limits';
 import { accountView, issuedSession, issuedToken, tokenList } from './views';
 
@@ -16,59 +15,19 @@ export { accountView, issuedSession, issuedToken, tokenSummary } from './views';
  * which needs the settings and the breach service.
  */
 
-/**
- * Body limit of the routes that take a password. Large enough that an oversized password reaches
- * the policy and is refused with a 400 `password_too_long` (a 1 MB password included) rather than
- * a bare 413, small enough to bound the JSON parse; the policy refuses anything over 1,024 UTF-16
- * units before normalising or hashing.
- */
-export const PASSWORD_BODY_LIMIT = 2 * 1024 * 1024;
-export const SMALL_BODY_LIMIT = 4 * 1024;
 export const MAX_NAME_LENGTH = 100;
-
-export const INVALID_REQUEST = { missing: 'invalid_request', invalid: 'invalid_request' } as const;
 
 /** The email of a request: missing is `invalid_request`, anything else the one email rule's `invalid_email`. */
 const email = codedField(emailAddress, { missing: 'invalid_request' });
 
-/** A password as received: a string, bounded and NFKC-normalised by the policy's first step. */
-export const password = (field: string) =>
-  codedField(
-    z.pipe(withMeta(z.string(), { format: 'password', maxLength: 256 }), z.transform(domainRule((value: string) => normalisePassword(value, field)))),
-    INVALID_REQUEST,
-  );
-
 const secretToken = codedField(withMeta(z.string(), { description: 'the hs_ token from the email' }), INVALID_REQUEST);
 
 /** Optional display name: null when absent or blank; printable, at most 100 characters. */
-const displayName = codedField(
-  withMeta(
-    z.nullish(
-      z.pipe(
-        z.string(),
-        z.transform(
-          domainRule((value: string) => {
-            const name = value.normalize('NFC').trim();
-            if (name.length === 0) return null;
-            if ([...name].length > MAX_NAME_LENGTH || /[\u0000-\u001f\u007f-\u009f]/.test(name)) {
-              throw new BadRequestError('invalid_name', `name must be at most ${MAX_NAME_LENGTH} printable characters.`);
-            }
-            return name;
-          }),
-        ),
-      ),
-    ),
-    { description: `shown in the app; at most ${MAX_NAME_LENGTH} printable characters` },
-  ),
-  { invalid: 'invalid_request' },
-);
+const displayName = printableName(MAX_NAME_LENGTH, `shown in the app; at most ${MAX_NAME_LENGTH} printable characters`);
 
 export const signupBody = z.object({ email, name: displayName, password: password('password') });
 /** The token of a verification mail and the password chosen at the signup that mailed it. */
 export const verifyBody = z.object({ token: secretToken, password: password('password') });
-/** A second factor as typed (checked by lib/identity/mfa): bounded here, judged there. */
-const factorCode = (description: string) => withMeta(z.nullish(codedField(z.string().check(z.maxLength(64)), INVALID_REQUEST)), { description });
-export const otpField = factorCode('the current 6-digit code of the authenticator app');
 export const loginBody = z.object({
   email,
   password: password('password'),
@@ -121,7 +80,6 @@ export type TokenPageQuery = z.output<typeof tokenPageQuery>;
 export const oauthRevokeBody = z.object({ token: z.optional(z.string()), token_type_hint: z.optional(z.string()) });
 
 const status = <S extends string>(value: S) => z.object({ status: z.literal(value) });
-export const tooMany = (code: string) => ({ description: `\`${code}\`; retry after the delay`, schema: errorBody, headers: { 'Retry-After': 'seconds to wait' } });
 const badPassword = '`password_too_short`, `password_too_long`, `password_common`, `password_breached`, … (the policy), or `invalid_request`';
 
 export const signupRoute = defineRoute({
@@ -211,7 +169,7 @@ export const changePasswordRoute = defineRoute({
     204: { description: 'Changed' },
     400: { description: `the new password: ${badPassword}`, schema: errorBody },
     401: { description: '`invalid_credentials` for a wrong current password, `unauthorized` for the token', schema: errorBody, headers: { 'WWW-Authenticate': 'Bearer' } },
-    403: { description: '`recent_sign_in_required`: the session was not created or confirmed (POST /v1/sessions/confirm) in the last RECENT_SIGN_IN_SECONDS; an access token never counts', schema: errorBody },
+    403: { description: `${RECENT_SIGN_IN}; an access token never counts`, schema: errorBody },
     409: { description: '`conflict`: the password changed meanwhile; try again', schema: errorBody },
     429: tooMany('too_many_attempts'),
   },
@@ -282,7 +240,7 @@ export const createTokenRoute = defineRoute({
   responses: {
     201: { description: 'The only time the secret is shown', schema: issuedToken },
     400: { description: '`invalid_request`', schema: errorBody },
-    403: { description: '`session_required`: an access token cannot mint tokens; `recent_sign_in_required`: the session was not created or confirmed (POST /v1/sessions/confirm) in the last RECENT_SIGN_IN_SECONDS', schema: errorBody },
+    403: { description: `\`session_required\`: an access token cannot mint tokens; ${RECENT_SIGN_IN}`, schema: errorBody },
     409: { description: '`too_many_tokens`: the account holds 50 active access tokens (revoke one first); `conflict`: creations raced, try again', schema: errorBody },
   },
 });

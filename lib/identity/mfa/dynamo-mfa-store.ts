@@ -65,6 +65,22 @@ export function eventItem(userId: string, event: SecurityEventRecord) {
 }
 
 export function dynamoMfaStore(tables: MfaTables): MfaStore {
+  /** One transaction on these tables; false when a condition failed. */
+  type TransactItems = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>;
+  const transact = (items: TransactItems) => conditional(() => documentClient.send(new TransactWriteCommand({ TransactItems: items })));
+  /** The security event's item, written in the transaction of the change it records. */
+  const eventPut = (userId: string, event: SecurityEventRecord) => ({ Put: { TableName: tables.accounts, Item: eventItem(userId, event) } });
+  /** The credential's `totp` flag (`SET totp = :on` or `REMOVE totp`), while the lock is still this user's. */
+  const lockTotpFlag = (userId: string, email: string, on: boolean) => ({
+    Update: {
+      TableName: tables.accounts,
+      Key: lockKey(email),
+      UpdateExpression: on ? 'SET totp = :on' : 'REMOVE totp',
+      ConditionExpression: 'userId = :u',
+      ExpressionAttributeValues: on ? { ':on': true, ':u': userId } : { ':u': userId },
+    },
+  });
+
   return {
     async getTotp(userId) {
       const res = await documentClient.send(new GetCommand({ TableName: tables.accounts, Key: totpKey(userId), ConsistentRead: true }));
@@ -88,57 +104,37 @@ export function dynamoMfaStore(tables: MfaTables): MfaStore {
     },
 
     async activateTotp(userId, email, enrolmentId, step, recoveryDigests, event) {
-      return conditional(() =>
-        documentClient.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Update: {
-                  TableName: tables.accounts,
-                  Key: totpKey(userId),
-                  UpdateExpression: 'SET #s = :active, lastStep = :step, recovery = :codes',
-                  // The enrolment the code was checked against, still pending.
-                  ConditionExpression: '#s = :pending AND enrolmentId = :e',
-                  ExpressionAttributeNames: { '#s': 'status' },
-                  ExpressionAttributeValues: { ':active': 'active', ':pending': 'pending', ':e': enrolmentId, ':step': step, ':codes': new Set(recoveryDigests) },
-                },
-              },
-              {
-                Update: {
-                  TableName: tables.accounts,
-                  Key: lockKey(email),
-                  UpdateExpression: 'SET totp = :on',
-                  ConditionExpression: 'userId = :u',
-                  ExpressionAttributeValues: { ':on': true, ':u': userId },
-                },
-              },
-              { Put: { TableName: tables.accounts, Item: eventItem(userId, event) } },
-            ],
-          }),
-        ),
-      );
+      return transact([
+        {
+          Update: {
+            TableName: tables.accounts,
+            Key: totpKey(userId),
+            UpdateExpression: 'SET #s = :active, lastStep = :step, recovery = :codes',
+            // The enrolment the code was checked against, still pending.
+            ConditionExpression: '#s = :pending AND enrolmentId = :e',
+            ExpressionAttributeNames: { '#s': 'status' },
+            ExpressionAttributeValues: { ':active': 'active', ':pending': 'pending', ':e': enrolmentId, ':step': step, ':codes': new Set(recoveryDigests) },
+          },
+        },
+        lockTotpFlag(userId, email, true),
+        eventPut(userId, event),
+      ]);
     },
 
     async removeTotp(userId, email, enrolmentId, event) {
-      return conditional(() =>
-        documentClient.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Delete: {
-                  TableName: tables.accounts,
-                  Key: totpKey(userId),
-                  // The enrolment that was read: a newer one is not removed unseen.
-                  ConditionExpression: 'enrolmentId = :e',
-                  ExpressionAttributeValues: { ':e': enrolmentId },
-                },
-              },
-              { Update: { TableName: tables.accounts, Key: lockKey(email), UpdateExpression: 'REMOVE totp', ConditionExpression: 'userId = :u', ExpressionAttributeValues: { ':u': userId } } },
-              ...(event ? [{ Put: { TableName: tables.accounts, Item: eventItem(userId, event) } }] : []),
-            ],
-          }),
-        ),
-      );
+      return transact([
+        {
+          Delete: {
+            TableName: tables.accounts,
+            Key: totpKey(userId),
+            // The enrolment that was read: a newer one is not removed unseen.
+            ConditionExpression: 'enrolmentId = :e',
+            ExpressionAttributeValues: { ':e': enrolmentId },
+          },
+        },
+        lockTotpFlag(userId, email, false),
+        ...(event ? [eventPut(userId, event)] : []),
+      ]);
     },
 
     async useStep(userId, step) {
@@ -158,25 +154,19 @@ export function dynamoMfaStore(tables: MfaTables): MfaStore {
     },
 
     async useRecoveryCode(userId, digest, event) {
-      return conditional(() =>
-        documentClient.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Update: {
-                  TableName: tables.accounts,
-                  Key: totpKey(userId),
-                  UpdateExpression: 'DELETE recovery :d',
-                  ConditionExpression: '#s = :active AND contains(recovery, :digest)',
-                  ExpressionAttributeNames: { '#s': 'status' },
-                  ExpressionAttributeValues: { ':d': new Set([digest]), ':digest': digest, ':active': 'active' },
-                },
-              },
-              { Put: { TableName: tables.accounts, Item: eventItem(userId, event) } },
-            ],
-          }),
-        ),
-      );
+      return transact([
+        {
+          Update: {
+            TableName: tables.accounts,
+            Key: totpKey(userId),
+            UpdateExpression: 'DELETE recovery :d',
+            ConditionExpression: '#s = :active AND contains(recovery, :digest)',
+            ExpressionAttributeNames: { '#s': 'status' },
+            ExpressionAttributeValues: { ':d': new Set([digest]), ':digest': digest, ':active': 'active' },
+          },
+        },
+        eventPut(userId, event),
+      ]);
     },
 
     confirmSessionWrite(userId, tokenId, nowMs) {

@@ -1,14 +1,12 @@
 import * as z from 'zod/mini';
 import { codedField, defineRoute, withMeta } from '../../http/contract';
 import { errorBody, isoTimestamp } from '../../http/fields';
-import { INVALID_REQUEST, otpField, password, PASSWORD_BODY_LIMIT, SMALL_BODY_LIMIT, tooMany } from '../schemas';
+import { INVALID_REQUEST, otpField, password, PASSWORD_BODY_LIMIT, recentSignInRequired, sessionRequired, SMALL_BODY_LIMIT, tooMany } from '../schema-fields';
 
 /**
  * The contract of recent sign-in and the authenticator app (API.md "Passkeys, authenticator apps
  * and recent sign-in"; docs/identity.md "Second factors and recent sign-in").
  */
-const recent = '`recent_sign_in_required`: the session was not created or confirmed (POST /v1/sessions/confirm) in the last RECENT_SIGN_IN_SECONDS; `session_required`: an access token';
-
 export const confirmSessionBody = z.object({ password: z.optional(password('password')), otp: otpField });
 export const confirmTotpBody = z.object({ code: codedField(withMeta(z.string().check(z.maxLength(64)), { description: 'the current 6-digit code' }), INVALID_REQUEST) });
 export type ConfirmSessionInput = z.output<typeof confirmSessionBody>;
@@ -25,7 +23,7 @@ export const confirmSessionRoute = defineRoute({
     204: { description: 'Confirmed' },
     400: { description: '`invalid_request`: neither or both of `password` and `otp`', schema: errorBody },
     401: { description: '`invalid_credentials`: a wrong password or code', schema: errorBody, headers: { 'WWW-Authenticate': 'Bearer' } },
-    403: { description: '`session_required`: an access token', schema: errorBody },
+    403: sessionRequired,
     429: tooMany('too_many_attempts'),
   },
 });
@@ -42,7 +40,7 @@ export const enrolTotpRoute = defineRoute({
       description: 'RFC 6238: SHA-1, 6 digits, 30 s',
       schema: z.object({ secret: withMeta(z.string(), { description: 'base32, for typing into the app' }), otpauthUri: withMeta(z.string(), { description: 'otpauth://totp/… (the QR code)' }) }),
     },
-    403: { description: recent, schema: errorBody },
+    403: recentSignInRequired,
     409: { description: '`totp_already_enabled`: turn the app off first', schema: errorBody },
   },
 });
@@ -58,7 +56,7 @@ export const confirmTotpRoute = defineRoute({
   responses: {
     200: { description: 'On; the owner is mailed', schema: z.object({ recoveryCodes: withMeta(z.array(z.string()), { description: '10 single-use codes (`xxxxx-xxxxx`)' }) }) },
     400: { description: '`invalid_code`: not the current code, or nothing pending', schema: errorBody },
-    403: { description: '`session_required`: an access token', schema: errorBody },
+    403: sessionRequired,
   },
 });
 
@@ -71,7 +69,7 @@ export const deleteTotpRoute = defineRoute({
   auth: 'session',
   responses: {
     204: { description: 'Off (also when it was not on)' },
-    403: { description: recent, schema: errorBody },
+    403: recentSignInRequired,
     409: { description: '`conflict`: it changed meanwhile; try again', schema: errorBody },
   },
 });

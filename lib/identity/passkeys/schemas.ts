@@ -1,13 +1,12 @@
 import * as z from 'zod/mini';
 import { codedField, defineRoute, withMeta } from '../../http/contract';
-import { domainRule, errorBody } from '../../http/fields';
-import { BadRequestError } from '../../platform/errors';
-import { INVALID_REQUEST, issuedSession } from '../schemas';
+import { errorBody } from '../../http/fields';
+import { INVALID_REQUEST, printableName, recentSignInRequired, sessionRequired } from '../schema-fields';
+import { issuedSession } from '../views';
 
 /** The contract of the passkey routes (API.md "Passkeys, authenticator apps and recent sign-in"). */
 export const MAX_PASSKEY_NAME_LENGTH = 64;
 const WEBAUTHN_BODY_LIMIT = 16 * 1024;
-const recent = '`recent_sign_in_required`: the session was not created or confirmed (POST /v1/sessions/confirm) in the last RECENT_SIGN_IN_SECONDS; `session_required`: an access token';
 
 /** A WebAuthn response as the browser library sends it (`RegistrationResponseJSON` / `AuthenticationResponseJSON`); the library verifies the rest. */
 const webauthnResponse = (description: string) =>
@@ -24,27 +23,7 @@ const webauthnResponse = (description: string) =>
     INVALID_REQUEST,
   );
 
-const passkeyName = codedField(
-  withMeta(
-    z.nullish(
-      z.pipe(
-        z.string(),
-        z.transform(
-          domainRule((value: string) => {
-            const name = value.normalize('NFC').trim();
-            if (name.length === 0) return null;
-            if ([...name].length > MAX_PASSKEY_NAME_LENGTH || /[\u0000-\u001f\u007f-\u009f]/.test(name)) {
-              throw new BadRequestError('invalid_name', `name must be at most ${MAX_PASSKEY_NAME_LENGTH} printable characters.`);
-            }
-            return name;
-          }),
-        ),
-      ),
-    ),
-    { description: `what the person calls it ("Work laptop"); at most ${MAX_PASSKEY_NAME_LENGTH} printable characters` },
-  ),
-  { invalid: 'invalid_request' },
-);
+const passkeyName = printableName(MAX_PASSKEY_NAME_LENGTH, `what the person calls it ("Work laptop"); at most ${MAX_PASSKEY_NAME_LENGTH} printable characters`);
 
 export const registerPasskeyBody = z.object({ name: passkeyName, response: webauthnResponse('RegistrationResponseJSON') });
 export const passkeySignInBody = z.object({
@@ -64,7 +43,7 @@ export const passkeyRegistrationOptionsRoute = defineRoute({
   auth: 'session',
   responses: {
     200: { description: '`PublicKeyCredentialCreationOptionsJSON`', schema: options('PublicKeyCredentialCreationOptionsJSON') },
-    403: { description: recent, schema: errorBody },
+    403: recentSignInRequired,
   },
 });
 
@@ -79,7 +58,7 @@ export const registerPasskeyRoute = defineRoute({
   responses: {
     201: { description: 'Added', schema: z.object({ id: z.string(), name: z.string(), createdAt: z.string() }) },
     400: { description: '`invalid_passkey`: the response does not answer a live challenge of the caller, or does not verify; `invalid_name`; `too_many_passkeys`', schema: errorBody },
-    403: { description: '`session_required`: an access token', schema: errorBody },
+    403: sessionRequired,
   },
 });
 
@@ -103,7 +82,7 @@ export const deletePasskeyRoute = defineRoute({
   params: z.object({ id: z.string() }),
   responses: {
     204: { description: 'Removed' },
-    403: { description: recent, schema: errorBody },
+    403: recentSignInRequired,
     404: { description: "`not_found`: not one of the caller's passkeys", schema: errorBody },
   },
 });
