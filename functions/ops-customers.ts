@@ -7,6 +7,7 @@ import { dynamoCustomerDirectory } from '../lib/access/dynamo-customer-directory
 import { requireActiveGrant } from '../lib/access/grants';
 import { accessStore, engineerOf, grantDeps } from '../lib/access/grants-runtime';
 import { REASON_MAX_LENGTH } from '../lib/access/reason';
+import { identityMailer } from '../lib/identity/mail-runtime';
 import { mfa } from '../lib/identity/mfa/runtime';
 import { passkeys } from '../lib/identity/passkeys/runtime';
 import { supportFactors } from '../lib/identity/support-factors';
@@ -17,7 +18,8 @@ import { requireEnv } from '../lib/platform/config';
 import { nowIso } from '../lib/platform/time';
 
 const directory = dynamoCustomerDirectory(requireEnv('ACCOUNTS_TABLE'));
-const factors = supportFactors({ mfa, passkeys: () => passkeys() });
+// The owner is mailed of every factor turned off (the role allows ses:SendEmail); no vault: nothing is sealed or opened.
+const factors = supportFactors({ mfa: () => mfa({ mailer: identityMailer() }), passkeys: () => passkeys({ mailer: identityMailer() }) });
 
 /** The ports of the factor commands, bound to the verified engineer. */
 function factorPorts(actor: Actor, operation: string): CustomerFactorPorts {
