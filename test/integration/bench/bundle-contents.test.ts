@@ -105,7 +105,6 @@ describe('what the function bundles carry', () => {
     const NOT_YET: Record<string, string[]> = {
       opsCustomers: ['@aws-sdk/client-ses'],
       accessGrantsExpire: ['@aws-sdk/client-ses'],
-      meExport: ['@aws-sdk/client-kms', '@aws-sdk/client-s3', '@aws-sdk/client-secrets-manager', '@aws-sdk/client-ses', '@aws-sdk/client-sqs'],
       connectionsPostsList: ['@aws-sdk/client-s3', '@aws-sdk/client-sqs'],
       connectionsPostsCreate: ['@aws-sdk/client-s3', '@aws-sdk/client-sqs'],
     };
