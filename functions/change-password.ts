@@ -8,6 +8,6 @@ import { changePasswordRoute } from '../lib/identity/schemas';
 
 export const handler = httpRoute(changePasswordRoute, { authenticate: (r) => authenticateRecentSignIn(r, { withUser: true }) }, async (request) => {
   const auth = request.auth;
-  await identityAccounts(argon2Hasher(), newPasswordRules).changePassword(auth, request.input.body, request.sourceIp);
+  await identityAccounts({ hasher: argon2Hasher(), newPasswords: newPasswordRules }).changePassword(auth, request.input.body, request.sourceIp);
   return noContent();
 });

@@ -1,7 +1,9 @@
 import { httpRoute } from '../lib/http/handler';
 import { json } from '../lib/http/responses';
 import { argon2Hasher } from '../lib/identity/argon2-runtime';
-import { identityAccounts, NO_NEW_PASSWORDS } from '../lib/identity/accounts-runtime';
+import { identityMailer } from '../lib/identity/mail-runtime';
+import { identityAccounts } from '../lib/identity/accounts-runtime';
+import { mfaVault } from '../lib/identity/mfa/vault-runtime';
 import { mfa } from '../lib/identity/mfa/runtime';
 import { TooManyRequestsError, UnauthorizedError } from '../lib/platform/errors';
 import { countMetric } from '../lib/platform/metrics';
@@ -10,7 +12,7 @@ import { createSessionRoute } from '../lib/identity/schemas';
 export const handler = httpRoute(createSessionRoute, async (request) => {
   let session;
   try {
-    session = await identityAccounts(argon2Hasher(), NO_NEW_PASSWORDS, mfa()).login(request.input.body, request.sourceIp, request.userAgent);
+    session = await identityAccounts({ hasher: argon2Hasher(), secondFactor: mfa({ vault: mfaVault(), mailer: identityMailer() }), mailer: identityMailer() }).login(request.input.body, request.sourceIp, request.userAgent);
   } catch (error) {
     if (error instanceof TooManyRequestsError) countMetric('LoginThrottled');
     else if (error instanceof UnauthorizedError) countMetric('LoginFailed');

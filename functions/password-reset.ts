@@ -6,6 +6,6 @@ import { newPasswordRules } from '../lib/identity/new-password-rules';
 import { resetPasswordRoute } from '../lib/identity/schemas';
 
 export const handler = httpRoute(resetPasswordRoute, async (request) => {
-  await identityAccounts(argon2Hasher(), newPasswordRules).resetPassword(request.input.body, request.sourceIp);
+  await identityAccounts({ hasher: argon2Hasher(), newPasswords: newPasswordRules }).resetPassword(request.input.body, request.sourceIp);
   return noContent();
 });

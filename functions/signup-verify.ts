@@ -5,6 +5,6 @@ import { identityAccounts } from '../lib/identity/accounts-runtime';
 import { verifySignupRoute } from '../lib/identity/schemas';
 
 export const handler = httpRoute(verifySignupRoute, async (request) => {
-  await identityAccounts(argon2Hasher()).verifyEmail(request.input.body, request.sourceIp);
+  await identityAccounts({ hasher: argon2Hasher() }).verifyEmail(request.input.body, request.sourceIp);
   return json(200, { status: 'verified' });
 });

@@ -1,25 +1,29 @@
 import type { DataRightsPart } from '../data-rights/part';
-import type { AuditEntry } from '../audit/audit-log';
+import { readAccessLog, type AccessLogSource } from './access-log';
+
+/** The access table's items about one customer: their grants (`CUST#<id>`) and their access log (`LOG#customer:<id>`). */
+export function isCustomerAccessItem(item: Record<string, unknown>): boolean {
+  const pk = typeof item.pk === 'string' ? item.pk : '';
+  const sk = typeof item.sk === 'string' ? item.sk : '';
+  return (pk.startsWith('CUST#') && sk.startsWith('GRANT#')) || pk.startsWith('LOG#customer:');
+}
 
 /**
- * The access log's part of a customer's data rights: what engineers did with the customer's data
- * (the audit log's entries about this customer, as the customer sees them: time, action, the
- * ticket or incident reference, a team role, never a person's name). The audit log itself is
- * kept when an account is deleted (entries name only the opaque user id): nothing to erase.
+ * The access log's part of a customer's data rights: what engineers did with the customer's data,
+ * exactly as GET /v1/me/access-log shows it (readAccessLog: time, action, the ticket or incident
+ * reference, a team role, never a person's name).
+ *
+ * Erasure keeps the access table's items, as it keeps the audit entries they mirror: grants and
+ * access-log entries are the record of engineer access (an erasure asked by mail is itself done
+ * under a grant), they name the customer by the opaque user id only (never the address or name),
+ * and a restore keeps them the same way (lib/data-rights/ledger.ts: `access` is a `keep` table).
  */
-export function accessLogDataRights(entriesAbout: (userId: string) => AsyncIterable<AuditEntry>): DataRightsPart {
+export function accessLogDataRights(source: AccessLogSource): DataRightsPart {
   return {
     name: 'access-log',
-    covers: {},
+    covers: { access: isCustomerAccessItem },
     async export(subject) {
-      const accessLog = [];
-      for await (const entry of entriesAbout(subject.userId)) {
-        // The customer's own actions and the system's jobs are not engineers' access.
-        if (entry.actor.startsWith('user:') || entry.actor.startsWith('system:')) continue;
-        accessLog.push({ at: entry.at, action: entry.action, reason: entry.reason ?? null, actor: 'engineering' });
-      }
-      accessLog.sort((a, b) => (a.at < b.at ? 1 : -1));
-      return { accessLog };
+      return { accessLog: await readAccessLog(source, { id: subject.userId, createdAt: subject.createdAt }) };
     },
     async erase() {},
   };

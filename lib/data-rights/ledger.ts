@@ -46,11 +46,13 @@ export function ledgerView(entries: Iterable<Pick<LedgerEntry, 'userId' | 'email
  * How a table's items of a deleted account are treated in a restored copy, as in a live deletion:
  * `erase` removes them, `scrub` keeps the item but blanks every value naming the person (incidents
  * stay as a security record, without their email or account link), `keep` leaves the table alone
- * (the audit log names user ids only, and holds the ledger itself).
+ * (the audit log names user ids only, and holds the ledger itself; the access table mirrors it).
  */
 export type TablePolicy = 'erase' | 'scrub' | 'keep';
 
-const POLICIES: Record<string, TablePolicy> = { incidents: 'scrub', audit: 'keep', backups: 'keep' };
+// The access table (grants, the customers' access logs) is kept like the audit log it mirrors:
+// the record of engineer access, naming user ids only (lib/access/data-rights.ts).
+const POLICIES: Record<string, TablePolicy> = { incidents: 'scrub', audit: 'keep', access: 'keep', backups: 'keep' };
 
 /** The policy of a backed-up table by its logical name; every other table holding user data is erased. */
 export function tablePolicy(logical: string): TablePolicy {

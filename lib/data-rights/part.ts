@@ -15,6 +15,8 @@ export interface DataSubject {
   name: string | null;
   /** The Stripe customer linked to the account, if any. */
   billingCustomerId: string | null;
+  /** When the account was created (ISO): operations on every customer's data before it held none of theirs. */
+  createdAt?: string | null;
 }
 
 /** The sections of the export document (API.md "My data: export and deletion"). */

@@ -1,5 +1,6 @@
 import { accessLogDataRights } from '../access/data-rights';
-import { audit, auditStore } from '../audit';
+import { accessStore } from '../access/access-store';
+import { audit } from '../audit';
 import { billingDataRights } from '../billing/data-rights';
 import { stripeCustomers, type StripeCustomers } from '../billing/stripe-customers';
 import { connectionsDataRights } from '../connections/data-rights';
@@ -41,9 +42,7 @@ export function dataRightsParts(): DataRightsPart[] {
     billingDataRights({ billingTable: env.billing, customers: () => (customers ??= stripeCustomers({ apiKeySecretId: env.stripeKeySecret, apiUrl: env.stripeApiUrl })) }),
     incidentsDataRights({ incidentsTable: env.incidents }),
     factorsDataRights({ accounts: env.accounts }),
-    accessLogDataRights(async function* (userId) {
-      for await (const entry of auditStore().all()) if (entry.subject === userId) yield entry;
-    }),
+    accessLogDataRights(accessStore()),
     identityDataRights({ accounts: env.accounts, tokens: env.tokens }),
   ];
   return parts;

@@ -1,6 +1,6 @@
 import { boolEnv, intEnv, isLocalStage, optionalEnv, requireEnv } from '../platform/config';
 import { logger } from '../platform/logger';
-import { sesMailer } from '../platform/mailer';
+import type { Mailer } from '../platform/mailer';
 import { consumeRateLimit, type RateLimitRule } from '../platform/rate-limit';
 import { nowEpochMillis } from '../platform/time';
 import { accountService, NO_SECOND_FACTOR, type AccountService, type RateLimiter, type SecondFactorCheck } from './accounts';
@@ -9,7 +9,7 @@ import { dynamoIdentityStore } from './dynamo-identity-store';
 import { dynamoLoginThrottle } from './dynamo-login-throttle';
 import type { PasswordHasher } from './password-hasher';
 import { minPasswordLength } from './password-settings';
-import { env, identityTokens } from './runtime';
+import { env, identityTokens, NO_MAIL } from './runtime';
 
 /** Wires the account flows (signup, verification, login, password change and reset) from the environment. */
 const LIMITS: Record<Parameters<RateLimiter['consume']>[0], RateLimitRule> = {
@@ -39,34 +39,47 @@ export const NO_NEW_PASSWORDS: NewPasswordRules = {
   },
 };
 
-const accounts = new WeakMap<PasswordHasher, Map<NewPasswordRules, Map<SecondFactorCheck, AccountService>>>();
+/** How one function wires the account flows: only what it calls (its IAM role says which). */
+export interface AccountWiring {
+  /** `argon2Hasher()` from ./argon2-runtime (the only module that loads the native binding), or NO_HASHING. */
+  hasher: PasswordHasher;
+  /** `newPasswordRules` from ./new-password-rules (the only module that imports the 49,000-entry dictionary). */
+  newPasswords?: NewPasswordRules;
+  /** Only the login function passes the second-factor check (lib/identity/mfa); without it an account with an authenticator app cannot sign in (fail closed). */
+  secondFactor?: SecondFactorCheck;
+  /** `identityMailer()` from ./mail-runtime (the only module that loads the SES client), for the functions that mail. */
+  mailer?: Mailer;
+}
+
+const accounts: Array<{ wiring: Required<AccountWiring>; service: AccountService }> = [];
 
 /**
- * The account flows. Functions that hash pass `argon2Hasher()` from ./argon2-runtime (the only
- * module that loads the native binding); the others pass NO_HASHING. Functions that accept a new
- * password (signup, change, reset) pass `newPasswordRules` from ./new-password-rules, the only
- * module that imports the 49,000-entry common-password dictionary; the others leave it out of
- * their bundle. Only the login function passes the second-factor check (lib/identity/mfa); without
- * it an account with an authenticator app cannot sign in (fail closed).
+ * The account flows, built once per wiring. A function that leaves something out of its wiring
+ * leaves it out of its bundle: functions that never hash pass NO_HASHING (no argon2), the ones
+ * that never accept a new password leave the dictionary out, and only the functions whose role
+ * allows `ses:SendEmail` (signup, login, unlock and reset request) pass a mailer.
  */
-export function identityAccounts(hasher: PasswordHasher, newPasswords: NewPasswordRules = NO_NEW_PASSWORDS, secondFactor: SecondFactorCheck = NO_SECOND_FACTOR): AccountService {
-  const byRules = accounts.get(hasher) ?? new Map<NewPasswordRules, Map<SecondFactorCheck, AccountService>>();
-  accounts.set(hasher, byRules);
-  const byFactor = byRules.get(newPasswords) ?? new Map<SecondFactorCheck, AccountService>();
-  byRules.set(newPasswords, byFactor);
-  const built = byFactor.get(secondFactor);
-  if (built) return built;
+export function identityAccounts(given: AccountWiring): AccountService {
+  const wiring: Required<AccountWiring> = {
+    hasher: given.hasher,
+    newPasswords: given.newPasswords ?? NO_NEW_PASSWORDS,
+    secondFactor: given.secondFactor ?? NO_SECOND_FACTOR,
+    mailer: given.mailer ?? NO_MAIL,
+  };
+  const same = (w: Required<AccountWiring>) => w.hasher === wiring.hasher && w.newPasswords === wiring.newPasswords && w.secondFactor === wiring.secondFactor && w.mailer === wiring.mailer;
+  const built = accounts.find((a) => same(a.wiring));
+  if (built) return built.service;
   const rateLimitsTable = requireEnv('RATE_LIMITS_TABLE');
   const hibpEnabled = boolEnv('HIBP_ENABLED', !isLocalStage());
   const store = dynamoIdentityStore({ accounts: env.accountsTable, tokens: env.tokensTable });
   const service = accountService({
     store,
-    secondFactor,
+    secondFactor: wiring.secondFactor,
     throttle: dynamoLoginThrottle(rateLimitsTable),
-    hasher,
+    hasher: wiring.hasher,
     breachCheck: hibpEnabled ? hibpCheck({ timeoutMs: intEnv('HIBP_TIMEOUT_MS', 1500, { min: 100, max: 5000 }) }) : NO_BREACH_CHECK,
-    commonPasswords: newPasswords.commonPasswords,
-    mailer: sesMailer(),
+    commonPasswords: wiring.newPasswords.commonPasswords,
+    mailer: wiring.mailer,
     limiter: { consume: (rule, key) => consumeRateLimit(rateLimitsTable, LIMITS[rule], key) },
     tokens: identityTokens(),
     settings: {
@@ -81,6 +94,6 @@ export function identityAccounts(hasher: PasswordHasher, newPasswords: NewPasswo
     now: nowEpochMillis,
     securityLog: (event) => logger.info('security event', { securityEvent: event.event, outcome: event.outcome, emailHash: event.emailHash, userId: event.userId, ip: event.ip }),
   });
-  byFactor.set(secondFactor, service);
+  accounts.push({ wiring, service });
   return service;
 }

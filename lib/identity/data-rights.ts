@@ -29,7 +29,7 @@ export interface IdentityTablesForDataRights {
 }
 
 export function subjectOf(user: UserRecord): DataSubject {
-  return { userId: user.userId, email: user.email, name: user.name, billingCustomerId: user.billing?.customerId ?? null };
+  return { userId: user.userId, email: user.email, name: user.name, billingCustomerId: user.billing?.customerId ?? null, createdAt: user.createdAt };
 }
 
 /**

@@ -1,4 +1,5 @@
 import { requireEnv } from '../platform/config';
+import type { Mailer } from '../platform/mailer';
 import { nowEpochMillis } from '../platform/time';
 import { dynamoIdentityStore } from './dynamo-identity-store';
 import { tokenService, type TokenService } from './tokens';
@@ -25,3 +26,12 @@ export function identityTokens(): TokenService {
   });
   return tokens;
 }
+
+/**
+ * The mailer of a function that never mails (its role does not allow ses:SendEmail): a send is a
+ * wiring mistake and fails loudly. The functions that mail pass `identityMailer()` from
+ * ./mail-runtime, the only identity module that loads the SES client.
+ */
+export const NO_MAIL: Mailer = {
+  send: () => Promise.reject(new Error('This function does not send mail')),
+};

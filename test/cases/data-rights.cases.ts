@@ -6,6 +6,7 @@ import { dynamoBillingRepository } from '../../lib/billing/dynamo-billing-reposi
 import { readEnvelope, toBillingMessage } from '../../lib/billing/events';
 import { sesMailer } from '../../lib/platform/mailer';
 import { connectDemo } from '../support/connections';
+import { invokeOpsAs } from '../support/ops';
 import type { Send, TestResponse } from '../support/http';
 import { checkoutSessionObject, stripeEvent } from '../support/stripe';
 import { createStripeCustomer } from '../support/stripe-stand-in';
@@ -14,7 +15,8 @@ import { createToken, readyAccount, type IdentityContext } from './identity.case
 /**
  * The data-rights journey shared by the data-rights tests: one customer with something in every
  * capability (a session, a personal token, a Stripe customer linked by a checkout, a connected
- * social account, a security report made while signed in).
+ * social account, a security report made while signed in, and an engineer's approved read of the
+ * record for a support ticket: a grant and an access-log entry).
  */
 export const STAGE_TABLES = {
   accounts: 'helpshelf-local-accounts',
@@ -25,7 +27,12 @@ export const STAGE_TABLES = {
   audit: 'helpshelf-local-audit',
   backups: 'helpshelf-local-backups',
   connections: 'helpshelf-local-connections',
+  access: 'helpshelf-local-access',
 } as const;
+
+/** Tables a deletion keeps the account's items in: the audit log and the access record mirroring it (user id only). */
+export const KEPT_TABLES: readonly string[] = ['audit', 'access'];
+export const notKept = (found: { table: string }) => !KEPT_TABLES.includes(found.table);
 
 export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 
@@ -69,7 +76,18 @@ export async function fullCustomer(ctx: IdentityContext): Promise<FullCustomer> 
     sourceIp: account.ip,
   });
   expect(incident.status).toBe(202);
+  await engineerReadsRecord(account.userId);
   return { ...account, personalToken: pat.json.token as string, customerId, connectionId, incidentId: incident.json.id as string, incidentSummary };
+}
+
+/** The reference an engineer's read of a full customer's record is made for (its access log shows it). */
+export const SUPPORT_TICKET = 'ticket 5150';
+
+/** Engineer alice asks for a grant, bob approves it, alice reads the record (in-process ops, as the CLI would). */
+async function engineerReadsRecord(userId: string): Promise<void> {
+  const grant = await invokeOpsAs<{ grant: string }>('alice', 'opsAccess', 'request', { customer: userId, reason: SUPPORT_TICKET });
+  await invokeOpsAs('bob', 'opsAccess', 'approve', { grant: grant.grant });
+  await invokeOpsAs('alice', 'opsCustomers', 'show', { customer: userId, reason: SUPPORT_TICKET });
 }
 
 export async function exportMyData(send: Send, token: string): Promise<TestResponse> {

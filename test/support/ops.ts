@@ -14,8 +14,13 @@ export async function invokeOps(functionKey: string, action: string, args: Recor
 }
 
 /** Like invokeOps, but returns the result and throws on a refusal. */
-export async function opsResult<T = unknown>(functionKey: string, action: string, args: Record<string, unknown> = {}): Promise<T> {
-  const outcome = await invokeOps(functionKey, action, args);
+export function opsResult<T = unknown>(functionKey: string, action: string, args: Record<string, unknown> = {}): Promise<T> {
+  return invokeOpsAs<T>('test-engineer', functionKey, action, args);
+}
+
+/** Like opsResult, as a named local engineer (grants are per engineer). */
+export async function invokeOpsAs<T = unknown>(engineer: string, functionKey: string, action: string, args: Record<string, unknown> = {}): Promise<T> {
+  const outcome = await invokeOps(functionKey, action, args, { localEngineer: engineer });
   if (!outcome.ok) throw new Error(`${functionKey}.${action} refused: ${outcome.error.code}: ${outcome.error.message}`);
   return outcome.result as T;
 }

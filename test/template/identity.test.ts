@@ -2,8 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { functionEnvironment, loadStageConfig } from '../../scripts/lib/stage-config';
 import { PACKAGE_DIR } from '../support/paths';
-import { functionRoles, loadTemplate } from '../support/template';
+import { functionRoles, loadTemplate, type CfnTemplate } from '../support/template';
 
 /** The functions that hash passwords (signup, its verification, login, password change, reset). */
 const HASHING = ['signup', 'signupVerify', 'createSession', 'changePassword', 'passwordReset'];
@@ -57,4 +58,37 @@ describe('the packaged identity functions (stage prod)', () => {
       }
     }
   });
+});
+
+/** The relying party the passkey functions of a packaged stage check assertions against. */
+function relyingParty(template: CfnTemplate, functionId: string) {
+  const variables = template.Resources[functionId]?.Properties?.Environment?.Variables as Record<string, unknown> | undefined;
+  return { rpId: variables?.PASSKEY_RP_ID, origin: variables?.PASSKEY_ORIGIN };
+}
+
+describe('passkeys: each stage is its own relying party', () => {
+  const PASSKEY_FUNCTIONS = ['SessionsPasskeyLambdaFunction', 'SessionsPasskeyOptionsLambdaFunction', 'PasskeysRegisterLambdaFunction', 'PasskeysRegistrationOptionsLambdaFunction'];
+
+  it('prod is helpshelf.co and staging its own subdomain: a passkey made on one never signs in to the other', () => {
+    // Prepare: both packaged templates (global setup)
+    const prod = loadTemplate('prod');
+    const staging = loadTemplate('staging');
+    // Act / Assess: every passkey function of a stage carries the same relying party
+    for (const fn of PASSKEY_FUNCTIONS) {
+      expect({ fn, ...relyingParty(prod, fn) }).toEqual({ fn, rpId: 'helpshelf.co', origin: 'https://helpshelf.co' });
+      expect({ fn, ...relyingParty(staging, fn) }).toEqual({ fn, rpId: 'staging.helpshelf.co', origin: 'https://staging.helpshelf.co' });
+    }
+    // Staging's origin lies inside its own RP id (WebAuthn's rule) and not inside prod's origin.
+    const stagingRp = relyingParty(staging, PASSKEY_FUNCTIONS[0]);
+    expect(new URL(String(stagingRp.origin)).hostname).toBe(stagingRp.rpId);
+    expect(stagingRp).not.toEqual(relyingParty(prod, PASSKEY_FUNCTIONS[0]));
+  });
+
+  it('the local stage is localhost on its own port', async () => {
+    // Act: the resolved local stage, as `npm start` and the tests run it
+    const env = functionEnvironment(await loadStageConfig('local'), 'sessionsPasskey');
+    // Assess
+    expect(env.PASSKEY_RP_ID).toBe('localhost');
+    expect(env.PASSKEY_ORIGIN).toMatch(/^http:\/\/localhost:\d+$/);
+  }, 120_000);
 });

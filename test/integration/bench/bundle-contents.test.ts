@@ -1,7 +1,9 @@
 import { build, type Metafile } from 'esbuild';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ROOT } from '../../support/paths';
+import { floorClients, roleServices } from '../../../scripts/bench/floor';
+import type { FunctionDefinition } from '../../../scripts/lib/stage-config';
+import { FUNCTIONS_FILE, ROOT } from '../../support/paths';
 
 /**
  * What each function's bundle may carry, as serverless.yml's esbuild options build it: the cold
@@ -96,6 +98,30 @@ describe('what the function bundles carry', () => {
     for (const fn of ['connections-providers', 'connections-create', 'connections-start', 'connections-list']) expect({ fn, clients: carried(fn) }).toEqual({ fn, clients: ['@aws-sdk/client-dynamodb'] });
     // The callback seals tokens (KMS), reads the client secret and audits (KMS, S3): it keeps them.
     expect(carried('connections-callback')).toEqual(expect.arrayContaining(['@aws-sdk/client-kms', '@aws-sdk/client-secrets-manager']));
+  }, 120_000);
+
+  it('a function carries no AWS SDK client its IAM role does not allow it to call (issue 26: each function loads only what it calls)', async () => {
+    // Known and measured (docs/performance.md, "The floor is the IAM role's"): still loaded for nothing.
+    const NOT_YET: Record<string, string[]> = {
+      opsCustomers: ['@aws-sdk/client-ses'],
+      accessGrantsExpire: ['@aws-sdk/client-ses'],
+      meExport: ['@aws-sdk/client-kms', '@aws-sdk/client-s3', '@aws-sdk/client-secrets-manager', '@aws-sdk/client-ses', '@aws-sdk/client-sqs'],
+      connectionsPostsList: ['@aws-sdk/client-s3', '@aws-sdk/client-sqs'],
+      connectionsPostsCreate: ['@aws-sdk/client-s3', '@aws-sdk/client-sqs'],
+    };
+    const metafile = await allFunctions();
+    const functions = JSON.parse(readFileSync(FUNCTIONS_FILE, 'utf8')) as Record<string, FunctionDefinition>;
+    const unused: Record<string, string[]> = {};
+    for (const [key, def] of Object.entries(functions)) {
+      const entry = `${def.handler.slice(0, def.handler.lastIndexOf('.'))}.ts`;
+      const output = Object.values(metafile.outputs).find((o) => o.entryPoint === entry);
+      expect({ key, bundled: Boolean(output) }).toEqual({ key, bundled: true });
+      const clients = new Set(Object.entries(output?.inputs ?? {}).filter(([, i]) => i.bytesInOutput > 0).map(([input]) => packageOf(input)).filter((p): p is string => /^@aws-sdk\/(client-|lib-dynamodb)/.test(p ?? '')));
+      const allowed = new Set(floorClients(roleServices(def)));
+      const extra = [...clients].filter((c) => !allowed.has(c)).sort();
+      if (extra.length) unused[key] = extra;
+    }
+    expect(unused).toEqual(NOT_YET);
   }, 120_000);
 
   it('only the functions that accept a new password carry the common-password dictionary', async () => {

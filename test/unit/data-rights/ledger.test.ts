@@ -5,6 +5,7 @@ import {
   ledgerView,
   personalStrings,
   restoredItemVerdict,
+  scrubDocument,
   scrubItem,
   tablePolicy,
 } from '../../../lib/data-rights/ledger';
@@ -106,9 +107,10 @@ describe('the deletion ledger (pure rules)', () => {
     });
   });
 
-  it('when a table is named, incidents scrub, the audit and backups tables keep, every other table erases', () => {
+  it('when a table is named, incidents scrub, the audit, access and backups tables keep, every other table erases', () => {
     expect(tablePolicy('incidents')).toBe('scrub');
     expect(tablePolicy('audit')).toBe('keep');
+    expect(tablePolicy('access')).toBe('keep');
     expect(tablePolicy('backups')).toBe('keep');
     for (const t of ['accounts', 'tokens', 'billing', 'rate-limits', 'connections', 'anything-new']) expect(tablePolicy(t)).toBe('erase');
   });
@@ -122,5 +124,119 @@ describe('the deletion ledger (pure rules)', () => {
     expect(test('a@example.com')).toBe('usr_a');
     expect(test('b@example.com')).toBe('usr_b');
     expect(two.userIds).toEqual(new Set(['usr_a', 'usr_b']));
+  });
+
+  it('when only some strings look like addresses, only those are digested: a value with spaces, two @, a # or no dot is not one', () => {
+    const item: DynamoItem = {
+      a: { S: 'a b@example.com' },
+      b: { S: 'a@b@example.com' },
+      c: { S: 'a@example' },
+      d: { S: 'x@example.c' },
+      e: { S: `${'x'.repeat(65)}@example.com` },
+      f: { S: `x@${'y'.repeat(191)}.com` },
+      g: { S: 'ok@example.co' },
+      h: { S: `${'x'.repeat(64)}@example.com` },
+      i: { S: 'x@example.com!' },
+    };
+    expect(emailsIn(item)).toEqual(['ok@example.co', `${'x'.repeat(64)}@example.com`]);
+    expect(emailsIn({ pk: { S: 'REPORTER#Gone@Example.com#inc_1' } })).toEqual(['gone@example.com']);
+  });
+
+  it('when an item names two deleted accounts, the verdict names both, once each', () => {
+    const two = ledgerView([
+      { userId: 'usr_a', emailDigest: 'd-a' },
+      { userId: 'usr_b', emailDigest: 'd-b' },
+    ]);
+    const test = deletedTest(two, (e) => ({ 'a@example.com': 'd-a', 'b@example.com': 'd-b' })[e]);
+    const item: DynamoItem = { pk: { S: 'PAIR#usr_a' }, sk: { S: 'usr_b' }, from: { S: 'a@example.com' } };
+    expect(restoredItemVerdict('erase', item, test)).toEqual({ action: 'delete', accounts: ['usr_a', 'usr_b'] });
+    expect(restoredItemVerdict('scrub', item, test)).toEqual({ action: 'scrub', accounts: ['usr_a', 'usr_b'], item: { pk: { S: 'PAIR#usr_a' }, sk: { S: 'usr_b' }, from: { S: '' } } });
+  });
+
+  it('when an index key does not name the account it stays, and values that are not strings pass through', () => {
+    const item: DynamoItem = {
+      pk: { S: 'USER#usr_gone' },
+      sk: { S: 'X' },
+      gsi1pk: { S: 'STATUS#open' },
+      gsi2sk: { S: 'usr_gone' },
+      gsi3pk: { S: 'REPORTER#usr_gone' },
+      n: { N: '1' },
+      ok: { BOOL: true },
+      nothing: { NULL: true },
+      bytes: { B: new Uint8Array([1]) },
+      name: { S: 'usr_gone' },
+    };
+    expect(scrubItem(item, isDeleted)).toEqual({
+      pk: { S: 'USER#usr_gone' },
+      sk: { S: 'X' },
+      gsi1pk: { S: 'STATUS#open' },
+      n: { N: '1' },
+      ok: { BOOL: true },
+      nothing: { NULL: true },
+      bytes: { B: new Uint8Array([1]) },
+      name: { NULL: true },
+    });
+    // Not an index key by name: kept as a value and scrubbed like any other
+    expect(scrubItem({ gsi1: { S: 'usr_gone' }, xgsi1pk: { S: 'usr_gone' }, gsi1pkx: { S: 'usr_gone' } }, isDeleted)).toEqual({ gsi1: { NULL: true }, xgsi1pk: { NULL: true }, gsi1pkx: { NULL: true } });
+  });
+
+  it('when the live deletion scrubs a stored incident (document form), the same rule applies to plain values', () => {
+    // Prepare
+    const incident = {
+      pk: 'INCIDENT#inc_1',
+      sk: 'META',
+      email: 'gone@example.com',
+      padded: ' gone@example.com ',
+      userId: 'usr_gone',
+      summary: 'XSS in the widget',
+      gsi1pk: 'STATUS#received',
+      gsi2pk: 'REPORTER#gone@example.com',
+      gsi2sk: 42,
+      messages: [{ from: 'gone@example.com', text: 'hello', at: 5 }, 'usr_gone', 'kept'],
+      cc: new Set(['gone@example.com', 'kept@example.com']),
+      only: new Set(['usr_gone']),
+      numbers: new Set([1, 2]),
+      ref: 'FROM#usr_gone',
+      other: 'FROM#kept@example.com',
+      raw: new Uint8Array([7]),
+      flag: false,
+      missing: null,
+      count: 3,
+    };
+    // Act
+    const out = scrubDocument(incident, isDeleted);
+    // Assess
+    expect(out).toEqual({
+      pk: 'INCIDENT#inc_1',
+      sk: 'META',
+      email: '',
+      padded: '',
+      userId: null,
+      summary: 'XSS in the widget',
+      gsi1pk: 'STATUS#received',
+      gsi2sk: 42,
+      messages: [{ from: '', text: 'hello', at: 5 }, null, 'kept'],
+      cc: new Set(['kept@example.com']),
+      only: null,
+      numbers: new Set([1, 2]),
+      ref: null,
+      other: 'FROM#kept@example.com',
+      raw: new Uint8Array([7]),
+      flag: false,
+      missing: null,
+      count: 3,
+    });
+    expect(out.raw).toBe(incident.raw);
+    // Keys are never rewritten, even when they name the person
+    expect(scrubDocument({ pk: 'USER#usr_gone', sk: 'gone@example.com', gsi1sk: 'usr_gone' }, isDeleted)).toEqual({ pk: 'USER#usr_gone', sk: 'gone@example.com' });
+    // An index key that names nobody, or is not a string, stays
+    expect(scrubDocument({ gsi1pk: 'usr_kept', gsi1sk: 7, gsi10pk: 'REPORTER#usr_gone' }, isDeleted)).toEqual({ gsi1pk: 'usr_kept', gsi1sk: 7 });
+    // Not an index key by name: kept as a value and scrubbed like any other
+    expect(scrubDocument({ xgsi1pk: 'usr_gone', gsi1pkx: 'usr_gone' }, isDeleted)).toEqual({ xgsi1pk: null, gsi1pkx: null });
+  });
+
+  it('when nothing is deleted, a document passes through unchanged, copies included', () => {
+    const doc = { pk: 'K', list: ['a', { b: 'c' }], set: new Set(['x']) };
+    expect(scrubDocument(doc, deletedTest(ledgerView([]), () => undefined))).toEqual(doc);
   });
 });
