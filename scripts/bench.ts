@@ -6,7 +6,8 @@
  *
  * Environment: BENCH_QUICK=1 (few iterations, for the bench's own test), BENCH_WARM_ITERATIONS
  * (default 500) and BENCH_COLD_RUNS (default 15) for a shorter full run, BENCH_OUT_DIR (default
- * bench/), BENCH_ONLY_FUNCTIONS=a,b (limit the bundle/cold-init part), BENCH_UPDATE_README=0.
+ * bench/), BENCH_ONLY_FUNCTIONS=a,b (limit the bundle/cold-init part), BENCH_ONLY_SCENARIOS=name,name
+ * (limit the warm rows), BENCH_UPDATE_README=0.
  * The scenarios are data: scripts/bench/scenarios.ts.
  */
 import './bench/preload';
@@ -31,8 +32,13 @@ import { benchContext } from './bench/context';
 import {
   FLOOR_HEADER,
   floorRow,
-  FUNCTION_HEADER,
-  functionRow,
+  FUNCTION_CONSOLE_HEADER,
+  FUNCTION_CONSOLE_LEGEND,
+  FUNCTION_CONSOLE_WIDTHS,
+  functionConsoleRow,
+  NOT_MET_HEADER,
+  NOT_MET_WIDTHS,
+  notMetRows,
   ProgressTable,
   summaryMarkdown,
   THROUGHPUT_HEADER,
@@ -129,6 +135,7 @@ async function main(): Promise<number> {
   const build = tempDir('helpshelf-bench-');
   const buildDir = build.path;
   try {
+    say('Starting the emulator and creating the stage\'s tables, queues, keys and secrets…');
     emulator = await startEmulator(await freePort());
     // An interrupted run (Ctrl-C, kill) leaves no emulator behind either.
     const emulatorProcess = emulator.process;
@@ -160,8 +167,9 @@ async function main(): Promise<number> {
     // ---------------------------------------------------------------- bundles and cold init
     const only = process.env.BENCH_ONLY_FUNCTIONS?.split(',').filter(Boolean);
     const keys = Object.keys(config.functions).filter((k) => !only || only.includes(k));
-    say(`Bundle and cold init (${SIZES.coldRuns} fresh processes each, function and SDK floor alternated):`);
-    const fnTable = new ProgressTable(FUNCTION_HEADER, [22, 12, 28, 30, 18, 12, 18, 5]);
+    say(`Bundle and cold init (${SIZES.coldRuns} fresh processes each, function and its IAM floor alternated; ${keys.length} functions):`);
+    say(FUNCTION_CONSOLE_LEGEND);
+    const fnTable = new ProgressTable(FUNCTION_CONSOLE_HEADER, FUNCTION_CONSOLE_WIDTHS);
     const functions: FunctionResult[] = [];
     for (const key of keys) {
       let result: FunctionResult;
@@ -175,11 +183,11 @@ async function main(): Promise<number> {
         result = { functionKey: key, bundle: null, coldInit: null, error: (error as Error).message.split('\n')[0] };
       }
       functions.push(result);
-      fnTable.row(functionRow(result));
+      fnTable.row(functionConsoleRow(result));
     }
 
     // ---------------------------------------------------------------- warm latency
-    say(`\nWarm latency (up to ${SIZES.warm} in-process invocations each):`);
+    say(`\nWarm latency (up to ${SIZES.warm} in-process invocations each, ${allWarmScenarios().length} scenarios, a row as each finishes):`);
     const ctx = benchContext(config, emulator.endpoint, env, webhookSecret);
     const warmTable = new ProgressTable(WARM_HEADER, [34, 28, 9, 9, 9, 9, 40, 12, 4]);
     const warm: WarmResult[] = [];
@@ -248,6 +256,12 @@ async function main(): Promise<number> {
     writeFileSync(path.join(OUT_DIR, 'chart.svg'), benchChart(results));
     if (!QUICK && process.env.BENCH_UPDATE_README !== '0' && existsSync(path.join(PROJECT_ROOT, 'README.md')) && OUT_DIR === path.join(PROJECT_ROOT, 'bench')) updateReadme(summary);
     say(`\nWrote ${path.relative(PROJECT_ROOT, OUT_DIR) || '.'}/results.json, summary.md and chart.svg in ${((Date.now() - started) / 1000).toFixed(1)} s (${muted.lines()} handler log lines muted).`);
+    const notMet = notMetRows({ functions, warm });
+    if (notMet.length) {
+      say(`\nNot met (${notMet.length}):`);
+      const closing = new ProgressTable(NOT_MET_HEADER, NOT_MET_WIDTHS);
+      for (const row of notMet) closing.row(row);
+    } else say('\nEvery target met.');
     if (problems.length) {
       say(`\nThe bench FAILS: ${problems.length} problem(s):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
       return 1;

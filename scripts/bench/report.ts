@@ -54,6 +54,45 @@ export function functionRow(f: FunctionResult): string[] {
 }
 export const FUNCTION_HEADER = ['function', 'bundle (min)', 'native externals', 'SDK clients loaded', 'cold init ms (p50)', 'IAM floor ms', 'ratio', '≤ 1.3'];
 
+/** SDK clients a bundle loads that its IAM role does not allow: loaded at cold start for nothing. */
+export function unusedClients(bundle: NonNullable<FunctionResult['bundle']>): string[] {
+  const floor = new Set(bundle.floorClients ?? bundle.sdkClients);
+  return bundle.sdkClients.filter((pkg) => !floor.has(pkg)).map((pkg) => short(pkg).replace(/^client-/, ''));
+}
+
+/**
+ * The console's function row: what needs reading first (cold init against the IAM floor, and a
+ * client loaded for nothing, in full as the last column); the markdown summary keeps functionRow.
+ */
+export function functionConsoleRow(f: FunctionResult): string[] {
+  if (!f.bundle) return [f.functionKey, '—', '—', '—', '—', '—', `error: ${f.error}`];
+  const c = f.coldInit;
+  return [f.functionKey, kib(f.bundle.bytes), c ? fmt(c.medianMs) : '—', c ? fmt(c.baselineMedianMs) : '—', c?.ratio == null ? '—' : fmt(c.ratio, 3), c ? yesNo(c.withinTarget) : '—', unusedClients(f.bundle).join(', ') || '—'];
+}
+export const FUNCTION_CONSOLE_HEADER = ['function', 'bundle (min)', 'cold init ms (p50)', 'IAM floor ms', 'ratio', '≤ 1.3', 'SDK clients loaded for nothing'];
+export const FUNCTION_CONSOLE_WIDTHS = [28, 12, 18, 12, 6, 5, 34];
+/** Printed under the function table's header. */
+export const FUNCTION_CONSOLE_LEGEND = 'IAM floor: a bundle constructing only the SDK clients of the services the role allows; ratio — : the role allows no AWS service (no floor).';
+
+/** The closing table: every function, scenario or check that did not meet its target, and by how much. */
+export function notMetRows(r: Pick<BenchResults, 'functions' | 'warm'>): string[][] {
+  const rows: string[][] = [];
+  for (const f of r.functions) {
+    if (f.error) rows.push([f.functionKey, 'bundle / cold init', `failed: ${f.error}`]);
+    else if (f.coldInit?.withinTarget === false) rows.push([f.functionKey, 'cold init ≤ 1.3 × IAM floor', `${fmt(f.coldInit.ratio, 3)} (${fmt(f.coldInit.medianMs)} / ${fmt(f.coldInit.baselineMedianMs)} ms)`]);
+    const unused = f.bundle ? unusedClients(f.bundle) : [];
+    if (unused.length) rows.push([f.functionKey, 'loads only what its role allows', `also loads ${unused.join(', ')}`]);
+  }
+  for (const w of r.warm) {
+    if (w.status === 'failed') rows.push([w.name, 'runs', `failed: ${w.reason ?? ''}`]);
+    if (w.unexpected > 0) rows.push([w.name, 'expected answers', `${w.unexpected} of ${w.iterations} unexpected`]);
+    if (w.withinTarget === false) rows.push([w.name, `AWS calls ${targetText(w.target)}`, `${w.awsCalls?.max ?? '—'} calls`]);
+  }
+  return rows;
+}
+export const NOT_MET_HEADER = ['what', 'target', 'measured'];
+export const NOT_MET_WIDTHS = [44, 34, 40];
+
 const targetText = (t: WarmResult['target']) => (t ? `≤ ${t.max}${t.plusEmail ? ((t.emails ?? 1) > 1 ? ` + ${t.emails} emails` : ' + email') : ''}` : '—');
 
 export function warmRow(w: WarmResult, login: BenchResults['login']): string[] {
@@ -98,7 +137,12 @@ export class ProgressTable {
     this.out(widths.map((w) => '-'.repeat(w)).join('-+-'));
   }
   private line(cells: string[]): string {
-    return cells.map((c, i) => (c.length > this.widths[i] ? `${c.slice(0, this.widths[i] - 1)}…` : c.padEnd(this.widths[i]))).join(' | ');
+    // The last column is printed in full (nothing follows it to keep aligned).
+    const last = cells.length - 1;
+    return cells
+      .map((c, i) => (i === last ? c : c.length > this.widths[i] ? `${c.slice(0, this.widths[i] - 1)}…` : c.padEnd(this.widths[i])))
+      .join(' | ')
+      .trimEnd();
   }
   row(cells: string[]): void {
     this.out(this.line(cells));

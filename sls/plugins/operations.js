@@ -16,10 +16,10 @@
 const TOPIC = 'SecurityAlertsTopic';
 
 const RUNBOOK = {
-  functionErrors:
-    "A function failed (an unhandled error or a timeout). The metric's graph by FunctionName shows which; search its log group /aws/lambda/<name> for the error and its request id; fix or roll back. A failed asynchronous event is in its failures queue (docs/operations.md).",
-  functionThrottles:
-    "A function was throttled: requests or events were refused for lack of concurrency. The metric's graph by FunctionName shows which; check the WAF and API alarms for a flood; raise its reserved concurrency or the account limit if the load is real (docs/operations.md).",
+  functionErrors: (functions) =>
+    `One of the functions ${functions} failed (an unhandled error or a timeout). The alarm's graph has one line per function: search that function's log group /aws/lambda/<name> for the error and its request id; fix or roll back. A failed asynchronous event is in its failures queue (docs/operations.md).`,
+  functionThrottles: (functions) =>
+    `One of the functions ${functions} was throttled: requests or events were refused for lack of concurrency. The alarm's graph has one line per function; check the WAF and API alarms for a flood; raise that function's reserved concurrency or the account limit if the load is real (docs/operations.md).`,
   keyChanges:
     'A key policy was rewritten, a grant created or a key scheduled for deletion on a key of the stage. Check the CloudTrail event (who, which key): expected only from a deploy or restore drill (DynamoDB grants) or a break-glass session; otherwise revert the policy with the break-glass role and cancel any deletion (docs/operations.md).',
   tableThrottles: (tables) =>
@@ -27,16 +27,21 @@ const RUNBOOK = {
 };
 
 /**
- * CloudFormation takes 500 resources per stack, and a stage has ~50 functions: one alarm per
- * function and metric would take 100. An alarm watches up to 10 metrics (metric math), so each
- * alarm sums one metric over up to 9 functions (or both throttle metrics of 4 tables); its
- * description names them, and the metric graph in the console shows which one.
+ * CloudFormation takes 500 resources per stack, and a stage has ~65 functions: one alarm per
+ * function and metric would take ~130. A metric-math alarm reads up to 10 metrics (and up to 10
+ * expressions besides), so each alarm sums one metric of up to 10 functions (or both throttle
+ * metrics of 5 tables); its description names them, and its graph has one line per metric,
+ * labelled with the function's or table's name.
  */
-const PER_ALARM = 9;
+const METRICS_PER_ALARM = 10;
+/** CloudWatch refuses a longer AlarmDescription. */
+const MAX_DESCRIPTION = 1024;
 
 const chunks = (list, size) => Array.from({ length: Math.ceil(list.length / size) }, (_v, i) => list.slice(i * size, (i + 1) * size));
 
 function alarm(name, description, metrics) {
+  if (metrics.length > METRICS_PER_ALARM) throw new Error(`operations: alarm ${name} would read ${metrics.length} metrics (CloudWatch takes ${METRICS_PER_ALARM})`);
+  if (description.length > MAX_DESCRIPTION) throw new Error(`operations: the description of alarm ${name} is ${description.length} characters (CloudWatch takes ${MAX_DESCRIPTION})`);
   return {
     Type: 'AWS::CloudWatch::Alarm',
     Properties: {
@@ -52,24 +57,12 @@ function alarm(name, description, metrics) {
   };
 }
 
-const lambdaAlarm = (name, description, metric) => ({
-  Type: 'AWS::CloudWatch::Alarm',
-  Properties: {
-    AlarmName: name,
-    AlarmDescription: description,
-    ...metric,
-    EvaluationPeriods: 1,
-    Threshold: 1,
-    ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-    TreatMissingData: 'notBreaching',
-    AlarmActions: [{ Ref: TOPIC }],
-  },
-});
-
-const metric = (id, Namespace, MetricName, Name, Value) => ({
+/** One metric of one function or table, labelled with its name in the alarm's graph. */
+const metric = (id, Namespace, MetricName, Name, Value, Period = 300) => ({
   Id: id,
+  Label: Value,
   ReturnData: false,
-  MetricStat: { Metric: { Namespace, MetricName, Dimensions: [{ Name, Value }] }, Period: 300, Stat: 'Sum' },
+  MetricStat: { Metric: { Namespace, MetricName, Dimensions: [{ Name, Value }] }, Period, Stat: 'Sum' },
 });
 
 function applyOperations(template, prefix) {
@@ -77,12 +70,14 @@ function applyOperations(template, prefix) {
   if (!resources[TOPIC] || !resources.DataKey) return;
   const functions = [];
   const tables = [];
-  for (const resource of Object.values(resources)) {
+  for (const [id, resource] of Object.entries(resources)) {
     const p = resource.Properties ?? {};
     if (resource.Type === 'AWS::Logs::LogGroup' && !p.KmsKeyId) {
       resource.Properties = { ...p, KmsKeyId: { 'Fn::GetAtt': ['DataKey', 'Arn'] } };
     }
-    if (resource.Type === 'AWS::Lambda::Function' && typeof p.FunctionName === 'string') {
+    if (resource.Type === 'AWS::Lambda::Function') {
+      // The alarms name each function: one without a literal name would be left unwatched.
+      if (typeof p.FunctionName !== 'string') throw new Error(`operations: function ${id} has no literal FunctionName, so no alarm could watch it`);
       functions.push(p.FunctionName);
       // A function whose environment resolves the origin secret (a dynamic reference) is created after it.
       if (resources.OriginVerifySecret && JSON.stringify(p.Environment ?? {}).includes('{{resolve:secretsmanager:')) {
@@ -116,15 +111,21 @@ function applyOperations(template, prefix) {
       },
     };
   }
-  // Every function at once: Lambda's Errors and Throttles without a dimension sum every function
-  // of the account and region (one stage per account: docs/operations.md). One alarm per
-  // function would take ~130 of the stack's 500 resources.
-  if (functions.length) {
-    const accountWide = (MetricName) => ({ Namespace: 'AWS/Lambda', MetricName, Statistic: 'Sum', Period: 60 });
-    resources.FunctionErrorsAlarm = lambdaAlarm(`${prefix}-function-errors`, RUNBOOK.functionErrors, accountWide('Errors'));
-    resources.FunctionThrottlesAlarm = lambdaAlarm(`${prefix}-function-throttles`, RUNBOOK.functionThrottles, accountWide('Throttles'));
+  // Every function of the stage by name, ten to an alarm: Lambda's Errors and Throttles with the
+  // FunctionName dimension (nothing of another stack or stage), summed, at the first one.
+  for (const [metricName, key, runbook] of [
+    ['Errors', 'FunctionErrors', RUNBOOK.functionErrors],
+    ['Throttles', 'FunctionThrottles', RUNBOOK.functionThrottles],
+  ]) {
+    chunks(functions, METRICS_PER_ALARM).forEach((group, i) => {
+      resources[`${key}Alarm${i + 1}`] = alarm(
+        `${prefix}-function-${metricName.toLowerCase()}-${i + 1}`,
+        runbook(group.join(', ')),
+        group.map((fn, j) => metric(`f${j}`, 'AWS/Lambda', metricName, 'FunctionName', fn, 60)),
+      );
+    });
   }
-  chunks(tables, Math.floor(PER_ALARM / 2)).forEach((group, i) => {
+  chunks(tables, Math.floor(METRICS_PER_ALARM / 2)).forEach((group, i) => {
     resources[`TableThrottlesAlarm${i + 1}`] = alarm(
       `${prefix}-table-throttles-${i + 1}`,
       RUNBOOK.tableThrottles(group.join(', ')),

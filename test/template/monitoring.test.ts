@@ -116,15 +116,40 @@ describe('alarms (stage prod)', () => {
   const alarmsOn = (metric: string) =>
     alarms.filter((a) => watched(a).includes(metric) && a.Threshold === 1 && a.ComparisonOperator === 'GreaterThanOrEqualToThreshold' && (!a.Metrics || a.Metrics.find((m: { ReturnData: boolean }) => m.ReturnData).Expression === 'SUM(METRICS())'));
 
-  it("alarms on every function's Errors and Throttles (at the first one): Lambda's metrics summed over every function", () => {
+  /** The FunctionName of each function metric an alarm sums (metric math), by metric name. */
+  const functionsWatched = (a: Record<string, any>, metric: string): string[] => // eslint-disable-line @typescript-eslint/no-explicit-any
+    (a.Metrics ?? [])
+      .filter((m: { MetricStat?: { Metric: { Namespace: string; MetricName: string } } }) => m.MetricStat?.Metric.Namespace === 'AWS/Lambda' && m.MetricStat.Metric.MetricName === metric)
+      .map((m: { MetricStat: { Metric: { Dimensions: Array<{ Name: string; Value: string }> } } }) => {
+        expect(m.MetricStat.Metric.Dimensions).toEqual([{ Name: 'FunctionName', Value: expect.any(String) }]);
+        return m.MetricStat.Metric.Dimensions[0].Value;
+      });
+
+  it("alarms on every function's Errors and Throttles by its name (at the first one), and names it in the alarm's description", () => {
     expect(functionNames.length).toBeGreaterThanOrEqual(40);
+    // Nothing account-wide: another stack's functions do not raise this stage's alarms.
+    expect(alarms.filter((a) => a.Namespace === 'AWS/Lambda' && !a.Dimensions?.some((d: { Name: string }) => d.Name === 'FunctionName')).map((a) => a.id)).toEqual([]);
     for (const metric of ['Errors', 'Throttles']) {
-      const accountWide = alarms.filter((a) => a.Namespace === 'AWS/Lambda' && a.MetricName === metric && !a.Dimensions && a.Statistic === 'Sum');
-      expect({ metric, alarms: accountWide.length }).toEqual({ metric, alarms: 1 });
-      expect(accountWide[0]).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+      const covering = alarms.filter((a) => functionsWatched(a, metric).length > 0);
+      for (const name of functionNames) {
+        const found = covering.filter((a) => functionsWatched(a, metric).includes(name));
+        expect({ metric, name, alarms: found.length }).toEqual({ metric, name, alarms: 1 });
+        expect({ metric, name, described: found[0].AlarmDescription.split(/[ ,]+/).includes(name) }).toEqual({ metric, name, described: true });
+      }
+      for (const a of covering) {
+        // The alarm watches only this stage's functions, and fires on the first error (throttle) of any of them.
+        expect({ alarm: a.id, strangers: functionsWatched(a, metric).filter((n) => !functionNames.includes(n)) }).toEqual({ alarm: a.id, strangers: [] });
+        expect(a).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', TreatMissingData: 'notBreaching' });
+        expect(a.Metrics.filter((m: { ReturnData: boolean }) => m.ReturnData)).toEqual([expect.objectContaining({ Expression: 'SUM(METRICS())' })]);
+        for (const m of a.Metrics.filter((q: { MetricStat?: unknown }) => q.MetricStat)) expect(m.MetricStat).toMatchObject({ Stat: 'Sum', Period: 60 });
+      }
     }
-    // Metric math takes at most 10 metrics per alarm.
-    for (const a of alarms) expect({ alarm: a.id, metrics: (a.Metrics ?? []).length <= 10 }).toEqual({ alarm: a.id, metrics: true });
+    // Metric math reads at most 10 metrics (and 10 expressions) per alarm; a description takes 1024 characters.
+    for (const a of alarms) {
+      const stats = (a.Metrics ?? []).filter((m: { MetricStat?: unknown }) => m.MetricStat).length;
+      const expressions = (a.Metrics ?? []).filter((m: { Expression?: unknown }) => m.Expression).length;
+      expect({ alarm: a.id, stats: stats <= 10, expressions: expressions <= 10, description: a.AlarmDescription.length <= 1024 }).toEqual({ alarm: a.id, stats: true, expressions: true, description: true });
+    }
   });
 
   it('alarms on throttled reads and writes of every table', () => {
@@ -135,7 +160,7 @@ describe('alarms (stage prod)', () => {
     }
   });
 
-  // CloudFormation's hard limit (cfn-lint's E3010 says the same); ~63 functions use most of it:
+  // CloudFormation's hard limit (cfn-lint's E3010 says the same); ~65 functions use most of it:
   // the next functions need room made (a nested stack, or fewer resources per function).
   it('stays within CloudFormation\'s 500 resources per stack', () => {
     expect(Object.keys(R).length).toBeLessThanOrEqual(500);

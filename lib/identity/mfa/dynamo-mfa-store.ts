@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../../platform/aws/dynamodb';
 import { awsErrorName } from '../../platform/aws/errors';
+import { lockKey, tokenKey } from '../identity-items';
 import type { MfaStore, SecurityEventRecord, TotpRecord } from './model';
 
 /**
- * The second-factor data in DynamoDB, beside the identity items (lib/identity/dynamo-identity-store.ts
- * owns those; the keys below follow its layout).
+ * The second-factor data in DynamoDB, beside the identity items (lib/identity/identity-items.ts owns
+ * those and their keys; the keys below follow its layout).
  *
  * accounts table
  *   USER#<userId> / MFA#TOTP              { status, sealed, enrolmentId, createdAtMs, lastStep?, recovery? (string set of digests) }
@@ -24,8 +25,6 @@ export interface MfaTables {
 const EVENT_TTL_SECONDS = 400 * 86_400;
 
 const totpKey = (userId: string) => ({ pk: `USER#${userId}`, sk: 'MFA#TOTP' });
-const lockKey = (email: string) => ({ pk: `EMAIL#${email}`, sk: 'LOCK' });
-const tokenKey = (userId: string, tokenId: string) => ({ pk: `USER#${userId}`, sk: `TOKEN#${tokenId}` });
 
 function isConditionFailure(error: unknown): boolean {
   const name = awsErrorName(error);

@@ -2,7 +2,7 @@ import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteComma
 import { documentClient } from '../../platform/aws/dynamodb';
 import { awsErrorName } from '../../platform/aws/errors';
 import { eventItem } from '../mfa/dynamo-mfa-store';
-import type { ChallengeRecord, PasskeyRecord, PasskeyStore } from './model';
+import type { PasskeyRecord, PasskeyStore } from './model';
 
 /**
  * Passkeys in the accounts table (beside the identity items):

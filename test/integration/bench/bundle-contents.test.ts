@@ -104,7 +104,6 @@ describe('what the function bundles carry', () => {
     // Known and measured (docs/performance.md, "The floor is the IAM role's"): still loaded for nothing.
     const NOT_YET: Record<string, string[]> = {
       accessGrantsExpire: ['@aws-sdk/client-ses'],
-      meExport: ['@aws-sdk/client-kms', '@aws-sdk/client-s3', '@aws-sdk/client-secrets-manager', '@aws-sdk/client-ses', '@aws-sdk/client-sqs'],
       connectionsPostsList: ['@aws-sdk/client-s3', '@aws-sdk/client-sqs'],
       connectionsPostsCreate: ['@aws-sdk/client-s3', '@aws-sdk/client-sqs'],
     };

@@ -2,7 +2,7 @@ import { isServed, queueConsumer } from '../../../scripts/lib/api-events';
 import { baselineSource, sdkClientsIn } from '../../../scripts/bench/bundles';
 import { floorClients, roleServices } from '../../../scripts/bench/floor';
 import { percentile } from '../../../scripts/bench/stats';
-import { validateResults } from '../../../scripts/bench/report';
+import { functionConsoleRow, notMetRows, ProgressTable, validateResults, type FunctionResult } from '../../../scripts/bench/report';
 
 const functions: Record<string, any> = { // eslint-disable-line @typescript-eslint/no-explicit-any
   me: { name: 'me', handler: 'functions/me.handler', events: [{ http: { path: '/v1/me', method: 'get' } }] },
@@ -72,5 +72,30 @@ describe('bench helpers', () => {
 
   it('rejects a results document that lacks the machine or the emulator latency', () => {
     expect(validateResults({ schemaVersion: 1 })).toEqual(expect.arrayContaining(['machine has cpu, cores and memory', 'emulator per-call latency']));
+  });
+  const fn = (key: string, clients: string[], floor: string[], ratio: number | null): FunctionResult => ({
+    functionKey: key,
+    bundle: { bytes: 700 * 1024, externals: [], sdkClients: clients, roleServices: [], floorClients: floor, baselineBytes: 1, packages: [] },
+    coldInit: { runs: 11, medianMs: 130, baselineMedianMs: 100, ratio, target: 1.3, withinTarget: ratio === null ? null : ratio <= 1.3 },
+  });
+
+  it('the console row says which SDK clients a function loads that its role does not allow, in full', () => {
+    const row = functionConsoleRow(fn('meExport', ['@aws-sdk/client-dynamodb', '@aws-sdk/client-kms', '@aws-sdk/client-secrets-manager', '@aws-sdk/lib-dynamodb'], ['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb'], 1.3));
+    expect(row).toEqual(['meExport', '700.0 KiB', '130.00', '100.00', '1.300', 'yes', 'kms, secrets-manager']);
+    const lines: string[] = [];
+    new ProgressTable(['a', 'last'], [2, 3], (l) => lines.push(l)).row(['abcdef', 'a last column longer than its width']);
+    expect(lines[2]).toBe('a… | a last column longer than its width');
+  });
+
+  it('the closing table lists each function over 1.3 of its floor, each client loaded for nothing and each warm target missed, and nothing else', () => {
+    const rows = notMetRows({
+      functions: [fn('slow', ['@aws-sdk/client-dynamodb'], ['@aws-sdk/client-dynamodb'], 1.45), fn('fine', ['@aws-sdk/client-dynamodb'], ['@aws-sdk/client-dynamodb'], 1.1), fn('extra', ['@aws-sdk/client-ses'], [], null)],
+      warm: [{ name: 'password change', status: 'ok', unexpected: 0, iterations: 500, withinTarget: false, target: { max: 3 }, awsCalls: { max: 4, perRequest: [] } } as never],
+    });
+    expect(rows).toEqual([
+      ['slow', 'cold init ≤ 1.3 × IAM floor', '1.450 (130.00 / 100.00 ms)'],
+      ['extra', 'loads only what its role allows', 'also loads ses'],
+      ['password change', 'AWS calls ≤ 3', '4 calls'],
+    ]);
   });
 });
