@@ -1,35 +1,63 @@
 import * as z from 'zod/mini';
 import { audit } from '../lib/audit';
 import { accessLogItem } from '../lib/access/access-log';
+import { CUSTOMER_FACTOR_OFF_ACTION, CUSTOMER_FACTORS_ACTION, listCustomerFactors, turnOffCustomerFactor, type CustomerFactorPorts } from '../lib/access/customer-factors';
 import { showCustomer } from '../lib/access/customer-record';
 import { dynamoCustomerDirectory } from '../lib/access/dynamo-customer-directory';
 import { requireActiveGrant } from '../lib/access/grants';
 import { accessStore, engineerOf, grantDeps } from '../lib/access/grants-runtime';
 import { REASON_MAX_LENGTH } from '../lib/access/reason';
+import { identityMailer } from '../lib/identity/mail-runtime';
+import { mfa } from '../lib/identity/mfa/runtime';
+import { passkeys } from '../lib/identity/passkeys/runtime';
+import { supportFactors } from '../lib/identity/support-factors';
 import { optionalText, requiredText } from '../lib/ops/args';
 import { action, opsHandler } from '../lib/ops/handler';
+import type { Actor } from '../lib/ops/types';
 import { requireEnv } from '../lib/platform/config';
 import { nowIso } from '../lib/platform/time';
 
 const directory = dynamoCustomerDirectory(requireEnv('ACCOUNTS_TABLE'));
+// The owner is mailed of every factor turned off (the role allows ses:SendEmail); no vault: nothing is sealed or opened.
+const factors = supportFactors({ mfa: () => mfa({ mailer: identityMailer() }), passkeys: () => passkeys({ mailer: identityMailer() }) });
 
-/** `customers show (ID or EMAIL) --reason TEXT`: one customer's record, under the engineer's own grant, audited before it is read. */
+/** The ports of the factor commands, bound to the verified engineer. */
+function factorPorts(actor: Actor, operation: string): CustomerFactorPorts {
+  const engineer = engineerOf(actor);
+  return {
+    directory,
+    audit,
+    requireGrant: (customerId, why) => requireActiveGrant(grantDeps(), engineer, customerId, operation, why),
+    accessLog: (customerId, at, kind, why) => accessStore().log(accessLogItem({ customerId, at, kind, reason: why, role: engineer.role })),
+    factors,
+    now: nowIso,
+  };
+}
+
+// The reason rule lives in lib/access (reason.ts); only the type and size are checked here.
+const customerArgs = { customer: requiredText(320), reason: optionalText(REASON_MAX_LENGTH * 2) };
+
+/**
+ * `customers show (ID or EMAIL) --reason TEXT`: one customer's record; `customers factors` and
+ * `customers factor-off`: their second factors. Each under the engineer's own grant, audited
+ * before anything is read or changed (docs/access.md).
+ */
 export const handler = opsHandler({
-  show: action(
-    // The reason rule lives in showCustomer; only the type and size are checked here.
-    z.object({ customer: requiredText(320), reason: optionalText(REASON_MAX_LENGTH * 2) }),
-    ({ customer, reason }, { actor }) => {
-      const engineer = engineerOf(actor);
-      return showCustomer(
-        {
-          directory,
-          audit,
-          requireGrant: (customerId, why) => requireActiveGrant(grantDeps(), engineer, customerId, 'customers.show', why),
-          readLog: (customerId, at, why) => accessStore().log(accessLogItem({ customerId, at, kind: 'record-read', reason: why, role: engineer.role })),
-          now: nowIso,
-        },
-        { query: customer, reason, actor: actor.id },
-      );
-    },
+  show: action(z.object(customerArgs), ({ customer, reason }, { actor }) => {
+    const engineer = engineerOf(actor);
+    return showCustomer(
+      {
+        directory,
+        audit,
+        requireGrant: (customerId, why) => requireActiveGrant(grantDeps(), engineer, customerId, 'customers.show', why),
+        readLog: (customerId, at, why) => accessStore().log(accessLogItem({ customerId, at, kind: 'record-read', reason: why, role: engineer.role })),
+        now: nowIso,
+      },
+      { query: customer, reason, actor: actor.id },
+    );
+  }),
+  factors: action(z.object(customerArgs), ({ customer, reason }, { actor }) => listCustomerFactors(factorPorts(actor, CUSTOMER_FACTORS_ACTION), { query: customer, reason, actor: actor.id })),
+  'factor-off': action(z.object({ ...customerArgs, factor: optionalText(1500) }), ({ customer, reason, factor }, { actor }) =>
+    turnOffCustomerFactor(factorPorts(actor, CUSTOMER_FACTOR_OFF_ACTION), { query: customer, factor, reason, actor: actor.id }),
   ),
 });

@@ -6,7 +6,8 @@
  *
  * Environment: BENCH_QUICK=1 (few iterations, for the bench's own test), BENCH_WARM_ITERATIONS
  * (default 500) and BENCH_COLD_RUNS (default 15) for a shorter full run, BENCH_OUT_DIR (default
- * bench/), BENCH_ONLY_FUNCTIONS=a,b (limit the bundle/cold-init part), BENCH_UPDATE_README=0.
+ * bench/), BENCH_ONLY_FUNCTIONS=a,b (limit the bundle/cold-init part), BENCH_ONLY_SCENARIOS=name,name
+ * (limit the warm rows), BENCH_UPDATE_README=0.
  * The scenarios are data: scripts/bench/scenarios.ts.
  */
 import './bench/preload';

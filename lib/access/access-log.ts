@@ -3,15 +3,16 @@ import { referenceOf } from './reason';
 
 /**
  * The customer's access log (issue 24, part 3; GET /v1/me/access-log, /account/security): every
- * engineer read of their record, every emergency grant naming them, and every restore or restore
- * drill of a table holding their data — one entry per operation, newest first. Each item is
- * written in the same transaction as the operation's audit entry (so it exists exactly when the
- * entry does), and is kept as long as the audit log (no TTL).
+ * engineer read of their record, every emergency grant naming them, every second factor an
+ * engineer turned off (`customers factor-off`), and every restore or restore drill of a table
+ * holding their data — one entry per operation, newest first. Each item is written in the same
+ * transaction as the operation's audit entry (so it exists exactly when the entry does), and is
+ * kept as long as the audit log (no TTL).
  *
  * What a customer sees names no person and nothing about another customer: the time, the action,
  * the ticket or incident reference alone (not the engineer's free text), and a team role.
  */
-export type AccessLogKind = 'record-read' | 'emergency-access' | 'restore' | 'restore-drill';
+export type AccessLogKind = 'record-read' | 'emergency-access' | 'restore' | 'restore-drill' | 'factor-removed';
 
 /** Where an item lives: one customer's own entries, or operations that touched every customer's data. */
 export type AccessLogScope = { customerId: string } | { everyone: true };
@@ -59,6 +60,7 @@ const ACTIONS: Record<AccessLogKind, string> = {
   'emergency-access': 'Emergency access to your account was granted without a second approval',
   restore: 'A table holding your data was restored from backup',
   'restore-drill': 'A restore drill copied a table holding your data and compared it',
+  'factor-removed': 'An engineer turned off a sign-in method of your account (you were mailed)',
 };
 const ROLES: Record<AccessLogItem['role'], string> = { Engineer: 'Engineering', BreakGlass: 'Engineering (break-glass)', Automated: 'Automated job' };
 

@@ -12,12 +12,12 @@ export const accessLogRoute = defineRoute({
   auth: 'bearer',
   responses: {
     200: {
-      description: 'At most 200 entries: record reads, emergency grants, restores and restore drills of tables holding the caller’s data. No person is named and nothing about another customer is shown.',
+      description: 'At most 200 entries: record reads, emergency grants, second factors an engineer turned off, restores and restore drills of tables holding the caller’s data. No person is named and nothing about another customer is shown.',
       schema: z.object({
         entries: z.array(
           z.object({
             at: isoTimestamp,
-            kind: withMeta(z.enum(['record-read', 'emergency-access', 'restore', 'restore-drill']), { description: 'what happened' }),
+            kind: withMeta(z.enum(['record-read', 'emergency-access', 'restore', 'restore-drill', 'factor-removed']), { description: 'what happened' }),
             action: withMeta(z.string(), { description: 'the same, in a sentence' }),
             reference: withMeta(z.nullable(z.string()), { description: 'the ticket or incident reference the engineer gave (`ticket 4411`, `INC-2041`); null for scheduled restore drills' }),
             role: withMeta(z.string(), { description: 'a team role (`Engineering`, `Engineering (break-glass)`, `Automated job`), never a name' }),

@@ -7,7 +7,9 @@ import type { ConnectionsService } from './service';
  * the rows, each audited; a grant the provider does not confirm goes to the revocation queue,
  * which keeps trying (the same path as the customer's own Disconnect).
  */
-export function connectionsDataRights(connections: () => ConnectionsService): DataRightsPart {
+export type ConnectionsForDataRights = Pick<ConnectionsService, 'list' | 'revokeAll'>;
+
+export function connectionsDataRights(connections: () => ConnectionsForDataRights): DataRightsPart {
   return {
     name: 'connections',
     covers: {

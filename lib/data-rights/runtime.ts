@@ -1,13 +1,8 @@
-import { accessLogDataRights } from '../access/data-rights';
 import { accessStore } from '../access/access-store';
 import { audit } from '../audit';
-import { billingDataRights } from '../billing/data-rights';
-import { stripeCustomers, type StripeCustomers } from '../billing/stripe-customers';
-import { connectionsDataRights } from '../connections/data-rights';
+import type { StripeCustomers } from '../billing/stripe-customers';
 import { connections } from '../connections/runtime';
-import { identityAccountCloser, identityDataRights } from '../identity/data-rights';
-import { factorsDataRights } from '../identity/factors-data-rights';
-import { incidentsDataRights } from '../incidents/data-rights';
+import { identityAccountCloser } from '../identity/data-rights';
 import { requireEnv } from '../platform/config';
 import { sesMailer } from '../platform/mailer';
 import { countMetric } from '../platform/metrics';
@@ -16,39 +11,42 @@ import { dynamoDeletionLedger } from './dynamo-ledger';
 import type { ErasureDeps } from './erasure';
 import { kmsEmailDigester } from './kms-email-digest';
 import type { DataRightsPart } from './part';
+import { dataRightsPartsWith, dataRightsTables } from './parts';
 
 /**
- * Every capability's data-rights part, wired to the stage, once per execution environment. The
- * order is the erasure order: outside services and the records that need the account first,
- * identity (sessions, tokens, the account itself) last.
+ * The deletion's wiring (meDelete, and the ops erasure): every part with the services it erases
+ * through (the provider, Stripe), the ledger, the audit log and the owner's mail, once per
+ * execution environment. The Stripe SDK is loaded when a deletion first needs it (most accounts
+ * have no Stripe customer), not at cold start. The export has its own wiring (export-runtime.ts).
  */
 const env = {
-  accounts: requireEnv('ACCOUNTS_TABLE'),
-  tokens: requireEnv('TOKENS_TABLE'),
-  billing: requireEnv('BILLING_TABLE'),
-  incidents: requireEnv('INCIDENTS_TABLE'),
   audit: requireEnv('AUDIT_TABLE'),
   ledgerKey: requireEnv('DELETION_LEDGER_KEY'),
   stripeKeySecret: requireEnv('STRIPE_API_KEY_SECRET_ID'),
   stripeApiUrl: requireEnv('STRIPE_API_URL'),
 };
 
-let customers: StripeCustomers | undefined;
+let customers: Promise<StripeCustomers> | undefined;
+const lazyStripeCustomers: StripeCustomers = {
+  async delete(customerId) {
+    customers ??= import('../billing/stripe-customers')
+      .then((m) => m.stripeCustomers({ apiKeySecretId: env.stripeKeySecret, apiUrl: env.stripeApiUrl }))
+      .catch((error: unknown) => {
+        customers = undefined; // the next deletion tries again
+        throw error;
+      });
+    return (await customers).delete(customerId);
+  },
+};
+
 let parts: DataRightsPart[] | undefined;
 
 export function dataRightsParts(): DataRightsPart[] {
-  parts ??= [
-    connectionsDataRights(connections),
-    billingDataRights({ billingTable: env.billing, customers: () => (customers ??= stripeCustomers({ apiKeySecretId: env.stripeKeySecret, apiUrl: env.stripeApiUrl })) }),
-    incidentsDataRights({ incidentsTable: env.incidents }),
-    factorsDataRights({ accounts: env.accounts }),
-    accessLogDataRights(accessStore()),
-    identityDataRights({ accounts: env.accounts, tokens: env.tokens }),
-  ];
+  parts ??= dataRightsPartsWith({ connections, customers: () => lazyStripeCustomers, accessLog: accessStore() });
   return parts;
 }
 
-export const identityTables = { accounts: env.accounts, tokens: env.tokens };
+export const identityTables = { accounts: dataRightsTables.accounts, tokens: dataRightsTables.tokens };
 
 export function erasureDeps(): ErasureDeps {
   const ledger = dynamoDeletionLedger(env.audit);

@@ -1,4 +1,4 @@
-import { GetCommand, QueryCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, UnauthorizedError } from '../platform/errors';
 import { batchWriteAll, documentClient, queryItems } from '../platform/aws/dynamodb';
 import { awsErrorName } from '../platform/aws/errors';
@@ -6,9 +6,8 @@ import type { AccountCloser } from '../data-rights/erasure';
 import type { DataRightsPart, DataSubject } from '../data-rights/part';
 import type { PasswordHasher } from './password-hasher';
 import type { UserRecord } from './model';
+import { lockKey, markKey, userKey, type TransactItem } from './identity-items';
 import { TOKEN_KINDS } from './token-format';
-
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 /**
  * Identity's part of a customer's data rights: the account itself, its sessions and access tokens.
@@ -20,9 +19,6 @@ type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[numb
  * - erase: every token item, then the mark (last: a token must never outlive its mark), then the
  *   account's partition.
  */
-const userKey = (userId: string) => ({ pk: `USER#${userId}`, sk: 'PROFILE' });
-const lockKey = (email: string) => ({ pk: `EMAIL#${email}`, sk: 'LOCK' });
-const markKey = (userId: string) => ({ pk: `USER#${userId}`, sk: 'REVOCATION' });
 
 /** Past any credential version an account can reach: every token, issued or to come, is revoked by it. */
 export const CLOSED_ACCOUNT_VERSION = Number.MAX_SAFE_INTEGER;

@@ -3,6 +3,7 @@ import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { BenchContext, ThroughputSpec, WarmScenario } from './types';
 import { emulatorDocumentClient } from '../lib/emulator-clients';
 import { CONNECTION_SCENARIOS } from './connections';
+import { DATA_RIGHTS_SCENARIOS } from './data-rights';
 
 /**
  * THE BENCH'S DATA. One entry per measured route. A scenario whose route (or a route its setup
@@ -292,6 +293,7 @@ export const WARM_SCENARIOS: WarmScenario<any>[] = [ // eslint-disable-line @typ
     awsCalls: { max: 1 },
   },
   ...CONNECTION_SCENARIOS,
+  ...DATA_RIGHTS_SCENARIOS,
 ];
 
 // ------------------------------------------------------------------ Stripe helpers

@@ -57,7 +57,25 @@ describe('least privilege: every function role in the packaged template (stage p
       expect.objectContaining({ actions: ['s3:ListBucketVersions'], resources: ['${AuditAnchorBucket.Arn}'] }),
     ]);
     expect(data('opsInsights')).toEqual([expect.objectContaining({ actions: ['dynamodb:Scan'], resources: ['${AccountsTable.Arn}', '${IncidentsTable.Arn}'] })]);
-    expect(data('opsCustomers').flatMap((s) => s.actions).sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:Query', 'dynamodb:UpdateItem', 'kms:GenerateDataKey', 'kms:GenerateMac', 's3:PutObject']);
+    // customers show / factors / factor-off: the accounts table (the record; the passkeys and the
+    // app, removed with the credential's flag and the security event), the grants and access log,
+    // the audit writer's grants, the owner's mail.
+    expect(data('opsCustomers').flatMap((s) => s.actions).sort()).toEqual([
+      'dynamodb:DeleteItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:PutItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+      'dynamodb:Query',
+      'dynamodb:Query',
+      'dynamodb:UpdateItem',
+      'dynamodb:UpdateItem',
+      'kms:GenerateDataKey',
+      'kms:GenerateMac',
+      's3:PutObject',
+      'ses:SendEmail',
+    ]);
     // The credential migration: the accounts table (scan, conditional updates, no delete, no put)
     // and the audit writer's grants; nothing on the tokens or rate-limits tables.
     expect(data('opsAccountsMigration')).toEqual([

@@ -28,6 +28,8 @@ const EVENT_TEXT: Record<string, string> = {
   recovery_code_used: 'Recovery code used to sign in',
   passkey_added: 'Passkey added',
   passkey_removed: 'Passkey removed',
+  totp_disabled_by_support: 'Authenticator app turned off by HelpShelf support (see "Access to your data")',
+  passkey_removed_by_support: 'Passkey removed by HelpShelf support (see "Access to your data")',
 };
 
 export interface FactorsHost {

@@ -20,7 +20,15 @@ export interface TotpRecord {
   recoveryDigests: string[];
 }
 
-export type SecurityEventKind = 'totp_enabled' | 'totp_disabled' | 'recovery_code_used' | 'passkey_added' | 'passkey_removed';
+/** `…_by_support`: turned off by an engineer with `customers factor-off` (a grant and a reason; docs/access.md). */
+export type SecurityEventKind =
+  | 'totp_enabled'
+  | 'totp_disabled'
+  | 'recovery_code_used'
+  | 'passkey_added'
+  | 'passkey_removed'
+  | 'totp_disabled_by_support'
+  | 'passkey_removed_by_support';
 
 export interface SecurityEventRecord {
   at: string;

@@ -100,7 +100,7 @@ export const securityEventsRoute = defineRoute({
         events: z.array(
           z.object({
             at: isoTimestamp,
-            event: withMeta(z.string(), { description: '`totp_enabled`, `totp_disabled`, `recovery_code_used`, `passkey_added`, `passkey_removed`' }),
+            event: withMeta(z.string(), { description: '`totp_enabled`, `totp_disabled`, `recovery_code_used`, `passkey_added`, `passkey_removed`; `totp_disabled_by_support`, `passkey_removed_by_support` (an engineer, with a grant and a reason: the access log names the request)' }),
             detail: withMeta(z.nullable(z.string()), { description: "a passkey's name" }),
           }),
         ),

@@ -42,8 +42,8 @@ export function mfaService(deps: MfaDeps) {
     return { at: new Date(now()).toISOString(), event: kind, ...(detail ? { detail } : {}) };
   }
 
-  async function notify(owner: FactorOwner, record: SecurityEventRecord): Promise<void> {
-    await mailer.send(factorChangeMail(owner.email, record.event, record.at, deps.websiteUrl, record.detail));
+  async function notify(owner: FactorOwner, record: SecurityEventRecord, reference?: string): Promise<void> {
+    await mailer.send(factorChangeMail(owner.email, record.event, record.at, deps.websiteUrl, record.detail, reference));
   }
 
   return {
@@ -71,15 +71,20 @@ export function mfaService(deps: MfaDeps) {
       return { recoveryCodes: codes };
     },
 
-    /** DELETE /v1/mfa/totp: the app (on or pending) and its recovery codes are gone; the owner is mailed. */
-    async disableTotp(owner: FactorOwner): Promise<void> {
+    /**
+     * DELETE /v1/mfa/totp: the app (on or pending) and its recovery codes are gone; the owner is
+     * mailed. `bySupport` (the ticket or incident reference): `customers factor-off`, whose event
+     * and mail say support did it. True when an app that was on is off now.
+     */
+    async disableTotp(owner: FactorOwner, options: { bySupport?: string } = {}): Promise<boolean> {
       const record = await store.getTotp(owner.userId);
-      if (!record) return;
-      const disabled = record.status === 'active' ? event('totp_disabled') : undefined;
+      if (!record) return false;
+      const disabled = record.status === 'active' ? event(options.bySupport ? 'totp_disabled_by_support' : 'totp_disabled') : undefined;
       if (!(await store.removeTotp(owner.userId, owner.email, record.enrolmentId, disabled))) {
         throw new AppError(409, 'conflict', 'The authenticator app changed meanwhile. Reload and try again.');
       }
-      if (disabled) await notify(owner, disabled);
+      if (disabled) await notify(owner, disabled, options.bySupport);
+      return disabled !== undefined;
     },
 
     /**

@@ -36,5 +36,5 @@ export interface PasskeyStore {
   /** Records a use: the new counter and flags, on condition that the counter is still `previousCounter` (one use per assertion). */
   recordUse(userId: string, credentialId: string, previousCounter: number, use: { counter: number; backedUp: boolean; at: string }): Promise<boolean>;
   /** Removes one passkey of this user with its security event; the removed record, or undefined if there was none. */
-  removePasskey(userId: string, credentialId: string, event: { at: string; event: 'passkey_removed' }): Promise<PasskeyRecord | undefined>;
+  removePasskey(userId: string, credentialId: string, event: { at: string; event: 'passkey_removed' | 'passkey_removed_by_support' }): Promise<PasskeyRecord | undefined>;
 }

@@ -114,12 +114,18 @@ export function passkeyService(deps: PasskeyDeps) {
       return (await store.listPasskeys(userId)).sort((a, b) => a.createdAt.localeCompare(b.createdAt)).map((p) => ({ id: p.credentialId, name: p.name, createdAt: p.createdAt, lastUsedAt: p.lastUsedAt }));
     },
 
-    /** DELETE /v1/passkeys/{id} (recent sign-in): 404 for an id that is not the caller's. */
-    async remove(user: UserRecord, credentialId: string) {
+    /**
+     * DELETE /v1/passkeys/{id} (recent sign-in): 404 for an id that is not the caller's.
+     * `bySupport` (the ticket or incident reference): `customers factor-off`, whose event and mail
+     * say support did it. The name of the passkey removed.
+     */
+    async remove(user: Pick<UserRecord, 'userId' | 'email'>, credentialId: string, options: { bySupport?: string } = {}): Promise<string> {
       const at = iso();
-      const removed = /^[A-Za-z0-9_-]{1,1400}$/.test(credentialId) ? await store.removePasskey(user.userId, credentialId, { at, event: 'passkey_removed' }) : undefined;
+      const kind = options.bySupport ? 'passkey_removed_by_support' : 'passkey_removed';
+      const removed = /^[A-Za-z0-9_-]{1,1400}$/.test(credentialId) ? await store.removePasskey(user.userId, credentialId, { at, event: kind }) : undefined;
       if (!removed) throw new NotFoundError('not_found', 'No such passkey.');
-      await deps.mailer.send(factorChangeMail(user.email, 'passkey_removed', at, deps.websiteUrl, removed.name));
+      await deps.mailer.send(factorChangeMail(user.email, kind, at, deps.websiteUrl, removed.name, options.bySupport));
+      return removed.name;
     },
 
     /** POST /v1/sessions/passkey-options: no allowCredentials (the authenticator offers the account), UV required. */

@@ -103,9 +103,7 @@ describe('what the function bundles carry', () => {
   it('a function carries no AWS SDK client its IAM role does not allow it to call (issue 26: each function loads only what it calls)', async () => {
     // Known and measured (docs/performance.md, "The floor is the IAM role's"): still loaded for nothing.
     const NOT_YET: Record<string, string[]> = {
-      opsCustomers: ['@aws-sdk/client-ses'],
       accessGrantsExpire: ['@aws-sdk/client-ses'],
-      meExport: ['@aws-sdk/client-kms', '@aws-sdk/client-s3', '@aws-sdk/client-secrets-manager', '@aws-sdk/client-ses', '@aws-sdk/client-sqs'],
       connectionsPostsList: ['@aws-sdk/client-s3', '@aws-sdk/client-sqs'],
       connectionsPostsCreate: ['@aws-sdk/client-s3', '@aws-sdk/client-sqs'],
     };

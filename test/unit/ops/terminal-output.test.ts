@@ -29,6 +29,11 @@ function sampleFor(spec: CommandSpec): unknown {
   switch (spec.path.join(' ')) {
     case 'customers show':
       return { customer: { id: s, email: s, name: s, verified: true, verifiedAt: s, created: s, billing: { customerId: s, status: s } }, auditSeq: 1, grant: s };
+    case 'customers factors':
+    case 'customers factor-off': {
+      const factors = { authenticatorApp: s, recoveryCodesLeft: 2, passkeys: [{ id: s, name: s, createdAt: s, lastUsedAt: s }] };
+      return { customer: s, factors, remaining: factors, removed: [{ factor: 'passkey', id: s, name: s }, { factor: 'totp' }], passwordAloneSignsIn: false, auditSeq: 1, grant: s };
+    }
     case 'audit list':
       return { chain: { intact: false, entries: 1, firstBreak: { seq: 1, problem: s, detail: s } }, since: s, entries: [entry] };
     case 'access grants':
