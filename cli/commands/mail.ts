@@ -4,6 +4,12 @@ import { receiveLocally, type InboundOutcome } from '../../scripts/lib/inbound-m
 import { table } from '../format';
 import { OpsCommandError, type CommandSpec } from '../types';
 
+/** What the security inbox did with a message (`mail receive`, `mail replay`): one line each. */
+function inboundOutcome(result: unknown): string {
+  const r = result as Omit<InboundOutcome, 'objectKey'>;
+  return [`outcome: ${r.outcome}`, ...(r.incidentId ? [`incident: ${r.incidentId}`] : []), ...(r.reason ? [`reason: ${r.reason}`] : [])].join('\n');
+}
+
 /**
  * `mail list`: the local stage sends real SES calls to the emulator, which keeps every message;
  * this reads them back. Deployed stages deliver mail for real, so the command is local-only.
@@ -60,10 +66,7 @@ export const mailCommands: CommandSpec[] = [
         throw new OpsCommandError(`Delivering ${file} to the local inbox failed: ${(error as Error).message}`, 'receive_failed');
       }
     },
-    format(result) {
-      const r = result as Omit<InboundOutcome, 'objectKey'>;
-      return [`outcome: ${r.outcome}`, ...(r.incidentId ? [`incident: ${r.incidentId}`] : []), ...(r.reason ? [`reason: ${r.reason}`] : [])].join('\n');
-    },
+    format: inboundOutcome,
   },
   {
     path: ['mail', 'replay'],
@@ -73,10 +76,7 @@ export const mailCommands: CommandSpec[] = [
       reason: { type: 'string', required: true, description: 'why: a ticket or incident reference, e.g. "INC-2041 inbox failures alarm"' },
     },
     run: (context, args) => context.invoke('opsInbox', 'replay', { key: args.options.key, reason: args.options.reason }),
-    format(result) {
-      const r = result as InboundOutcome;
-      return [`outcome: ${r.outcome}`, ...(r.incidentId ? [`incident: ${r.incidentId}`] : []), ...(r.reason ? [`reason: ${r.reason}`] : [])].join('\n');
-    },
+    format: inboundOutcome,
   },
   {
     path: ['mail', 'ignored'],

@@ -50,6 +50,21 @@ export interface ConnectTransaction {
   startedAtMs?: number;
 }
 
+/** A revocation the provider did not confirm, queued to retry; the tokens stay sealed. */
+export interface RevocationMessage {
+  userId: string;
+  connectionId: string;
+  provider: string;
+  sealed: SealedTokens;
+  reason: string;
+  queuedAt: string;
+}
+
+/** The revocation queue's port (sqs-revocation-queue.ts is the adapter). */
+export interface RevocationQueue {
+  send(message: RevocationMessage): Promise<void>;
+}
+
 /**
  * The store's port: every decision that depends on stored state is one conditional write
  * (dynamo-connection-store.ts is the adapter).

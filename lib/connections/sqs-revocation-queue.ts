@@ -1,6 +1,6 @@
 import { GetQueueUrlCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { sqsClient } from '../platform/aws/sqs';
-import type { RevocationQueue } from './service';
+import type { RevocationQueue } from './model';
 
 /** SQS adapter of the revocation retry queue. Messages carry sealed tokens only, never plain ones. */
 const urls = new Map<string, Promise<string>>();

@@ -6,7 +6,7 @@ import { retry, TryAgainError, type RetryPolicy } from '../platform/retry';
 import { lockKey, markKey, oneTimeKey, plainItem, toCredential, toMark, toOneTime, toToken, toUser, tokenKey, userKey, type IdentityTables, type ItemKey, type Transaction } from './identity-items';
 import { CREATE_USER_ITEMS, identityWrites } from './identity-writes';
 import type { ExtraWrites, IdentityStore, IssueGuard, OneTimeTokenRecord } from './model';
-import { cancellationReasons, classifyWriteFailure, isConditionFailure, reasonsByName } from './write-failures';
+import { cancellationReasons, classifyWriteFailure, conditionalWrite, reasonsByName } from './write-failures';
 
 /**
  * The identity data in DynamoDB: a thin adapter. The items' layout and the records read from them
@@ -51,17 +51,6 @@ export function dynamoIdentityStore(tables: IdentityTables): IdentityStore {
     } catch (error) {
       // Still cancelled by conflicts after every run: another transaction on these items won.
       if (classifyWriteFailure(error) === 'conflict') return false;
-      throw error;
-    }
-  }
-
-  /** One conditional write: false when its condition failed. */
-  async function conditional(send: () => Promise<unknown>): Promise<boolean> {
-    try {
-      await send();
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
       throw error;
     }
   }
@@ -144,13 +133,13 @@ export function dynamoIdentityStore(tables: IdentityTables): IdentityStore {
     },
 
     async putUnlockCode(email, digest, expiresAtMs, userId) {
-      await conditional(() => documentClient.send(new PutCommand(writes.putUnlockCode(email, digest, expiresAtMs, userId))));
+      await conditionalWrite(() => documentClient.send(new PutCommand(writes.putUnlockCode(email, digest, expiresAtMs, userId))));
     },
 
-    consumeUnlockCode: (email, digest, nowMs) => conditional(() => documentClient.send(new DeleteCommand(writes.consumeUnlockCode(email, digest, nowMs)))),
+    consumeUnlockCode: (email, digest, nowMs) => conditionalWrite(() => documentClient.send(new DeleteCommand(writes.consumeUnlockCode(email, digest, nowMs)))),
 
     async putNothing(purpose, digest) {
-      await conditional(() => documentClient.send(new PutCommand(writes.putNothing(purpose, digest))));
+      await conditionalWrite(() => documentClient.send(new PutCommand(writes.putNothing(purpose, digest))));
     },
 
     peekVerification: (userId, digest, nowMs) => peekOneTime('verify', userId, digest, nowMs),
@@ -171,10 +160,10 @@ export function dynamoIdentityStore(tables: IdentityTables): IdentityStore {
     },
 
     async touchToken(userId, tokenId, nowMs, nowIso, staleBeforeMs) {
-      await conditional(() => documentClient.send(new UpdateCommand(writes.touchToken(userId, tokenId, nowMs, nowIso, staleBeforeMs))));
+      await conditionalWrite(() => documentClient.send(new UpdateCommand(writes.touchToken(userId, tokenId, nowMs, nowIso, staleBeforeMs))));
     },
 
-    deleteToken: (userId, tokenId, digest) => conditional(() => documentClient.send(new DeleteCommand(writes.deleteToken(userId, tokenId, digest)))),
+    deleteToken: (userId, tokenId, digest) => conditionalWrite(() => documentClient.send(new DeleteCommand(writes.deleteToken(userId, tokenId, digest)))),
 
     async listTokens(userId, limit, afterTokenId) {
       const res = await documentClient.send(

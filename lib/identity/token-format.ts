@@ -103,9 +103,5 @@ export function parseToken(stage: string, token: unknown, kinds: readonly TokenK
   };
 }
 
-/** Constant-time comparison of two hex digests. */
-export function digestsEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
+/** Constant-time comparison of two hex digests (the one in lib/platform/digests.ts). */
+export { digestsEqual } from '../platform/digests';

@@ -1,3 +1,5 @@
+import { ServiceUnavailableError } from '../platform/errors';
+
 /**
  * What a refused DynamoDB write means, read from the error alone (pure: no client, no I/O).
  *
@@ -56,4 +58,22 @@ export function classifyWriteFailure(error: unknown): WriteFailure {
 /** True only for a failed condition: never for a throttled or conflicting transaction. */
 export function isConditionFailure(error: unknown): boolean {
   return classifyWriteFailure(error) === 'condition';
+}
+
+/**
+ * Runs one conditional write (a single write or a transaction): true when it was made, false when
+ * the data is not as its conditions say (a failed condition, or another transaction on its items
+ * won). A throttled transaction did not run and is not a failed condition: 503, as a throttled
+ * single write already is; anything else propagates.
+ */
+export async function conditionalWrite(send: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await send();
+    return true;
+  } catch (error) {
+    const kind = classifyWriteFailure(error);
+    if (kind === 'condition' || kind === 'conflict') return false;
+    if (kind === 'throttled') throw new ServiceUnavailableError(undefined, { cause: error });
+    throw error;
+  }
 }

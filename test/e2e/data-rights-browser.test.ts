@@ -1,13 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import type { Page } from 'playwright-core';
-import { tokenFromMail } from '../../scripts/bench/scenarios';
 import { uniqueIp } from '../cases/incidents.cases';
 import path from 'node:path';
-import { openBrowser, screenshot, SCREENSHOT_DIR, seriousAxeViolations, watch, type Browser } from '../support/browser';
+import { screenshot, SCREENSHOT_DIR, seriousAxeViolations, watch } from '../support/browser';
+import { browserPerFile, signInOnPage, verifiedAccount, withoutExpected401s } from '../support/browser-account';
 import { viaHttp } from '../support/http';
-import { mailTo } from '../support/mail';
-import { registerSecret } from '../support/secrets-registry';
 
 /**
  * "Your data" on /account/security in Chromium against the running local stage: "Download my
@@ -18,48 +15,17 @@ import { registerSecret } from '../support/secrets-registry';
 const BASE = process.env.E2E_BASE_URL!;
 const PUBLIC = process.env.E2E_PUBLIC_URL!;
 const send = viaHttp(BASE);
-let browser: Browser;
+const browser = browserPerFile();
 jest.setTimeout(240_000);
-
-/** Chromium logs every 4xx as a console error: the 401 of a wrong password is expected here. */
-const unexpected = (problems: string[]) => problems.filter((p) => !p.includes('the server responded with a status of 401'));
-
-beforeAll(async () => {
-  browser = await openBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-
-async function verifiedAccount(): Promise<{ email: string; password: string }> {
-  const email = `data-rights-${randomUUID()}@example.test`;
-  const password = `amber lantern ${randomUUID()}`;
-  registerSecret(password, 'browser test password');
-  expect((await send({ method: 'POST', path: '/v1/signup', body: { email, password }, sourceIp: uniqueIp() })).status).toBe(202);
-  const mail = (await mailTo(email, process.env.E2E_EMULATOR_ENDPOINT)).at(-1)!;
-  expect((await send({ method: 'POST', path: '/v1/signup/verify', body: { token: tokenFromMail(mail.body), password }, sourceIp: uniqueIp() })).status).toBe(200);
-  return { email, password };
-}
-
-async function signIn(page: Page, account: { email: string; password: string }): Promise<string> {
-  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
-  await page.getByLabel('Email').fill(account.email);
-  await page.getByLabel('Password', { exact: true }).fill(account.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: `Signed in as ${account.email}` }).waitFor();
-  const token = (await page.evaluate('sessionStorage.getItem("helpshelf.session")')) as string;
-  registerSecret(token, 'browser session token');
-  return token;
-}
 
 describe('"Your data" on /account/security in Chromium', () => {
   it('downloads the export as a file, then deletes the account from the page, and the API agrees it is gone', async () => {
     // Prepare
-    const account = await verifiedAccount();
-    const page = await browser.context.newPage();
+    const account = await verifiedAccount(send, 'data-rights');
+    const page = await browser().context.newPage();
     const { problems } = await watch(page);
     await page.goto(`${PUBLIC}/account/security`);
-    const token = await signIn(page, account);
+    const token = await signInOnPage(page, account);
 
     // Act: download my data
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download my data' }).click()]);
@@ -107,7 +73,7 @@ describe('"Your data" on /account/security in Chromium', () => {
     // Assert: the API agrees
     expect((await send({ method: 'GET', path: '/v1/me', headers: { Authorization: `Bearer ${token}` } })).status).toBe(401);
     expect((await send({ method: 'POST', path: '/v1/sessions', body: { email: account.email, password: account.password }, sourceIp: uniqueIp() })).status).toBe(401);
-    expect(unexpected(problems)).toEqual([]);
+    expect(withoutExpected401s(problems)).toEqual([]);
     await page.close();
   });
 });

@@ -5,6 +5,7 @@ import { issuedTokens, revokeAllAtProvider } from '../../scripts/lib/social-prov
 import { CONNECT_FAILURE_FALLBACK, CONNECT_FAILURE_MESSAGES } from '../../lib/pages/connect-outcome';
 import { uniqueIp } from '../cases/incidents.cases';
 import { disableJavaScript, openBrowser, screenshot, seriousAxeViolations, watch, type Browser } from '../support/browser';
+import { signInOnPage, verifiedAccount } from '../support/browser-account';
 import { viaHttp } from '../support/http';
 import { bearer } from '../support/connections';
 import { cliOps } from '../support/incidents';
@@ -33,29 +34,6 @@ async function rowsOf(page: Page, list: 'sessions' | 'tokens', n: number): Promi
   if (n > 0) await rows.nth(n - 1).waitFor();
   await rows.nth(n).waitFor({ state: 'detached' });
   expect(await rows.count()).toBe(n);
-}
-
-/** A signed-up, verified account (through the API); its password joins the leak check. */
-async function verifiedAccount(prefix: string): Promise<{ email: string; password: string }> {
-  const email = `${prefix}-${randomUUID()}@example.test`;
-  const password = `violet harbor ${randomUUID()}`;
-  registerSecret(password, 'browser test password');
-  expect((await send({ method: 'POST', path: '/v1/signup', body: { email, password }, sourceIp: uniqueIp() })).status).toBe(202);
-  const mail = (await mailTo(email, process.env.E2E_EMULATOR_ENDPOINT)).at(-1)!;
-  expect((await send({ method: 'POST', path: '/v1/signup/verify', body: { token: tokenFromMail(mail.body), password }, sourceIp: uniqueIp() })).status).toBe(200);
-  return { email, password };
-}
-
-/** Signs in on the account page that is open; returns the session token the tab keeps. */
-async function signInOnPage(page: Page, account: { email: string; password: string }): Promise<string> {
-  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
-  await page.getByLabel('Email', { exact: true }).fill(account.email);
-  await page.getByLabel('Password', { exact: true }).fill(account.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: `Signed in as ${account.email}` }).waitFor();
-  const session = (await page.evaluate('sessionStorage.getItem("helpshelf.session")')) as string;
-  registerSecret(session, 'browser session token');
-  return session;
 }
 
 /**
@@ -294,7 +272,7 @@ describe('the pages in Chromium', () => {
 
   it('on the account page, a person connects `demo` through the real redirects, sees it need reconnecting once the provider ends the grant, reconnects it and disconnects it; the API and the provider agree at each step', async () => {
     // Prepare: a verified account, signed in on the stage's public URL (where the flow returns)
-    const account = await verifiedAccount('browser-connections');
+    const account = await verifiedAccount(send, 'browser-connections');
     const { page, problems } = await newPage();
     await page.goto(`${PUBLIC}/account/security`);
     const session = await signInOnPage(page, account);
@@ -374,7 +352,7 @@ describe('the pages in Chromium', () => {
 
   it('back from a connect flow that failed, the account page says why in plain words and drops the query; a crafted reason is never shown', async () => {
     // Prepare
-    const account = await verifiedAccount('browser-connect-error');
+    const account = await verifiedAccount(send, 'browser-connect-error');
     const { page, problems } = await newPage();
     await page.goto(`${PUBLIC}/account/security`);
     await signInOnPage(page, account);

@@ -1,12 +1,11 @@
-import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import type { CDPSession, Page } from 'playwright-core';
-import { tokenFromMail } from '../../scripts/bench/scenarios';
 import { totpCodeAt } from '../../lib/identity/mfa/totp';
 import { timeStep } from '../../lib/identity/mfa/totp-rule';
 import { uniqueIp } from '../cases/incidents.cases';
-import { openBrowser, screenshot, watch, type Browser } from '../support/browser';
+import { screenshot, watch } from '../support/browser';
+import { browserPerFile, signInOnPage, verifiedAccount as verifiedAccountVia, withoutExpected401s, type BrowserAccount } from '../support/browser-account';
 import { viaHttp } from '../support/http';
-import { mailTo } from '../support/mail';
 import { registerSecret } from '../support/secrets-registry';
 
 /**
@@ -18,29 +17,15 @@ import { registerSecret } from '../support/secrets-registry';
 const BASE = process.env.E2E_BASE_URL!;
 const PUBLIC = process.env.E2E_PUBLIC_URL!;
 const send = viaHttp(BASE);
-let browser: Browser;
+const browser = browserPerFile();
 jest.setTimeout(240_000);
 
-/** Chromium logs every 4xx as a console error: the 401s these flows expect (a refused passkey, the second-factor step) are not problems. */
-const unexpected = (problems: string[]) => problems.filter((p) => !p.includes('the server responded with a status of 401'));
-
-beforeAll(async () => {
-  browser = await openBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-
-async function verifiedAccount(): Promise<{ email: string; password: string; userId: string }> {
-  const email = `passkey-${randomUUID()}@example.test`;
-  const password = `violet harbor ${randomUUID()}`;
-  registerSecret(password, 'browser test password');
-  expect((await send({ method: 'POST', path: '/v1/signup', body: { email, password }, sourceIp: uniqueIp() })).status).toBe(202);
-  const mail = (await mailTo(email, process.env.E2E_EMULATOR_ENDPOINT)).at(-1)!;
-  expect((await send({ method: 'POST', path: '/v1/signup/verify', body: { token: tokenFromMail(mail.body), password }, sourceIp: uniqueIp() })).status).toBe(200);
-  const session = await send({ method: 'POST', path: '/v1/sessions', body: { email, password }, sourceIp: uniqueIp() });
+/** A verified account and its user id (a passkey's user handle). */
+async function verifiedAccount(): Promise<BrowserAccount & { userId: string }> {
+  const account = await verifiedAccountVia(send, 'passkey');
+  const session = await send({ method: 'POST', path: '/v1/sessions', body: { email: account.email, password: account.password }, sourceIp: uniqueIp() });
   const me = await send({ method: 'GET', path: '/v1/me', headers: { Authorization: `Bearer ${session.json.token}` } });
-  return { email, password, userId: me.json.id as string };
+  return { ...account, userId: me.json.id as string };
 }
 
 async function addAuthenticator(cdp: CDPSession): Promise<string> {
@@ -48,20 +33,6 @@ async function addAuthenticator(cdp: CDPSession): Promise<string> {
     options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
   });
   return authenticatorId;
-}
-
-async function signInWithPassword(page: Page, account: { email: string; password: string }, otp?: string): Promise<void> {
-  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
-  await page.getByLabel('Email', { exact: true }).fill(account.email);
-  await page.getByLabel('Password', { exact: true }).fill(account.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  if (otp !== undefined) {
-    await page.getByLabel('Code from your authenticator app').waitFor();
-    await page.getByLabel('Code from your authenticator app').fill(otp);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-  }
-  await page.getByRole('heading', { name: `Signed in as ${account.email}` }).waitFor();
-  registerSecret((await page.evaluate('sessionStorage.getItem("helpshelf.session")')) as string, 'browser session token');
 }
 
 async function signOut(page: Page): Promise<void> {
@@ -73,13 +44,13 @@ describe('/account/security in Chromium with a virtual authenticator', () => {
   it("adds a passkey, signs out, signs in with it (no email typed), a second authenticator's passkey for the same account is refused, and removes it", async () => {
     // Prepare
     const account = await verifiedAccount();
-    const page = await browser.context.newPage();
+    const page = await browser().context.newPage();
     const { problems } = await watch(page);
-    const cdp = await browser.context.newCDPSession(page);
+    const cdp = await browser().context.newCDPSession(page);
     await cdp.send('WebAuthn.enable', { enableUI: false });
     const first = await addAuthenticator(cdp);
     await page.goto(`${PUBLIC}/account/security`);
-    await signInWithPassword(page, account);
+    await signInOnPage(page, account);
 
     // Act: add a passkey named "Laptop"
     await page.getByLabel('Device').fill('Laptop');
@@ -117,20 +88,20 @@ describe('/account/security in Chromium with a virtual authenticator', () => {
     expect(await page.getByRole('heading', { name: 'Sign in' }).isVisible()).toBe(true);
 
     // Remove the passkey (a fresh password sign-in is a recent sign-in)
-    await signInWithPassword(page, account);
+    await signInOnPage(page, account);
     await page.getByRole('button', { name: 'Remove the passkey Laptop' }).click();
     await page.getByText('No passkey yet.').waitFor();
     await page.locator('#security-events li', { hasText: 'Passkey removed' }).waitFor();
-    expect(unexpected(problems)).toEqual([]);
+    expect(withoutExpected401s(problems)).toEqual([]);
     await page.close();
   });
 
   it('sets up the authenticator app from its QR code page (secret as text), shows the recovery codes once, and then signing in asks for a code', async () => {
     const account = await verifiedAccount();
-    const page = await browser.context.newPage();
+    const page = await browser().context.newPage();
     const { problems } = await watch(page);
     await page.goto(`${PUBLIC}/account/security`);
-    await signInWithPassword(page, account);
+    await signInOnPage(page, account);
 
     await page.getByRole('button', { name: 'Set up an authenticator app' }).click();
     await page.locator('#totp-qr svg').waitFor();
@@ -148,8 +119,8 @@ describe('/account/security in Chromium with a virtual authenticator', () => {
 
     await signOut(page);
     // The code of the next step: the one just used is spent.
-    await signInWithPassword(page, account, totpCodeAt(secret, step + 1));
-    expect(unexpected(problems)).toEqual([]);
+    await signInOnPage(page, account, totpCodeAt(secret, step + 1));
+    expect(withoutExpected401s(problems)).toEqual([]);
     await page.close();
   });
 });

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../../platform/aws/dynamodb';
-import { awsErrorName } from '../../platform/aws/errors';
 import { lockKey, tokenKey } from '../identity-items';
+import { conditionalWrite } from '../write-failures';
 import type { MfaStore, SecurityEventRecord, TotpRecord } from './model';
 
 /**
@@ -25,21 +25,6 @@ export interface MfaTables {
 const EVENT_TTL_SECONDS = 400 * 86_400;
 
 const totpKey = (userId: string) => ({ pk: `USER#${userId}`, sk: 'MFA#TOTP' });
-
-function isConditionFailure(error: unknown): boolean {
-  const name = awsErrorName(error);
-  return name === 'ConditionalCheckFailedException' || name === 'TransactionCanceledException';
-}
-
-async function conditional(run: () => Promise<unknown>): Promise<boolean> {
-  try {
-    await run();
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
-}
 
 function toTotp(item: Record<string, unknown> | undefined): TotpRecord | undefined {
   if (!item || (item.status !== 'pending' && item.status !== 'active')) return undefined;
@@ -66,7 +51,7 @@ export function eventItem(userId: string, event: SecurityEventRecord) {
 export function dynamoMfaStore(tables: MfaTables): MfaStore {
   /** One transaction on these tables; false when a condition failed. */
   type TransactItems = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>;
-  const transact = (items: TransactItems) => conditional(() => documentClient.send(new TransactWriteCommand({ TransactItems: items })));
+  const transact = (items: TransactItems) => conditionalWrite(() => documentClient.send(new TransactWriteCommand({ TransactItems: items })));
   /** The security event's item, written in the transaction of the change it records. */
   const eventPut = (userId: string, event: SecurityEventRecord) => ({ Put: { TableName: tables.accounts, Item: eventItem(userId, event) } });
   /** The credential's `totp` flag (`SET totp = :on` or `REMOVE totp`), while the lock is still this user's. */
@@ -88,7 +73,7 @@ export function dynamoMfaStore(tables: MfaTables): MfaStore {
 
     async putPendingTotp(record) {
       const { recoveryDigests: _unused, ...fields } = record;
-      return conditional(() =>
+      return conditionalWrite(() =>
         documentClient.send(
           new PutCommand({
             TableName: tables.accounts,
@@ -137,7 +122,7 @@ export function dynamoMfaStore(tables: MfaTables): MfaStore {
     },
 
     async useStep(userId, step) {
-      return conditional(() =>
+      return conditionalWrite(() =>
         documentClient.send(
           new UpdateCommand({
             TableName: tables.accounts,

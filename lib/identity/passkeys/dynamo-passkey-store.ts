@@ -1,7 +1,7 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../../platform/aws/dynamodb';
-import { awsErrorName } from '../../platform/aws/errors';
 import { eventItem } from '../mfa/dynamo-mfa-store';
+import { conditionalWrite } from '../write-failures';
 import type { PasskeyRecord, PasskeyStore } from './model';
 
 /**
@@ -12,11 +12,6 @@ import type { PasskeyRecord, PasskeyStore } from './model';
  */
 const passkeyKey = (userId: string, credentialId: string) => ({ pk: `USER#${userId}`, sk: `PASSKEY#${credentialId}` });
 const challengeKey = (challenge: string) => ({ pk: `PKCHAL#${challenge}`, sk: 'CHALLENGE' });
-
-function isConditionFailure(error: unknown): boolean {
-  const name = awsErrorName(error);
-  return name === 'ConditionalCheckFailedException' || name === 'TransactionCanceledException';
-}
 
 function toPasskey(item: Record<string, unknown> | undefined): PasskeyRecord | undefined {
   if (!item || typeof item.publicKey !== 'string') return undefined;
@@ -47,33 +42,26 @@ export function dynamoPasskeyStore(accountsTable: string): PasskeyStore {
     },
 
     async takeChallenge(challenge) {
-      try {
-        // The delete is the use: two requests with one challenge cannot both get it back.
-        const res = await documentClient.send(new DeleteCommand({ TableName: accountsTable, Key: challengeKey(challenge), ConditionExpression: 'attribute_exists(pk)', ReturnValues: 'ALL_OLD' }));
-        const item = res.Attributes;
-        if (!item || (item.purpose !== 'register' && item.purpose !== 'authenticate')) return undefined;
-        return { challenge, purpose: item.purpose, userId: typeof item.userId === 'string' ? item.userId : undefined, expiresAtMs: Number(item.expiresAtMs) };
-      } catch (error) {
-        if (isConditionFailure(error)) return undefined;
-        throw error;
-      }
+      let item: Record<string, unknown> | undefined;
+      // The delete is the use: two requests with one challenge cannot both get it back.
+      const taken = await conditionalWrite(async () => {
+        item = (await documentClient.send(new DeleteCommand({ TableName: accountsTable, Key: challengeKey(challenge), ConditionExpression: 'attribute_exists(pk)', ReturnValues: 'ALL_OLD' }))).Attributes;
+      });
+      if (!taken || !item || (item.purpose !== 'register' && item.purpose !== 'authenticate')) return undefined;
+      return { challenge, purpose: item.purpose, userId: typeof item.userId === 'string' ? item.userId : undefined, expiresAtMs: Number(item.expiresAtMs) };
     },
 
     async addPasskey(record, event) {
-      try {
-        await documentClient.send(
+      return conditionalWrite(() =>
+        documentClient.send(
           new TransactWriteCommand({
             TransactItems: [
               { Put: { TableName: accountsTable, Item: { ...passkeyKey(record.userId, record.credentialId), ...record }, ConditionExpression: 'attribute_not_exists(pk)' } },
               { Put: { TableName: accountsTable, Item: eventItem(record.userId, event) } },
             ],
           }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionFailure(error)) return false;
-        throw error;
-      }
+        ),
+      );
     },
 
     async getPasskey(userId, credentialId) {
@@ -94,8 +82,8 @@ export function dynamoPasskeyStore(accountsTable: string): PasskeyStore {
     },
 
     async recordUse(userId, credentialId, previousCounter, use) {
-      try {
-        await documentClient.send(
+      return conditionalWrite(() =>
+        documentClient.send(
           new UpdateCommand({
             TableName: accountsTable,
             Key: passkeyKey(userId, credentialId),
@@ -105,31 +93,24 @@ export function dynamoPasskeyStore(accountsTable: string): PasskeyStore {
             ExpressionAttributeNames: { '#c': 'counter' },
             ExpressionAttributeValues: { ':next': use.counter, ':prev': previousCounter, ':b': use.backedUp, ':at': use.at },
           }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionFailure(error)) return false;
-        throw error;
-      }
+        ),
+      );
     },
 
     async removePasskey(userId, credentialId, event) {
       const existing = await this.getPasskey(userId, credentialId);
       if (!existing) return undefined;
-      try {
-        await documentClient.send(
+      const removed = await conditionalWrite(() =>
+        documentClient.send(
           new TransactWriteCommand({
             TransactItems: [
               { Delete: { TableName: accountsTable, Key: passkeyKey(userId, credentialId), ConditionExpression: 'attribute_exists(pk)' } },
               { Put: { TableName: accountsTable, Item: eventItem(userId, { ...event, detail: existing.name }) } },
             ],
           }),
-        );
-        return existing;
-      } catch (error) {
-        if (isConditionFailure(error)) return undefined;
-        throw error;
-      }
+        ),
+      );
+      return removed ? existing : undefined;
     },
   };
 }

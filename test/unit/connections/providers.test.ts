@@ -1,7 +1,8 @@
 import { ConfigError } from '../../../lib/platform/config';
 import { checkOutboundUrl, HostNotAllowedError, retryAfterSeconds } from '../../../lib/connections/outbound-fetch';
 import { allowedHosts, parseProviders } from '../../../lib/connections/providers';
-import { refreshMarginMs, readCookie } from '../../../lib/connections/service';
+import { readCookie } from '../../../lib/connections/connect-flow';
+import { refreshMarginMs } from '../../../lib/connections/token-lease';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const stageProviders = require('../../../sls/connection-providers.js') as (o: { resolveVariable: (v: string) => Promise<string> }) => Promise<{ json: string }>;

@@ -1,4 +1,5 @@
-import { cancellationReasons, classifyWriteFailure, isConditionFailure, reasonsByName } from '../../../lib/identity/write-failures';
+import { cancellationReasons, classifyWriteFailure, conditionalWrite, isConditionFailure, reasonsByName } from '../../../lib/identity/write-failures';
+import { ServiceUnavailableError } from '../../../lib/platform/errors';
 
 const cancelled = (...codes: Array<string | undefined>) =>
   Object.assign(new Error('cancelled'), { name: 'TransactionCanceledException', CancellationReasons: codes.map((Code) => (Code === undefined ? {} : { Code })) });
@@ -43,5 +44,28 @@ describe('what a refused write means (issue 21 §5)', () => {
     });
     expect(reasonsByName(new Error('x'), ['user'] as const)).toEqual({});
     expect(cancellationReasons(Object.assign(new Error('x'), { name: 'ConditionalCheckFailedException' }))).toEqual([]);
+  });
+});
+
+describe('one conditional write (the identity, second-factor and passkey stores)', () => {
+  const refusing = (error: unknown) => () => Promise.reject(error);
+
+  it('true when the write was made; false when a condition failed or another transaction won', async () => {
+    await expect(conditionalWrite(() => Promise.resolve({}))).resolves.toBe(true);
+    await expect(conditionalWrite(refusing(Object.assign(new Error('x'), { name: 'ConditionalCheckFailedException' })))).resolves.toBe(false);
+    await expect(conditionalWrite(refusing(cancelled('None', 'ConditionalCheckFailed')))).resolves.toBe(false);
+    await expect(conditionalWrite(refusing(cancelled('TransactionConflict', 'None')))).resolves.toBe(false);
+  });
+
+  it('a throttled transaction is a 503 carrying the cause, never "changed meanwhile"', async () => {
+    const throttled = cancelled('ConditionalCheckFailed', 'ThrottlingError');
+    const refused = await conditionalWrite(refusing(throttled)).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(ServiceUnavailableError);
+    expect((refused as ServiceUnavailableError).cause).toBe(throttled);
+  });
+
+  it('anything else propagates as it is', async () => {
+    const boom = new Error('boom');
+    await expect(conditionalWrite(refusing(boom))).rejects.toBe(boom);
   });
 });
