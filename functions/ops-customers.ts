@@ -2,11 +2,15 @@ import * as z from 'zod/mini';
 import { audit } from '../lib/audit';
 import { accessLogItem } from '../lib/access/access-log';
 import { CUSTOMER_FACTOR_OFF_ACTION, CUSTOMER_FACTORS_ACTION, listCustomerFactors, turnOffCustomerFactor, type CustomerFactorPorts } from '../lib/access/customer-factors';
+import { CUSTOMER_ERASE_ACTION, eraseCustomer } from '../lib/access/customer-erase';
 import { showCustomer } from '../lib/access/customer-record';
 import { dynamoCustomerDirectory } from '../lib/access/dynamo-customer-directory';
 import { requireActiveGrant } from '../lib/access/grants';
 import { accessStore, engineerOf, grantDeps } from '../lib/access/grants-runtime';
 import { REASON_MAX_LENGTH } from '../lib/access/reason';
+import { deleteAccount, eraseParts } from '../lib/data-rights/erasure';
+import { erasureDeps, identityTables } from '../lib/data-rights/runtime';
+import { accountForErasure } from '../lib/identity/erasure-subject';
 import { identityMailer } from '../lib/identity/mail-runtime';
 import { mfa } from '../lib/identity/mfa/runtime';
 import { passkeys } from '../lib/identity/passkeys/runtime';
@@ -39,8 +43,9 @@ const customerArgs = { customer: requiredText(320), reason: optionalText(REASON_
 
 /**
  * `customers show (ID or EMAIL) --reason TEXT`: one customer's record; `customers factors` and
- * `customers factor-off`: their second factors. Each under the engineer's own grant, audited
- * before anything is read or changed (docs/access.md).
+ * `customers factor-off`: their second factors; `customers erase`: a deletion asked by mail (the
+ * same deletion as DELETE /v1/me). Each under the engineer's own grant, audited before anything is
+ * read or changed (docs/access.md, docs/data-rights.md).
  */
 export const handler = opsHandler({
   show: action(z.object(customerArgs), ({ customer, reason }, { actor }) => {
@@ -60,4 +65,20 @@ export const handler = opsHandler({
   'factor-off': action(z.object({ ...customerArgs, factor: optionalText(1500) }), ({ customer, reason, factor }, { actor }) =>
     turnOffCustomerFactor(factorPorts(actor, CUSTOMER_FACTOR_OFF_ACTION), { query: customer, factor, reason, actor: actor.id }),
   ),
+  erase: action(z.object(customerArgs), ({ customer, reason }, { actor }) => {
+    const engineer = engineerOf(actor);
+    return eraseCustomer(
+      {
+        directory,
+        audit,
+        requireGrant: (customerId, why) => requireActiveGrant(grantDeps(), engineer, customerId, CUSTOMER_ERASE_ACTION, why),
+        erasure: {
+          find: (userId) => accountForErasure(identityTables, userId),
+          erase: (subject, guard, context) => deleteAccount(erasureDeps(), subject, guard, context),
+          finish: (subject, context) => eraseParts(erasureDeps(), subject, context),
+        },
+      },
+      { query: customer, reason, actor: actor.id },
+    );
+  }),
 });

@@ -1,3 +1,4 @@
+import type { CustomerEraseResult } from '../../lib/access/customer-erase';
 import type { CustomerFactors, RemovedFactor } from '../../lib/access/customer-factors';
 import { keyValues, table } from '../format';
 import type { CommandSpec } from '../types';
@@ -61,6 +62,27 @@ export const customerCommands: CommandSpec[] = [
         'The owner was mailed; the change is on their security events and access log.',
         `Recorded in the audit log as entry ${r.auditSeq}.`,
       ].join('\n');
+    },
+  },
+  {
+    path: ['customers', 'erase'],
+    summary:
+      'Deletes a customer\'s account for a request that arrived by mail: the same deletion as DELETE /v1/me (Stripe, connections, every table, the deletion ledger, the owner mailed); needs your own grant and --reason; audited first. Run it again to finish an erasure left incomplete',
+    positionals: ['customer'],
+    options: { reason: REASON },
+    run: (context, args) => context.invoke('opsCustomers', 'erase', { customer: args.positionals[0], reason: args.options.reason }),
+    format(result) {
+      const r = result as CustomerEraseResult;
+      const lines = [
+        keyValues({ customer: r.customer, outcome: r.outcome, deletedAt: r.deletedAt ?? '(before)', erased: r.erased.join(', '), incomplete: r.incomplete.join(', ') || '(none)' }),
+        '',
+        r.outcome === 'deleted'
+          ? 'The account is closed (every session and token revoked, the address free to sign up again), in the deletion ledger, and its data erased; the owner was mailed.'
+          : 'The account was closed before; its erasure is finished now.',
+      ];
+      if (r.incomplete.length) lines.push(`Some parts did not finish (${r.incomplete.join(', ')}): the account stays closed and in the ledger; run the same command again (with the customer id).`);
+      lines.push(`Recorded in the audit log as entry ${r.auditSeq}.`);
+      return lines.join('\n');
     },
   },
 ];

@@ -1,6 +1,6 @@
 import { BadRequestError, NotFoundError } from '../platform/errors';
 import type { AccessLogKind } from './access-log';
-import { parseCustomerQuery, type AuditWriter, type CustomerDirectory, type GrantCheck } from './customer-record';
+import { resolveCustomerId, type AuditWriter, type CustomerDirectory, type GrantCheck } from './customer-record';
 import { referenceOf, requireAccessReason } from './reason';
 
 /**
@@ -55,16 +55,6 @@ export function parseFactorChoice(raw: unknown): FactorChoice {
   throw new BadRequestError('invalid_factor', 'Name the factor: --factor totp, --factor passkey:<id> (the id `customers factors` lists) or --factor all.');
 }
 
-/** The customer's id (an email through the lock item); an unknown customer is a 404 whose attempt is audited, as `customers show` does. */
-async function resolveCustomer(ports: CustomerFactorPorts, rawQuery: string, action: string, actor: string, reason: string): Promise<string> {
-  const query = parseCustomerQuery(rawQuery);
-  const userId = 'email' in query ? await ports.directory.userIdForEmail(query.email) : query.userId;
-  if (userId) return userId;
-  const email = 'email' in query ? query.email : '';
-  await ports.audit({ actor, action, subject: `email:${email}`, reason, details: { lookup: 'email', outcome: 'customer_not_found' } });
-  throw new NotFoundError('customer_not_found', `No customer with email ${email}.`);
-}
-
 async function ownerOf(ports: CustomerFactorPorts, userId: string): Promise<{ userId: string; email: string }> {
   const profile = await ports.directory.profile(userId);
   if (!profile) throw new NotFoundError('customer_not_found', `No customer with id ${userId}.`);
@@ -77,7 +67,7 @@ export async function listCustomerFactors(
   request: { query: string; reason: unknown; actor: string },
 ): Promise<{ customer: string; factors: CustomerFactors; passwordAloneSignsIn: boolean; auditSeq: number; grant: string }> {
   const reason = requireAccessReason(request.reason);
-  const userId = await resolveCustomer(ports, request.query, CUSTOMER_FACTORS_ACTION, request.actor, reason);
+  const userId = await resolveCustomerId(ports, request.query, CUSTOMER_FACTORS_ACTION, request.actor, reason);
   const grant = await ports.requireGrant(userId, reason);
   const entry = await ports.audit(
     { actor: request.actor, action: CUSTOMER_FACTORS_ACTION, subject: userId, reason, details: { grant: grant.grantId, emergency: grant.emergency } },
@@ -114,7 +104,7 @@ export async function turnOffCustomerFactor(
 ): Promise<{ customer: string; removed: RemovedFactor[]; remaining: CustomerFactors; passwordAloneSignsIn: boolean; auditSeq: number; grant: string }> {
   const reason = requireAccessReason(request.reason);
   const choice = parseFactorChoice(request.factor);
-  const userId = await resolveCustomer(ports, request.query, CUSTOMER_FACTOR_OFF_ACTION, request.actor, reason);
+  const userId = await resolveCustomerId(ports, request.query, CUSTOMER_FACTOR_OFF_ACTION, request.actor, reason);
   const grant = await ports.requireGrant(userId, reason);
   const owner = await ownerOf(ports, userId);
   if (!present(await ports.factors.list(userId), choice)) throw new NotFoundError('factor_not_found', ABSENT[choice.kind]);

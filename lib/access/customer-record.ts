@@ -96,6 +96,20 @@ export function parseCustomerQuery(raw: string): { userId: string } | { email: s
 }
 
 /**
+ * The customer's id for an action that changes or reads one customer (`customers factors`,
+ * `factor-off`, `erase`): an id as given, an email through the lock item. An unknown email is a
+ * 404 whose attempt is audited first, as `customers show` does.
+ */
+export async function resolveCustomerId(ports: { directory: CustomerDirectory; audit: AuditWriter }, rawQuery: string, action: string, actor: string, reason: string): Promise<string> {
+  const query = parseCustomerQuery(rawQuery);
+  const userId = 'email' in query ? await ports.directory.userIdForEmail(query.email) : query.userId;
+  if (userId) return userId;
+  const email = 'email' in query ? query.email : '';
+  await ports.audit({ actor, action, subject: `email:${email}`, reason, details: { lookup: 'email', outcome: 'customer_not_found' } });
+  throw new NotFoundError('customer_not_found', `No customer with email ${email}.`);
+}
+
+/**
  * One customer's record, for a stated reason and under the engineer's own active grant. Order
  * matters: the reason is checked first; an email is resolved to its id through the email lock
  * item (which holds nothing but the id); the grant is checked (a refusal is audited); then the

@@ -1,4 +1,4 @@
-import { readyAccount } from '../cases/identity.cases';
+import { newPassword, readyAccount, signup } from '../cases/identity.cases';
 import { enrolTotp } from '../cases/mfa.cases';
 import { addPasskey } from '../cases/passkeys.cases';
 import { viaHttp } from '../support/http';
@@ -8,11 +8,11 @@ import { SoftAuthenticator } from '../support/webauthn';
 
 /**
  * Support's customer commands through the real CLI against the local stage: `customers factors`
- * and `customers factor-off` (issue 23 "No bypass").
+ * and `customers factor-off` (issue 23 "No bypass"), `customers erase` (issue 25, a deletion asked by mail).
  */
 const alice = { HELPSHELF_ENGINEER: 'alice' };
 
-describe('customers factors / factor-off through the ops CLI, against the local stage', () => {
+describe('customers factors / factor-off / erase through the ops CLI, against the local stage', () => {
   const send = viaHttp(process.env.E2E_BASE_URL!);
   const ctx = { send, emulator: process.env.E2E_EMULATOR_ENDPOINT!, origin: process.env.E2E_PUBLIC_URL! };
   const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
@@ -57,6 +57,36 @@ describe('customers factors / factor-off through the ops CLI, against the local 
     expect(events.json.events[0]).toMatchObject({ event: 'totp_disabled_by_support' });
     const mails = await mailTo(account.email, ctx.emulator);
     expect(mails.some((m) => /HelpShelf support turned off the authenticator app/.test(m.body))).toBe(true);
+  });
+
+  it('customers erase: refused without the engineer’s own grant (nothing erased); with it, the account is gone, the owner mailed, the address free to sign up again, audited first', async () => {
+    // Prepare
+    const account = await readyAccount(ctx);
+    // Act: no grant
+    const refused = await opsCli(['customers', 'erase', account.email, '--reason', 'ticket 7311'], alice);
+    // Assess: refused, nothing erased
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^error: You need your own active grant/);
+    expect((await send({ method: 'GET', path: '/v1/me', headers: bearer(account.token) })).status).toBe(200);
+
+    // Act: with a grant
+    await grantViaCli(account.userId, { requester: 'alice', approver: 'bob' });
+    const erased = await opsCli(['customers', 'erase', account.email, '--reason', 'ticket 7311 erasure asked by mail'], alice);
+    // Assess
+    expect(erased.code).toBe(0);
+    expect(erased.stdout).toMatch(/outcome\s+deleted/);
+    expect(erased.stdout).toContain('the owner was mailed');
+    expect((await send({ method: 'GET', path: '/v1/me', headers: bearer(account.token) })).status).toBe(401);
+    expect((await passwordSignIn(account.email, account.password)).status).toBe(401);
+    expect((await mailTo(account.email, ctx.emulator)).some((m) => m.subject === 'Your HelpShelf account was deleted')).toBe(true);
+    const audit = await opsCli(['audit', 'list', '--json']);
+    const about = audit.json.entries.filter((e: { subject: string }) => e.subject === account.userId).map((e: { action: string; actor: string }) => `${e.action} ${e.actor}`);
+    const at = about.indexOf('customers.erase local:alice');
+    expect(at).toBeGreaterThan(-1);
+    expect(about[at + 1]).toBe('account.deleted local:alice');
+    expect(audit.json.chain.intact).toBe(true);
+    // The address is free: a new signup is accepted
+    expect((await signup(ctx, { email: account.email, password: newPassword() })).status).toBe(202);
   });
 
   it('a bad factor or a vague reason is exit 1 with one clear line; a missing --factor is a usage error (exit 2)', async () => {

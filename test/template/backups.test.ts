@@ -79,11 +79,11 @@ describe('the packaged template: backups (stage prod)', () => {
         const granted = actions(statement).filter((a) => guarded.includes(a));
         // Issue 7 lets insights Scan too (aggregates only), issue 13 the one-off credential
         // migration (the accounts table only), issue 25 the data-rights functions (a person's
-        // security reports, the incidents table only); nothing else outside backups.
+        // security reports, the incidents table only; `customers erase` is the same deletion); nothing else outside backups.
         const scansIncidentsOnly = JSON.stringify(statement.Resource).includes('IncidentsTable') && !JSON.stringify(statement.Resource).includes('index');
         const scanOnly =
           (['OpsInsightsLambdaFunction', 'OpsAccountsMigrationLambdaFunction'].includes(role.functionId) ||
-            (['MeExportLambdaFunction', 'MeDeleteLambdaFunction'].includes(role.functionId) && scansIncidentsOnly)) &&
+            (['MeExportLambdaFunction', 'MeDeleteLambdaFunction', 'OpsCustomersLambdaFunction'].includes(role.functionId) && scansIncidentsOnly)) &&
           granted.every((a) => a === 'dynamodb:Scan');
         if (granted.length > 0) expect({ fn: role.functionId, granted, backup: BACKUP_FUNCTIONS.includes(role.functionId) || scanOnly }).toEqual({ fn: role.functionId, granted, backup: true });
         if (BACKUP_FUNCTIONS.includes(role.functionId) && !actions(statement).every((a) => a.startsWith('logs:') || a.startsWith('xray:'))) {

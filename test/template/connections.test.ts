@@ -9,8 +9,8 @@ const template = loadTemplate();
 const resources = template.Resources;
 
 /** The functions that call a provider with a connection's tokens: the only ones that may decrypt them. */
-// meDelete: deleting the account revokes every connection at its provider (docs/data-rights.md).
-const PROVIDER_CALLERS = ['connectionsCallback', 'connectionsDelete', 'connectionsPostsList', 'connectionsPostsCreate', 'connectionsRevocationsWorker', 'opsConnections', 'meDelete'];
+// meDelete and opsCustomers (`customers erase`): deleting the account revokes every connection at its provider (docs/data-rights.md).
+const PROVIDER_CALLERS = ['connectionsCallback', 'connectionsDelete', 'connectionsPostsList', 'connectionsPostsCreate', 'connectionsRevocationsWorker', 'opsConnections', 'meDelete', 'opsCustomers'];
 const CONTEXT_KEYS = ['user', 'connection', 'provider'];
 const CRYPTO = /^kms:(decrypt|encrypt|generatedatakey|reencrypt|\*)/i;
 

@@ -57,25 +57,35 @@ describe('least privilege: every function role in the packaged template (stage p
       expect.objectContaining({ actions: ['s3:ListBucketVersions'], resources: ['${AuditAnchorBucket.Arn}'] }),
     ]);
     expect(data('opsInsights')).toEqual([expect.objectContaining({ actions: ['dynamodb:Scan'], resources: ['${AccountsTable.Arn}', '${IncidentsTable.Arn}'] })]);
-    // customers show / factors / factor-off: the accounts table (the record; the passkeys and the
-    // app, removed with the credential's flag and the security event), the grants and access log,
-    // the audit writer's grants, the owner's mail.
-    expect(data('opsCustomers').flatMap((s) => s.actions).sort()).toEqual([
+    // customers show / factors / factor-off / erase: the accounts table (the record; the passkeys
+    // and the app, removed with the credential's flag and the security event; the close and the
+    // erasure), the tokens (the mark, then the erasure), the grants and access log, the audit
+    // writer's grants and the ledger's digest, the owner's mail, and the parts meDelete erases
+    // too (Stripe's key and the providers' secrets, connections, the revocation queue, billing's
+    // tombstone, the reports kept without the person).
+    const actions = data('opsCustomers').flatMap((s) => s.actions);
+    expect([...new Set(actions)].sort()).toEqual([
+      'dynamodb:BatchWriteItem',
       'dynamodb:DeleteItem',
       'dynamodb:GetItem',
       'dynamodb:PutItem',
-      'dynamodb:PutItem',
-      'dynamodb:PutItem',
       'dynamodb:Query',
-      'dynamodb:Query',
-      'dynamodb:Query',
+      'dynamodb:Scan',
       'dynamodb:UpdateItem',
-      'dynamodb:UpdateItem',
+      'kms:Decrypt',
       'kms:GenerateDataKey',
       'kms:GenerateMac',
       's3:PutObject',
+      'secretsmanager:GetSecretValue',
       'ses:SendEmail',
+      'sqs:GetQueueUrl',
+      'sqs:SendMessage',
     ]);
+    // Scan on the incidents table only (a person's reports have no index), nothing it must not touch.
+    const scans = data('opsCustomers').filter((s) => s.actions.includes('dynamodb:Scan'));
+    expect(scans.map((s) => s.resources)).toEqual([['${IncidentsTable.Arn}']]);
+    const touched = new Set(data('opsCustomers').flatMap((s) => s.resources));
+    for (const never of ['${RateLimitsTable.Arn}', '${BackupsTable.Arn}', '${PasswordPepperSecret}']) expect(touched).not.toContain(never);
     // The credential migration: the accounts table (scan, conditional updates, no delete, no put)
     // and the audit writer's grants; nothing on the tokens or rate-limits tables.
     expect(data('opsAccountsMigration')).toEqual([

@@ -34,6 +34,8 @@ function sampleFor(spec: CommandSpec): unknown {
       const factors = { authenticatorApp: s, recoveryCodesLeft: 2, passkeys: [{ id: s, name: s, createdAt: s, lastUsedAt: s }] };
       return { customer: s, factors, remaining: factors, removed: [{ factor: 'passkey', id: s, name: s }, { factor: 'totp' }], passwordAloneSignsIn: false, auditSeq: 1, grant: s };
     }
+    case 'customers erase':
+      return { customer: s, outcome: s, deletedAt: s, erased: [s], incomplete: [s], auditSeq: 1, grant: s };
     case 'audit list':
       return { chain: { intact: false, entries: 1, firstBreak: { seq: 1, problem: s, detail: s } }, since: s, entries: [entry] };
     case 'access grants':
