@@ -101,12 +101,6 @@ describe('what the function bundles carry', () => {
   }, 120_000);
 
   it('a function carries no AWS SDK client its IAM role does not allow it to call (issue 26: each function loads only what it calls)', async () => {
-    // Known and measured (docs/performance.md, "The floor is the IAM role's"): still loaded for nothing.
-    const NOT_YET: Record<string, string[]> = {
-      accessGrantsExpire: ['@aws-sdk/client-ses'],
-      connectionsPostsList: ['@aws-sdk/client-s3', '@aws-sdk/client-sqs'],
-      connectionsPostsCreate: ['@aws-sdk/client-s3', '@aws-sdk/client-sqs'],
-    };
     const metafile = await allFunctions();
     const functions = JSON.parse(readFileSync(FUNCTIONS_FILE, 'utf8')) as Record<string, FunctionDefinition>;
     const unused: Record<string, string[]> = {};
@@ -119,7 +113,7 @@ describe('what the function bundles carry', () => {
       const extra = [...clients].filter((c) => !allowed.has(c)).sort();
       if (extra.length) unused[key] = extra;
     }
-    expect(unused).toEqual(NOT_YET);
+    expect(unused).toEqual({});
   }, 120_000);
 
   it('only the functions that accept a new password carry the common-password dictionary', async () => {

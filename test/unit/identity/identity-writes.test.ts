@@ -156,6 +156,14 @@ describe('addPendingSignup', () => {
     });
   });
 
+  it('drops several at once', () => {
+    const [lock] = writes.addPendingSignup({ ...pending, pendingSignups: { s0: 1, s1: 2, s9: 3 } }, verification(), ['s0', 's9'], UNTIL_MS, NOW).TransactItems;
+    expect(lock.Update!.UpdateExpression).toBe(
+      'SET passwordHash = :h, signupId = :sid, pendingSignups.#new = :now, pendingUntilMs = :until, verifyMailMs = :now, #ttl = :ttl REMOVE pendingSignups.#d0, pendingSignups.#d1',
+    );
+    expect(lock.Update!.ExpressionAttributeNames).toStrictEqual({ '#ttl': 'ttl', '#new': 's2', '#d0': 's0', '#d1': 's9' });
+  });
+
   it('with nothing to drop, no REMOVE', () => {
     const [lock] = writes.addPendingSignup(pending, verification(), [], UNTIL_MS, NOW).TransactItems;
     expect(lock.Update!.UpdateExpression).toBe('SET passwordHash = :h, signupId = :sid, pendingSignups.#new = :now, pendingUntilMs = :until, verifyMailMs = :now, #ttl = :ttl');
@@ -347,6 +355,10 @@ describe('changePassword and bumpVersion', () => {
         ...extra,
       ],
     });
+  });
+
+  it('a change with nothing of another store is the credential and the mark alone', () => {
+    expect(writes.changePassword(verified, 'h-new', undefined).TransactItems).toHaveLength(2);
   });
 
   it('a change made with a personal token leaves the map absent (rebuilt at the next creation)', () => {
