@@ -1,18 +1,11 @@
 import * as z from 'zod/mini';
-import { codedField, defineRoute, withMeta } from '../http/contract';
-import { domainRule, errorBody } from '../http/fields';
-import { normalisePassword } from '../identity/password-policy';
+import { defineRoute, withMeta } from '../http/contract';
+import { errorBody } from '../http/fields';
+import { password, PASSWORD_BODY_LIMIT, recentSignInRequired } from '../identity/schema-fields';
 
 /** The contract of GET /v1/me/export and DELETE /v1/me (API.md "My data: export and deletion"). */
 
-const INVALID_REQUEST = { missing: 'invalid_request', invalid: 'invalid_request' } as const;
-
-export const deleteAccountBody = z.object({
-  password: codedField(
-    z.pipe(withMeta(z.string(), { format: 'password', maxLength: 256 }), z.transform(domainRule((value: string) => normalisePassword(value, 'password')))),
-    INVALID_REQUEST,
-  ),
-});
+export const deleteAccountBody = z.object({ password: password('password') });
 export type DeleteAccountInput = z.output<typeof deleteAccountBody>;
 
 const section = (description: string) => withMeta(z.unknown(), { description });
@@ -45,7 +38,7 @@ export const exportMyDataRoute = defineRoute({
   responses: {
     200: { description: 'The export, as an attachment', schema: exportDocument, headers: { 'Content-Disposition': 'attachment; filename="helpshelf-export.json"' } },
     401: { description: '`unauthorized`', schema: errorBody, headers: { 'WWW-Authenticate': 'Bearer' } },
-    403: { description: '`session_required`: sign in (an access token cannot export the account); `recent_sign_in_required`', schema: errorBody },
+    403: recentSignInRequired,
   },
 });
 
@@ -56,12 +49,12 @@ export const deleteMyAccountRoute = defineRoute({
   tag: 'identity',
   summary: 'Delete the account and everything it holds',
   auth: 'session',
-  body: { mode: 'json', schema: deleteAccountBody, maxBytes: 2 * 1024 * 1024 },
+  body: { mode: 'json', schema: deleteAccountBody, maxBytes: PASSWORD_BODY_LIMIT },
   responses: {
     202: { description: 'Deleted: every session and token stopped at once', schema: z.object({ status: z.literal('deleted') }) },
     400: { description: '`invalid_request`', schema: errorBody },
     401: { description: '`invalid_credentials`: the password is not right; `unauthorized`', schema: errorBody, headers: { 'WWW-Authenticate': 'Bearer' } },
-    403: { description: '`session_required`; `recent_sign_in_required`', schema: errorBody },
+    403: recentSignInRequired,
     409: { description: '`conflict`: the account changed meanwhile (a new password); sign in again and retry', schema: errorBody },
     503: { description: '`service_unavailable`: Stripe did not answer; nothing was deleted, try again', schema: errorBody, headers: { 'Retry-After': '2' } },
   },

@@ -4,6 +4,7 @@ import type { BenchContext, ThroughputSpec, WarmScenario } from './types';
 import { emulatorDocumentClient } from '../lib/emulator-clients';
 import { CONNECTION_SCENARIOS } from './connections';
 import { DATA_RIGHTS_SCENARIOS } from './data-rights';
+import { PASSKEY_SCENARIOS } from './passkeys';
 
 /**
  * THE BENCH'S DATA. One entry per measured route. A scenario whose route (or a route its setup
@@ -294,6 +295,7 @@ export const WARM_SCENARIOS: WarmScenario<any>[] = [ // eslint-disable-line @typ
   },
   ...CONNECTION_SCENARIOS,
   ...DATA_RIGHTS_SCENARIOS,
+  ...PASSKEY_SCENARIOS,
 ];
 
 // ------------------------------------------------------------------ Stripe helpers

@@ -62,6 +62,8 @@ export interface WarmScenario<State = unknown> {
   awsCalls?: AwsCallTarget;
   /** Also measure the raw argon2id verify time at the identity code's parameters (login). */
   compareWithArgon2?: boolean;
+  /** Any unexpected response fails the row (default: only a row whose every response was unexpected). */
+  everyRequestMustSucceed?: boolean;
   /** Per-scenario iteration cap (writes that create an account per iteration are slower). */
   maxIterations?: number;
   /** Argon2id hashes or verifies one request does (login 1, signup 1, change 2, reset 1): part of its floor. */

@@ -72,10 +72,11 @@ export async function runWarmScenario(config: StageConfig, ctx: BenchContext, sc
       if (calls.length >= Math.max(...callCounts)) perRequest = calls.map((c) => `${c.service}:${c.command.replace(/Command$/, '')}`);
     }
     const max = Math.max(0, ...callCounts);
+    const failed = unexpected === n || (scenario.everyRequestMustSucceed === true && unexpected > 0);
     return {
       ...base,
-      status: unexpected === n ? 'failed' : 'ok',
-      reason: unexpected === n ? `every response was unexpected (expected ${scenario.expect.join('/')})` : undefined,
+      status: failed ? 'failed' : 'ok',
+      reason: failed ? `${unexpected === n ? 'every response was' : `${unexpected} of ${n} responses were`} unexpected (expected ${scenario.expect.join('/')})` : undefined,
       functionKey,
       iterations: n,
       unexpected,
