@@ -60,7 +60,7 @@ const ACTIONS: Record<AccessLogKind, string> = {
   'emergency-access': 'Emergency access to your account was granted without a second approval',
   restore: 'A table holding your data was restored from backup',
   'restore-drill': 'A restore drill copied a table holding your data and compared it',
-  'factor-removed': 'An engineer turned off a sign-in method of your account (you were mailed)',
+  'factor-removed': 'An engineer turned off a sign-in method of your account, at a support request',
 };
 const ROLES: Record<AccessLogItem['role'], string> = { Engineer: 'Engineering', BreakGlass: 'Engineering (break-glass)', Automated: 'Automated job' };
 
