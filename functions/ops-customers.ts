@@ -13,7 +13,7 @@ import { erasureDeps, identityTables } from '../lib/data-rights/runtime';
 import { accountForErasure } from '../lib/identity/erasure-subject';
 import { identityMailer } from '../lib/identity/mail-runtime';
 import { mfa } from '../lib/identity/mfa/runtime';
-import { passkeys } from '../lib/identity/passkeys/runtime';
+import { passkeyRecordsRuntime } from '../lib/identity/passkeys/records-runtime';
 import { supportFactors } from '../lib/identity/support-factors';
 import { optionalText, requiredText } from '../lib/ops/args';
 import { action, opsHandler } from '../lib/ops/handler';
@@ -23,7 +23,7 @@ import { nowIso } from '../lib/platform/time';
 
 const directory = dynamoCustomerDirectory(requireEnv('ACCOUNTS_TABLE'));
 // The owner is mailed of every factor turned off (the role allows ses:SendEmail); no vault: nothing is sealed or opened.
-const factors = supportFactors({ mfa: () => mfa({ mailer: identityMailer() }), passkeys: () => passkeys({ mailer: identityMailer() }) });
+const factors = supportFactors({ mfa: () => mfa({ mailer: identityMailer() }), passkeys: () => passkeyRecordsRuntime({ mailer: identityMailer() }) });
 
 /** The ports of the factor commands, bound to the verified engineer. */
 function factorPorts(actor: Actor, operation: string): CustomerFactorPorts {

@@ -1,7 +1,7 @@
 import { httpRoute } from '../lib/http/handler';
 import { json } from '../lib/http/responses';
 import { authenticate } from '../lib/identity/authenticate';
-import { passkeys } from '../lib/identity/passkeys/runtime';
+import { passkeyRecordsRuntime } from '../lib/identity/passkeys/records-runtime';
 import { listPasskeysRoute } from '../lib/identity/passkeys/schemas';
 
-export const handler = httpRoute(listPasskeysRoute, { authenticate }, async (request) => json(200, { passkeys: await passkeys().list(request.auth.userId) }));
+export const handler = httpRoute(listPasskeysRoute, { authenticate }, async (request) => json(200, { passkeys: await passkeyRecordsRuntime().list(request.auth.userId) }));

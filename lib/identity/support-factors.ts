@@ -1,7 +1,7 @@
 import { NotFoundError } from '../platform/errors';
 import type { CustomerFactors, FactorChoice, FactorsPort, RemovedFactor } from '../access/customer-factors';
 import type { MfaService } from './mfa/service';
-import type { PasskeyService } from './passkeys/service';
+import type { PasskeyRecords } from './passkeys/records';
 
 /**
  * The account's factors as support sees and turns them off (`customers factors`, `customers
@@ -10,7 +10,7 @@ import type { PasskeyService } from './passkeys/service';
  * same mail sent, in their "by support" form with the reference. Never a secret: the app's status
  * and the count of unused recovery codes, the passkeys' ids, names and times.
  */
-export function supportFactors(services: { mfa: () => MfaService; passkeys: () => PasskeyService }): FactorsPort {
+export function supportFactors(services: { mfa: () => MfaService; passkeys: () => PasskeyRecords }): FactorsPort {
   return {
     async list(userId): Promise<CustomerFactors> {
       const [totp, passkeys] = await Promise.all([services.mfa().totpStatus(userId), services.passkeys().list(userId)]);

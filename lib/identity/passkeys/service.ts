@@ -7,12 +7,13 @@ import {
   type AuthenticatorTransport,
   type RegistrationResponseJSON,
 } from '@simplewebauthn/server';
-import { BadRequestError, NotFoundError, UnauthorizedError } from '../../platform/errors';
+import { BadRequestError, UnauthorizedError } from '../../platform/errors';
 import type { Mailer } from '../../platform/mailer';
 import type { IssuedToken } from '../tokens';
 import type { UserRecord } from '../model';
 import { factorChangeMail } from '../mfa/mails';
 import type { PasskeyRecord, PasskeyStore } from './model';
+import { passkeyRecords } from './records';
 
 /** A challenge works once, for this long. */
 export const CHALLENGE_LIFETIME_MS = 5 * 60_000;
@@ -51,15 +52,14 @@ function challengeOf(clientDataJSON: unknown): string | undefined {
   }
 }
 
-export function passkeyView(p: PasskeyRecord) {
-  return { id: p.credentialId, name: p.name, createdAt: p.createdAt, lastUsedAt: p.lastUsedAt, backedUp: p.backedUp, deviceType: p.deviceType };
-}
-
 export function passkeyService(deps: PasskeyDeps) {
   const { store, rp, now } = deps;
   const iso = () => new Date(now()).toISOString();
 
   return {
+    // Listing and removing need no WebAuthn (records.ts): the functions that only do that load none.
+    ...passkeyRecords(deps),
+
     /** POST /v1/passkeys/registration-options (recent sign-in): a discoverable credential, UV preferred. */
     async registrationOptions(user: UserRecord) {
       const existing = await store.listPasskeys(user.userId);
@@ -108,24 +108,6 @@ export function passkeyService(deps: PasskeyDeps) {
       if (!(await store.addPasskey(record, { at, event: 'passkey_added', detail: record.name }))) throw invalidPasskey();
       await deps.mailer.send(factorChangeMail(user.email, 'passkey_added', at, deps.websiteUrl, record.name));
       return { id: record.credentialId, name: record.name, createdAt: record.createdAt };
-    },
-
-    async list(userId: string) {
-      return (await store.listPasskeys(userId)).sort((a, b) => a.createdAt.localeCompare(b.createdAt)).map((p) => ({ id: p.credentialId, name: p.name, createdAt: p.createdAt, lastUsedAt: p.lastUsedAt }));
-    },
-
-    /**
-     * DELETE /v1/passkeys/{id} (recent sign-in): 404 for an id that is not the caller's.
-     * `bySupport` (the ticket or incident reference): `customers factor-off`, whose event and mail
-     * say support did it. The name of the passkey removed.
-     */
-    async remove(user: Pick<UserRecord, 'userId' | 'email'>, credentialId: string, options: { bySupport?: string } = {}): Promise<string> {
-      const at = iso();
-      const kind = options.bySupport ? 'passkey_removed_by_support' : 'passkey_removed';
-      const removed = /^[A-Za-z0-9_-]{1,1400}$/.test(credentialId) ? await store.removePasskey(user.userId, credentialId, { at, event: kind }) : undefined;
-      if (!removed) throw new NotFoundError('not_found', 'No such passkey.');
-      await deps.mailer.send(factorChangeMail(user.email, kind, at, deps.websiteUrl, removed.name, options.bySupport));
-      return removed.name;
     },
 
     /** POST /v1/sessions/passkey-options: no allowCredentials (the authenticator offers the account), UV required. */

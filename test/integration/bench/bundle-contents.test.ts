@@ -116,6 +116,11 @@ describe('what the function bundles carry', () => {
     expect(unused).toEqual({});
   }, 120_000);
 
+  it('only the passkey ceremonies carry WebAuthn: listing and removing a passkey (and support turning one off) do not load @simplewebauthn/server', async () => {
+    for (const fn of ['passkeys-registration-options', 'passkeys-register', 'sessions-passkey-options', 'sessions-passkey']) expect({ fn, webauthn: carries(await inputsOf(fn), '@simplewebauthn/server') }).toEqual({ fn, webauthn: true });
+    for (const fn of ['passkeys-list', 'passkeys-delete', 'ops-customers']) expect({ fn, webauthn: carries(await inputsOf(fn), '@simplewebauthn/server') }).toEqual({ fn, webauthn: false });
+  }, 120_000);
+
   it('only the functions that accept a new password carry the common-password dictionary', async () => {
     for (const fn of ['signup', 'change-password', 'password-reset']) expect({ fn, dictionary: carries(await inputsOf(fn), '@zxcvbn-ts/language-common') }).toEqual({ fn, dictionary: true });
     for (const fn of ['signup-verify', 'password-reset-request', 'create-session']) expect({ fn, dictionary: carries(await inputsOf(fn), '@zxcvbn-ts/language-common') }).toEqual({ fn, dictionary: false });
