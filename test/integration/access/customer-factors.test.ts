@@ -115,7 +115,9 @@ describe('customers factors / factor-off (opsCustomers), in-process against the 
     ]);
     // The owner's access log: the reference and a team role, never the engineer's name or free text
     const log = await ctx.send({ method: 'GET', path: '/v1/me/access-log', headers: bearer(account.token) });
-    expect(log.json.entries.slice(0, 3)).toEqual([
+    // (Restores and drills appear on every customer's log; other files run them on the same emulator.)
+    const own = log.json.entries.filter((e: { kind: string }) => e.kind !== 'restore' && e.kind !== 'restore-drill');
+    expect(own.slice(0, 3)).toEqual([
       { at: expect.any(String), kind: 'factor-removed', action: expect.stringMatching(/turned off a sign-in method/), reference: 'ticket 4411', role: 'Engineering', emergency: false },
       { at: expect.any(String), kind: 'factor-removed', action: expect.stringMatching(/turned off a sign-in method/), reference: 'ticket 4411', role: 'Engineering', emergency: false },
       { at: expect.any(String), kind: 'record-read', action: expect.any(String), reference: 'ticket 4411', role: 'Engineering', emergency: false },

@@ -39,7 +39,9 @@ describe('data rights: export everything, delete everything (in-process against 
     expect(doc.connections).toEqual([expect.objectContaining({ id: customer.connectionId, provider: 'demo', accountId: 'demo-account' })]);
     expect(doc.incidents).toEqual([expect.objectContaining({ id: customer.incidentId, summary: customer.incidentSummary, details: 'Found while testing the export.' })]);
     // The engineer's read of the record for a support ticket, as the access log shows it (no engineer's name)
-    expect(doc.accessLog).toEqual([expect.objectContaining({ kind: 'record-read', reference: expect.stringContaining('5150'), role: 'Engineering', emergency: false })]);
+    // (Restores and drills appear on every customer's log; other files run them on the same emulator.)
+    const ownAccessLog = (doc.accessLog as Array<{ kind: string }>).filter((e) => e.kind !== 'restore' && e.kind !== 'restore-drill');
+    expect(ownAccessLog).toEqual([expect.objectContaining({ kind: 'record-read', reference: 'ticket 5150', role: 'Engineering', emergency: false })]);
     expect(JSON.stringify(doc.accessLog)).not.toMatch(/alice|bob/);
     for (const section of ['account', 'billing', 'sessions', 'tokens', 'connections', 'passkeys', 'incidents', 'accessLog', 'securityEvents']) expect(doc).toHaveProperty(section);
 
