@@ -129,3 +129,36 @@ describe('attachment content types (issue 21 §3 "A report lost")', () => {
     expect(safeContentType(`a/${'b'.repeat(64)}`).replaced).toBe(true);
   });
 });
+
+describe('sender binding: each method on its own', () => {
+  const headers = (value: string) => results(value);
+  it('a DMARC pass alone binds the message to its From address; a DMARC pass for another From does not', () => {
+    expect(senderVerified(headers('spf=fail smtp.mailfrom=x@attacker.example; dmarc=pass header.from=researcher.example'), 'ada@researcher.example')).toBe(true);
+    expect(senderVerified(headers('dmarc=pass header.from=attacker.example'), 'ada@researcher.example')).toBe(false);
+  });
+
+  it('an SPF pass alone, or a DKIM pass alone, binds only when it is for the From domain', () => {
+    expect(senderVerified(headers('spf=pass smtp.mailfrom=bounce@researcher.example'), 'ada@researcher.example')).toBe(true);
+    expect(senderVerified(headers('spf=pass smtp.mailfrom=bounce@attacker.example'), 'ada@researcher.example')).toBe(false);
+    expect(senderVerified(headers('dkim=pass header.d=researcher.example'), 'ada@researcher.example')).toBe(true);
+    expect(senderVerified(headers('dkim=pass header.d=attacker.example'), 'ada@researcher.example')).toBe(false);
+  });
+
+  it('a comment in parentheses says nothing binding, even when it reads like a result', () => {
+    const forged = 'spf=fail (dkim=pass header.d=researcher.example; dmarc=pass) smtp.mailfrom=bounce@attacker.example';
+    expect(authenticationResults(headers(forged))).toEqual([{ method: 'spf', result: 'fail', props: { 'smtp.mailfrom': 'bounce@attacker.example' } }]);
+    expect(senderVerified(headers(forged), 'ada@researcher.example')).toBe(false);
+  });
+
+  it('quoted values are read without their quotes, and a quoted value may hold spaces', () => {
+    expect(authenticationResults(headers('dmarc="pass" header.from="researcher.example" policy.comment="two words"'))).toEqual([
+      { method: 'dmarc', result: 'pass', props: { 'header.from': 'researcher.example', 'policy.comment': 'two words' } },
+    ]);
+    expect(authenticationResults(headers('dkim=pass header.d = researcher.example'))).toEqual([{ method: 'dkim', result: 'pass', props: { 'header.d': 'researcher.example' } }]);
+  });
+
+  it('a domain with anything after its last label is not a domain', () => {
+    expect(domainOf('x@example.com!')).toBeUndefined();
+    expect(domainOf('x@example.com.')).toBe('example.com');
+  });
+});
