@@ -33,6 +33,7 @@ function drillSummary(drill: DrillRecord) {
       importedItemCount: t.importedItemCount ?? null,
       importErrorCount: t.importErrorCount ?? null,
       purgedAccounts: t.purgedAccounts ?? null,
+      purgedItems: t.purgedItems ?? null,
       message: t.message ?? null,
     })),
   };
