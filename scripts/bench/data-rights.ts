@@ -1,5 +1,6 @@
 import type { WarmScenario } from './types';
 import { signUpAndLogIn, type Account } from './scenarios';
+import { bearer, IDENTITY } from './requests';
 
 /**
  * A customer's data rights (issue 25, docs/data-rights.md), in-process against the bench's
@@ -10,8 +11,6 @@ import { signUpAndLogIn, type Account } from './scenarios';
  * provider's calls, which the integration tests cover.
  */
 
-const IDENTITY = ['POST /v1/signup', 'POST /v1/signup/verify', 'POST /v1/sessions'];
-const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 
 export const DATA_RIGHTS_SCENARIOS: WarmScenario<any>[] = [ // eslint-disable-line @typescript-eslint/no-explicit-any
   {

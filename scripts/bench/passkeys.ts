@@ -1,6 +1,7 @@
 import { SoftAuthenticator } from '../lib/soft-authenticator';
 import { signUpAndLogIn, type Account } from './scenarios';
 import type { BenchContext, WarmScenario } from './types';
+import { bearer, IDENTITY } from './requests';
 
 /**
  * Passkey sign-in against password sign-in (issue 23's closing note): a passkey sign-in is two
@@ -11,8 +12,6 @@ import type { BenchContext, WarmScenario } from './types';
  * assertion makes the row a failure, not a number.
  */
 
-const IDENTITY = ['POST /v1/signup', 'POST /v1/signup/verify', 'POST /v1/sessions'];
-const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 
 interface PasskeyAccount {
   account: Account;

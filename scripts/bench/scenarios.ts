@@ -5,6 +5,7 @@ import { emulatorDocumentClient } from '../lib/emulator-clients';
 import { CONNECTION_SCENARIOS } from './connections';
 import { DATA_RIGHTS_SCENARIOS } from './data-rights';
 import { PASSKEY_SCENARIOS } from './passkeys';
+import { bearer, IDENTITY } from './requests';
 
 /**
  * THE BENCH'S DATA. One entry per measured route. A scenario whose route (or a route its setup
@@ -57,8 +58,6 @@ async function freshToken(ctx: BenchContext, account: Account): Promise<{ token:
   return { token: res.json.token, tokenId: res.json.tokenId };
 }
 
-const IDENTITY = ['POST /v1/signup', 'POST /v1/signup/verify', 'POST /v1/sessions'];
-const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 
 // ------------------------------------------------------------------ warm scenarios
 
